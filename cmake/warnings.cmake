@@ -1,0 +1,9 @@
+# chan::warnings: the project's warning flags and optional sanitizers, as one INTERFACE target
+add_library(chan_warnings INTERFACE)
+target_compile_options(chan_warnings INTERFACE -Wall -Wextra -Wpedantic)
+if(CHAN_SANITIZE)
+  target_compile_options(chan_warnings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                 -fno-sanitize-recover=undefined)
+  target_link_options(chan_warnings INTERFACE -fsanitize=address,undefined)
+endif()
+add_library(chan::warnings ALIAS chan_warnings)

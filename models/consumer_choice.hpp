@@ -1,0 +1,55 @@
+#pragma once
+// Consumer choice: multinomial logit over each consumer's choice set and a no-purchase option.
+//
+// Utility of outlet o for consumer i in segment s (McFadden 1974; Anderson, de Palma & Thisse 1992):
+//   U_io = v_i * theta_o + pref_s * online_o - tau_s * dist_io - delta_s * days_o   (static)
+//          - alpha_s * p_o + w_s * service_o                                        (per tick)
+//   P_io = exp(U_io / mu_s) / (exp(0 / mu_s) [if outside option] + sum_j exp(U_ij / mu_s))
+// The static part is exponentiated once at set-up (World::Consumers::choiceWeight, scaled by the
+// row maximum) and the per-tick part once per (segment, outlet) per tick (OutletFactors), so a
+// decision costs one multiply per option: no exp, no allocation, no virtual call.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "sim/core/world.hpp"
+
+namespace chan::models {
+
+/// Per-tick, per-(segment, outlet) part of the choice weights.
+struct OutletFactors {
+  int outlets = 0;
+  std::vector<double> factor;  // [segment * outlets + o] = exp(-(alpha p - w svc)/mu + offset_s), 0 if unavailable
+  std::vector<double> offset;  // per segment: min over outlets of (alpha p - w svc)/mu, so factors <= 1
+};
+
+/// Fills factors from outlet prices (indexed by outlet) and availability (1 = can sell).
+void computeFactors(const World& world, std::span<const double> outletPrice,
+                    std::span<const std::uint8_t> available, OutletFactors& out);
+
+/// Choice weights of consumer i's options into `weights` (row order); returns the outside
+/// option's weight. Handles rows whose weights underflow by recomputing in log space.
+double choiceWeights(const World& world, const OutletFactors& f, std::size_t i, std::span<double> weights);
+
+/// What the consumer phase reports for one round of choices.
+struct DemandRound {
+  std::vector<double> demand;        // units requested per outlet
+  std::vector<double> cannibalized;  // of which: online requests by consumers whose nearest store had stock
+  double shoppers = 0;               // units of shopping intent (sum of masses of those shopping)
+  double reached = 0;                // consumers with an available outlet in their choice set
+};
+
+/// First round: every consumer decides whether to shop and where (sampled or expected).
+/// Runs over fixed-size blocks in parallel; block sums merged in block order.
+void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out);
+
+/// Second round after stock-outs: consumers whose request was not filled choose again among
+/// outlets that still have stock. fill[o] is the fraction of first-round demand served.
+void substitute(World& world, const OutletFactors& first, const OutletFactors& second,
+                std::span<const double> fill, DemandRound& out);
+
+/// Expected units per tick sold at `targets` (outlet indices) if outlets were priced at
+/// `outletPrice` and all had stock: the demand a pricing behaviour probes.
+double expectedSales(const World& world, std::span<const int> targets, std::span<const double> outletPrice);
+
+}  // namespace chan::models

@@ -1,0 +1,75 @@
+#pragma once
+// One-dimensional maximisation used by best-response pricing.
+#include <cmath>
+#include <utility>
+
+namespace chan::models {
+
+/// Brent's method (golden section with parabolic steps; Brent 1973, "Algorithms for
+/// Minimization without Derivatives", ch. 5) maximising f on [lo, hi]. Converges to a local
+/// maximum to within tol * |x| + 1e-12; returns {x, f(x)}.
+template <class F>
+std::pair<double, double> maximizeBrent(F&& f, double lo, double hi, double tol) {
+  constexpr double kGolden = 0.3819660112501051;  // (3 - sqrt 5) / 2
+  double a = lo, b = hi;
+  double x = a + kGolden * (b - a), w = x, v = x;
+  double fx = -f(x), fw = fx, fv = fx;  // minimise -f
+  double d = 0, e = 0;
+  for (int iter = 0; iter < 200; ++iter) {
+    const double mid = 0.5 * (a + b);
+    const double tol1 = tol * std::fabs(x) + 1e-12, tol2 = 2 * tol1;
+    if (std::fabs(x - mid) <= tol2 - 0.5 * (b - a)) break;
+    bool golden = true;
+    if (std::fabs(e) > tol1) {  // try a parabola through x, w, v
+      double r = (x - w) * (fx - fv), q = (x - v) * (fx - fw), p = (x - v) * q - (x - w) * r;
+      q = 2 * (q - r);
+      if (q > 0) p = -p;
+      q = std::fabs(q);
+      const double eOld = e;
+      e = d;
+      if (std::fabs(p) < std::fabs(0.5 * q * eOld) && p > q * (a - x) && p < q * (b - x)) {
+        d = p / q;
+        const double u = x + d;
+        if (u - a < tol2 || b - u < tol2) d = x < mid ? tol1 : -tol1;
+        golden = false;
+      }
+    }
+    if (golden) {
+      e = (x < mid ? b : a) - x;
+      d = kGolden * e;
+    }
+    const double u = std::fabs(d) >= tol1 ? x + d : x + (d > 0 ? tol1 : -tol1);
+    const double fu = -f(u);
+    if (fu <= fx) {
+      (u < x ? b : a) = x;
+      v = w, fv = fw, w = x, fw = fx, x = u, fx = fu;
+    } else {
+      (u < x ? a : b) = u;
+      if (fu <= fw || w == x) {
+        v = w, fv = fw, w = u, fw = fu;
+      } else if (fu <= fv || v == x || v == w) {
+        v = u, fv = fu;
+      }
+    }
+  }
+  return {x, -fx};
+}
+
+/// Scans `points` evenly spaced prices on [lo, hi] for the best, then refines with Brent on
+/// the neighbouring interval: guards against local maxima when demand is not concave.
+template <class F>
+std::pair<double, double> maximizeScanned(F&& f, double lo, double hi, int points, double tol) {
+  if (points < 3) return maximizeBrent(f, lo, hi, tol);
+  const double step = (hi - lo) / (points - 1);
+  int best = 0;
+  double fbest = f(lo);
+  for (int k = 1; k < points; ++k) {
+    const double fk = f(lo + k * step);
+    if (fk > fbest) best = k, fbest = fk;
+  }
+  const double a = lo + std::max(0, best - 1) * step, b = lo + std::min(points - 1, best + 1) * step;
+  auto refined = maximizeBrent(f, a, b, tol);
+  return refined.second >= fbest ? refined : std::pair{lo + best * step, fbest};
+}
+
+}  // namespace chan::models

@@ -1,0 +1,38 @@
+#include "models/replenishment.hpp"
+
+#include <algorithm>
+
+namespace chan::models {
+
+void recordDemand(Members& mb, int member, double units, int tick) {
+  const auto m = static_cast<std::size_t>(member);
+  const auto slotIndex = static_cast<std::size_t>(tick % mb.window[m]);
+  // the value being overwritten leaves the window sum
+  double& slot = mb.history[m * mb.historyStride + slotIndex];
+  mb.forecastSum[m] += units - slot;
+  slot = units;
+  mb.demandSeen[m] = units;
+}
+
+double forecast(const Members& mb, int member, int tick) {
+  // ticks are numbered from 1; before the window fills, average what has been seen
+  const int filled = std::clamp(tick, 1, mb.window[static_cast<std::size_t>(member)]);
+  return mb.forecastSum[static_cast<std::size_t>(member)] / filled;
+}
+
+double orderQuantity(const World& w, int member, int leadTime) {
+  const auto m = static_cast<std::size_t>(member);
+  const ReplenishSpec& r = w.spec->groups[static_cast<std::size_t>(w.members.group[m])].replenish;
+  const double position = w.members.stock[m] + w.members.onOrder[m];
+  switch (r.rule) {
+    case ReplenishRule::None: return 0;
+    case ReplenishRule::OrderUpTo: {
+      const double target = forecast(w.members, member, w.tick) * (leadTime + r.coverDays);
+      return std::max(0.0, target - position);
+    }
+    case ReplenishRule::MinMax: return position <= r.reorderPoint ? r.orderUpTo - position : 0.0;
+  }
+  return 0;
+}
+
+}  // namespace chan::models

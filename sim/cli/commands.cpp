@@ -1,0 +1,117 @@
+#include "sim/cli/commands.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include <sys/resource.h>
+#include <tbb/global_control.h>
+
+#include "chan/version.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/io/run_output.hpp"
+#include "sim/io/scenario_loader.hpp"
+
+namespace chan::cli {
+namespace {
+
+double peakRssMb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+std::string percent(double share) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * share);
+  return buf;
+}
+
+std::string money(double v) {
+  char buf[32];
+  if (std::fabs(v) >= 1e6) std::snprintf(buf, sizeof buf, "%.2f M", v / 1e6);
+  else if (std::fabs(v) >= 1e3) std::snprintf(buf, sizeof buf, "%.1f k", v / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+void printSummary(const Summary& summary, const World& w, double seconds, int threads) {
+  std::map<std::string, double> s(summary.begin(), summary.end());
+  const double decisions = static_cast<double>(w.consumers.size()) * w.tick;
+  std::printf("chansim %s  %s: %zu consumers, %zu members in %d tiers, %d ticks, %d threads\n", kVersion,
+              w.spec->name.c_str(), w.consumers.size(), w.members.size(), w.tierCount(), w.tick, threads);
+  std::printf("  ran in %.2f s (%.1f M consumer-ticks/s), peak memory %.0f MB\n\n", seconds,
+              decisions / seconds / 1e6, peakRssMb());
+  std::printf("  Conflict   undercut rate %s, cross-territory %s, cannibalization %s, index %.3f\n",
+              percent(s["conflict.undercut_rate"]).c_str(), percent(s["conflict.cross_territory_share"]).c_str(),
+              percent(s["conflict.cannibalization"]).c_str(), s["conflict.index"]);
+  std::printf("  Margin     channel profit %s, manufacturer %s (%s of channel)", money(s["margin.channel_profit"]).c_str(),
+              money(s["margin.manufacturer_profit"]).c_str(), percent(s["margin.manufacturer_share"]).c_str());
+  if (s.count("margin.integrated_efficiency"))
+    std::printf(", vs integrated optimum %s", percent(s["margin.integrated_efficiency"]).c_str());
+  std::printf("\n            by tier:");
+  for (int t = 0; t < w.tierCount(); ++t) {
+    const std::string key = "margin.tier" + std::to_string(t);
+    std::printf(" %d: %s (%s)", t, money(s[key + ".profit"]).c_str(), percent(s[key + ".margin_rate"]).c_str());
+  }
+  std::printf("\n  Coverage   reach %s, numeric distribution %s, fill rate %s, stock-out rate %s, lost %s units\n",
+              percent(s["coverage.consumer_reach"]).c_str(), percent(s["coverage.numeric_distribution"]).c_str(),
+              percent(s["coverage.fill_rate"]).c_str(), percent(s["coverage.stockout_rate"]).c_str(),
+              money(s["coverage.lost_units"]).c_str());
+  std::printf("  Sales      %s units, revenue %s, mean price %.2f, online share %s\n", money(s["sales.units"]).c_str(),
+              money(s["sales.revenue"]).c_str(), s["sales.mean_price"], percent(s["sales.online_share"]).c_str());
+}
+
+}  // namespace
+
+int runCommand(const RunOptions& options) {
+  try {
+    std::vector<std::string> sets = options.sets;
+    if (options.check) sets.push_back("check=true");
+    const ScenarioSpec spec = io::loadScenario(options.scenario, sets);
+    const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+    const auto start = std::chrono::steady_clock::now();
+    Engine engine(spec);
+    engine.run();
+    const Summary summary = engine.summary();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const std::filesystem::path out = options.out.empty() ? std::filesystem::path("outputs") / spec.name : std::filesystem::path(options.out);
+    io::RunInfo info{options.scenario, options.sets, threads, seconds, peakRssMb()};
+    io::writeRunOutputs(out, engine, summary, info);
+    if (!options.quiet) {
+      printSummary(summary, engine.world(), seconds, threads);
+      std::printf("\n  outputs written to %s/\n", out.string().c_str());
+    }
+    return kExitOk;
+  } catch (const io::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const ConservationError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitConservation;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+}
+
+int checkCommand(const std::string& scenario, const std::vector<std::string>& sets) {
+  try {
+    const ScenarioSpec spec = io::loadScenario(scenario, sets);
+    int members = 0;
+    for (const auto& g : spec.groups) members += g.count;
+    std::printf("ok: %s: %zu member groups (%d members), %d consumers, %d ticks\n", spec.name.c_str(),
+                spec.groups.size(), members, spec.consumers.count, spec.ticks);
+    return kExitOk;
+  } catch (const io::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+}
+
+}  // namespace chan::cli

@@ -1,0 +1,162 @@
+#pragma once
+// ScenarioSpec: everything that stays fixed during a run, built once (from YAML by
+// sim/io/scenario_loader) and passed as const&. Plain structs with defaults; units in comments.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace chan {
+
+/// Member kinds. Outlets are the kinds that sell to consumers.
+enum class MemberKind : std::uint8_t {
+  Manufacturer,
+  Distributor,
+  OfflineStore,
+  SpecialtyStore,
+  EStore,       // the brand's own online store
+  Marketplace,  // third-party platform; keeps a commission on each sale
+  SocialSeller, // social-media reseller; reaches a share of consumers, earns a referral commission
+};
+bool isOutlet(MemberKind kind);
+bool isOnline(MemberKind kind);
+const char* kindName(MemberKind kind);
+
+/// Pricing behaviours (models/pricing). The engine only forwards to models::setPrice.
+enum class PricingRule : std::uint8_t {
+  Fixed,         // price = `price`, or the brand's suggested retail price when 0
+  CostPlus,      // price = unit cost * (1 + markup)
+  BestResponse,  // maximise expected profit per tick against the probed demand
+  ShareAdjust,   // p *= (1 + step) if market share > 1/K else (1 - step)  (RETAIL_SPEC)
+};
+
+/// Replenishment behaviours (models/replenishment).
+enum class ReplenishRule : std::uint8_t {
+  None,       // never orders (manufacturers produce to order)
+  OrderUpTo,  // order up to (lead time + review + safety days) x forecast demand
+  MinMax,     // (s,S): when inventory position <= s order up to S
+};
+
+/// How each outlet finds its supplier within the supplier group.
+enum class SupplierRule : std::uint8_t {
+  Territory,   // the supplier whose territory contains the member (else the nearest)
+  Nearest,     // the nearest supplier
+  RoundRobin,  // member i buys from supplier i mod count
+};
+
+/// A named random distribution (Repast-style), used for consumer attributes.
+struct Distribution {
+  enum class Type : std::uint8_t { Constant, Uniform, UniformQuantiles, Normal, LogNormal };
+  Type type = Type::Constant;
+  double a = 0;  // constant value, uniform low, normal mean, lognormal log-mean
+  double b = 0;  // uniform high, normal sd, lognormal log-sd
+};
+
+struct PricingSpec {
+  PricingRule rule = PricingRule::CostPlus;
+  double price = 0;            // Fixed: currency per unit (0 = brand's suggested retail price)
+  double markup = 0.3;         // CostPlus: fraction over unit cost
+  double maxPrice = 0;         // BestResponse: upper search bound (0 = 5 x unit cost + 1)
+  double tolerance = 1e-10;    // BestResponse: relative price tolerance of the optimiser
+  int grid = 12;               // BestResponse: prices scanned before refining (0: refine only)
+  int reviewPeriod = 1;        // ticks between price reviews (>= 1)
+  double step = 0.01;          // ShareAdjust: relative price change per review
+  double initialLow = 0;       // ShareAdjust: initial price ~ U(initialLow, initialHigh)
+  double initialHigh = 0;      //   (both 0: start at cost-plus price)
+};
+
+struct ReplenishSpec {
+  ReplenishRule rule = ReplenishRule::OrderUpTo;
+  double coverDays = 7;        // OrderUpTo: target = forecast x (lead time + coverDays)
+  int forecastWindow = 7;      // OrderUpTo: moving-average window of own sales, ticks
+  double reorderPoint = 0;     // MinMax: s, units
+  double orderUpTo = 0;        // MinMax: S, units
+  double initialStock = 0;     // units on hand at tick 0
+};
+
+/// A group of identical members (the YAML `members:` list entry).
+struct MemberGroupSpec {
+  std::string name;
+  MemberKind kind = MemberKind::OfflineStore;
+  int count = 1;
+  int brand = 0;                        // index into ScenarioSpec::brands
+  int supplierGroup = -1;               // index into ScenarioSpec::groups; -1: none
+  SupplierRule supplierRule = SupplierRule::Territory;
+  std::vector<int> territories;         // per instance (cycled), indices into territories
+  bool exclusive = true;                // holds exclusive rights to its territories
+  // placement of physical members: "cities" (near city centres), "uniform", or the map centre
+  std::string placement = "cities";
+  // supply terms on the edge from the supplier (DESIGN: edges carry contract terms)
+  double discount = 0;                  // fraction off the supplier's list price
+  int leadTime = 2;                     // ticks from order to arrival
+  double minOrder = 0;                  // units; smaller orders are rounded up
+  // operating economics (defaults depend on kind, see kindDefaults in world_builder)
+  double fixedCost = -1;                // currency per tick
+  double holdingCost = -1;              // currency per unit on hand per tick
+  double shippingCost = -1;             // currency per unit sold (online delivery)
+  double commission = -1;               // fraction of revenue kept by the platform
+  double serviceLevel = -1;             // 0..1, enters consumer utility
+  double deliveryDays = -1;             // online delivery time, days
+  double reach = -1;                    // online: share of consumers who see this outlet
+  double valuationFactor = 1;           // theta: multiplies consumer valuation (dual channel)
+  double initialCash = 0;               // currency
+  PricingSpec pricing;
+  ReplenishSpec replenish;
+};
+
+struct BrandSpec {
+  std::string name;
+  double unitCost = 10;        // production cost per unit
+  double suggestedRetail = 0;  // MSRP, currency per unit (0 = none)
+  double minAdvertised = 0;    // MAP, currency per unit (0 = none)
+  double capacity = 0;         // units per tick (0 = unlimited)
+};
+
+struct TerritorySpec {
+  std::string name;
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // rectangle on the map, km
+};
+
+struct SegmentSpec {
+  std::string name;
+  double share = 1;                 // fraction of consumers
+  Distribution valuation{Distribution::Type::Constant, 0, 0};  // utility intercept v_i
+  double priceSensitivity = 1;      // alpha: utility per currency unit
+  double travelCost = 0.1;          // tau: utility per km to a physical outlet
+  double deliveryCost = 0.1;        // utility per day of online delivery
+  double onlinePreference = 0;      // utility bonus of online outlets
+  double serviceWeight = 1;         // utility per unit of service level
+  double purchaseProbability = 1;   // chance of shopping on a given tick
+  double noise = 1;                 // mu: logit scale (> 0)
+  bool outsideOption = true;        // no-purchase option with utility 0
+};
+
+struct ConsumerSpec {
+  int count = 1000;
+  double weight = 1;                // real buyers (units demanded) per consumer agent
+  std::string placement = "cities"; // "cities" or "uniform"
+  double urbanShare = 0.8;          // placement cities: share placed near a city, rest uniform
+  int nearest = 8;                  // physical outlets in each consumer's choice set
+  double radius = 0;                // km; physical outlets beyond are excluded (0 = no limit)
+  bool expected = false;            // expected-value (mean-field) choice instead of sampling
+  bool substitution = true;         // stock-out: second choice among in-stock outlets
+  std::vector<SegmentSpec> segments;
+};
+
+struct ScenarioSpec {
+  std::string name = "scenario";
+  std::string description;
+  std::uint64_t seed = 1;
+  int run = 0;                      // run index inside a sweep (keys the random streams)
+  int ticks = 365;
+  double width = 100, height = 100; // map size, km
+  int cityCount = 6;                // city centres shared by outlets and consumers
+  double citySpread = 5;            // km, standard deviation of placement around a centre
+  std::vector<BrandSpec> brands;
+  std::vector<TerritorySpec> territories;
+  std::vector<MemberGroupSpec> groups;
+  ConsumerSpec consumers;
+  int blockSize = 4096;             // consumers per parallel block (fixed: results never depend on threads)
+  bool check = false;               // verify conservation every tick
+};
+
+}  // namespace chan

@@ -1,0 +1,107 @@
+#pragma once
+// World: the mutable state of one run. Members (few) and consumers (many) are kept as
+// structures of arrays indexed by id; the supply network is a Boost.Graph whose vertex ids
+// are member ids and whose edges carry the contract terms.
+#include <cstdint>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "sim/core/ledger.hpp"
+#include "sim/core/spec.hpp"
+
+namespace chan {
+
+/// Terms of a supply contract, carried by the edge supplier -> buyer.
+struct SupplyTerms {
+  double discount = 0;  // fraction off the supplier's list price
+  int leadTime = 0;     // ticks from order to arrival
+  double minOrder = 0;  // units
+};
+
+using SupplyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                                          boost::no_property, SupplyTerms>;
+
+/// Members: manufacturers, distributors of any tier, outlets. Index = graph vertex id.
+struct Members {
+  // static attributes
+  std::vector<MemberKind> kind;
+  std::vector<int> group;       // index into ScenarioSpec::groups
+  std::vector<int> brand;       // index into ScenarioSpec::brands
+  std::vector<int> tier;        // 0 = manufacturer, +1 per supply step
+  std::vector<int> territory;   // region the member sits in (-1: none)
+  std::vector<double> x, y;     // km
+  std::vector<int> supplier;    // member id of the supplier, -1 for manufacturers
+  std::vector<int> outletIndex; // index among outlets, -1 for non-outlets
+  // operating parameters resolved from group and kind defaults
+  std::vector<double> fixedCost, holdingCost, shippingCost, commission;
+  std::vector<double> serviceLevel, deliveryDays, reach, valuationFactor;
+  // dynamic state
+  std::vector<double> price;       // current list (selling) price, currency per unit
+  std::vector<double> stock;       // units on hand
+  std::vector<double> stockValue;  // book value of the units on hand (moving average cost)
+  std::vector<double> onOrder;     // units ordered and not yet arrived
+  std::vector<double> demandSeen;  // units demanded this tick (consumers or buyers' orders)
+  std::vector<double> forecastSum; // sum over the forecast window of demandSeen
+  std::vector<double> history;     // ring buffers [member * historyStride + tick % window]
+  std::vector<int> window;         // forecast window of each member, ticks
+  std::size_t historyStride = 1;   // longest window
+
+  std::size_t size() const { return kind.size(); }
+};
+
+/// Consumers in structure-of-arrays form; each consumer's choice set is a CSR row.
+struct Consumers {
+  std::vector<float> x, y;
+  std::vector<std::uint8_t> segment;
+  std::vector<double> valuation;
+  std::vector<int> region;
+  // choice set: physical outlets nearest first, then online outlets the consumer can reach
+  std::vector<std::uint32_t> rowStart;  // size count + 1
+  std::vector<std::int32_t> choiceOutlet;   // outlet index
+  std::vector<double> choiceWeight;     // exp(static utility / mu - rowMax): (0, 1]
+  std::vector<double> logOutside;       // log weight of no purchase (-inf: no outside option)
+  std::vector<std::int32_t> pick;       // this tick: outlet chosen, -1 none
+  std::size_t longestRow = 1;           // longest choice set (sizes scratch buffers)
+
+  std::size_t size() const { return x.size(); }
+};
+
+/// A shipment in transit: owned (and paid for) by the buyer, on its way.
+struct Shipment {
+  int arrival;   // tick at whose start it joins the buyer's stock
+  int buyer;     // member id
+  double units;
+  double value;  // price paid
+};
+
+/// Cumulative flows per member (accrual accounting), written to members.csv.
+struct MemberFlows {
+  std::vector<double> unitsSold, revenue, cogs, commission, shipping, holding, fixed;
+  std::vector<double> unitsBought, purchases;  // units and money paid for goods (production at cost)
+  std::vector<double> openingValue;            // book value of the opening stock
+  std::vector<double> lostUnits, stockoutTicks, pricedTicks, undercutTicks;
+  void resize(std::size_t n);
+  double profit(std::size_t m) const {
+    return revenue[m] - cogs[m] - commission[m] - shipping[m] - holding[m] - fixed[m];
+  }
+};
+
+struct World {
+  const ScenarioSpec* spec = nullptr;
+  SupplyGraph graph;
+  Members members;
+  std::vector<int> outlets;            // outlet index -> member id
+  std::vector<std::vector<int>> byTier;// member ids per tier, tier 0 first
+  std::vector<std::vector<int>> outletConsumers;  // outlet index -> consumer ids that can reach it
+  std::vector<std::vector<int>> subtreeOutlets;   // member id -> outlets it supplies directly or through others
+  Consumers consumers;
+  std::vector<Shipment> inTransit;
+  MemberFlows flows;
+  Ledger ledger;
+  int tick = 0;
+
+  int tierCount() const { return static_cast<int>(byTier.size()); }
+};
+
+}  // namespace chan

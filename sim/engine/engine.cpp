@@ -1,0 +1,393 @@
+#include "sim/engine/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "models/consumer_choice.hpp"
+#include "models/optimize.hpp"
+#include "models/pricing.hpp"
+#include "models/replenishment.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/engine/world_builder.hpp"
+
+namespace chan {
+namespace {
+
+constexpr std::int32_t kUnfilled = -2;  // consumer's request rationed away (see consumer_choice)
+constexpr double kTiny = 1e-9;          // units below this count as none
+
+std::size_t idx(int i) { return static_cast<std::size_t>(i); }
+
+double buyingPrice(const World& w, int m) {
+  const int s = w.members.supplier[idx(m)];
+  if (s < 0) return w.spec->brands[idx(w.members.brand[idx(m)])].unitCost;
+  const auto e = boost::edge(idx(s), idx(m), w.graph).first;
+  return w.members.price[idx(s)] * (1.0 - w.graph[e].discount);
+}
+
+const MemberGroupSpec& groupOf(const World& w, int m) { return w.spec->groups[idx(w.members.group[idx(m)])]; }
+
+}  // namespace
+
+Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
+  World& w = m_world;
+  m_unitsLastTick.assign(w.outlets.size(), 0.0);
+  m_ordersTo.assign(w.members.size(), {});
+  m_exclusiveHolder.assign(spec.territories.size(), -1);
+  for (std::size_t m = 0; m < w.members.size(); ++m)
+    if (w.members.kind[m] == MemberKind::Distributor && groupOf(w, static_cast<int>(m)).exclusive &&
+        w.members.territory[m] >= 0)
+      m_exclusiveHolder[idx(w.members.territory[m])] = static_cast<int>(m);
+  // opening prices, top tier first, so that each tier sees its buying price
+  for (const auto& tier : w.byTier) {
+    for (int m : tier) {
+      const PricingSpec& p = groupOf(w, m).pricing;
+      double price = models::respond(w, m, buyingPrice(w, m));
+      if (p.rule == PricingRule::ShareAdjust && p.initialHigh > 0) {
+        Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Pricing, idx(m));
+        price = rng.uniform(p.initialLow, p.initialHigh);
+      } else if (p.rule == PricingRule::ShareAdjust) {
+        price = buyingPrice(w, m) * (1.0 + groupOf(w, m).pricing.markup);
+      }
+      w.members.price[idx(m)] = price;
+    }
+  }
+  // opening stock is an opening balance: goods endowed at the member's buying price
+  for (std::size_t m = 0; m < w.members.size(); ++m) {
+    const double units = groupOf(w, static_cast<int>(m)).replenish.initialStock;
+    if (units <= 0 || w.members.kind[m] == MemberKind::Manufacturer) continue;
+    w.members.stock[m] = units;
+    w.members.stockValue[m] = units * buyingPrice(w, static_cast<int>(m));
+    w.flows.openingValue[m] = w.members.stockValue[m];
+    w.ledger.opening += units;
+  }
+  if (spec.check) verifyConservation();
+}
+
+void Engine::run() {
+  while (m_world.tick < m_world.spec->ticks) step();
+}
+
+void Engine::step() {
+  World& w = m_world;
+  ++w.tick;
+  m_metrics.beginTick(w);
+  TickObservations obs;
+  // arrivals: shipments due this tick join the buyers' stock
+  receiveArrivals();
+  // pricing: every member due for review, top tier first
+  setPrices();
+  // consumer demand and fulfilment
+  serveConsumers(obs);
+  // replenishment orders and shipments, deepest tier first
+  replenish(obs);
+  // settlement: holding and fixed costs
+  settle();
+  // metrics
+  m_metrics.endTick(w, obs);
+  if (w.spec->check) verifyConservation();
+}
+
+void Engine::receiveArrivals() {
+  World& w = m_world;
+  auto arrived = std::stable_partition(w.inTransit.begin(), w.inTransit.end(),
+                                       [&](const Shipment& s) { return s.arrival > w.tick; });
+  for (auto it = arrived; it != w.inTransit.end(); ++it) {
+    const auto b = idx(it->buyer);
+    w.members.stock[b] += it->units;
+    w.members.stockValue[b] += it->value;
+    w.members.onOrder[b] -= it->units;
+  }
+  w.inTransit.erase(arrived, w.inTransit.end());
+}
+
+void Engine::setPrices() {
+  World& w = m_world;
+  if (w.tick > 1) models::adjustSharePrices(w, m_unitsLastTick);
+  for (const auto& tier : w.byTier) {
+    for (int m : tier) {
+      const PricingSpec& p = groupOf(w, m).pricing;
+      if (p.rule == PricingRule::ShareAdjust || (w.tick - 1) % p.reviewPeriod != 0) continue;
+      w.members.price[idx(m)] = models::respond(w, m, buyingPrice(w, m));
+    }
+  }
+  for (int m : w.outlets) {
+    const double reference = referencePrice(w, m);
+    w.flows.pricedTicks[idx(m)] += 1;
+    if (reference > 0 && w.members.price[idx(m)] < reference * (1 - 1e-12)) w.flows.undercutTicks[idx(m)] += 1;
+  }
+}
+
+namespace {
+
+/// Serves requests against stock. Expected mode rations proportionally; sampled mode serves
+/// consumers in an order that rotates each tick and marks the rest kUnfilled (or lost).
+/// Returns units served per outlet; `remaining` is reduced.
+std::vector<double> allocate(World& w, const std::vector<double>& demand, std::vector<double>& remaining,
+                             std::vector<std::uint8_t>& short_, bool lastRound) {
+  const std::size_t n = w.outlets.size();
+  std::vector<double> served(n, 0.0);
+  bool anyShort = false;
+  for (std::size_t o = 0; o < n; ++o) {
+    short_[o] = demand[o] > remaining[o] + kTiny;
+    anyShort = anyShort || short_[o];
+    if (!short_[o]) served[o] = demand[o];
+  }
+  if (w.spec->consumers.expected) {
+    for (std::size_t o = 0; o < n; ++o) if (short_[o]) served[o] = remaining[o];
+  } else if (anyShort) {
+    const double weight = w.spec->consumers.weight;
+    auto& pick = w.consumers.pick;
+    const std::size_t count = pick.size();
+    const std::size_t start = Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run),
+                                     static_cast<std::uint64_t>(w.tick), StreamPurpose::Allocation, 0).below(count);
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t i = (start + k) % count;
+      if (pick[i] < 0 || !short_[idx(pick[i])]) continue;
+      const auto o = idx(pick[i]);
+      if (remaining[o] - served[o] >= weight - kTiny) {
+        served[o] += weight;
+      } else {
+        pick[i] = lastRound ? -1 : kUnfilled;
+      }
+    }
+  }
+  for (std::size_t o = 0; o < n; ++o) remaining[o] -= served[o];
+  return served;
+}
+
+}  // namespace
+
+void Engine::serveConsumers(TickObservations& obs) {
+  World& w = m_world;
+  const std::size_t n = w.outlets.size();
+  std::vector<double> price(n), remaining(n);
+  std::vector<std::uint8_t> available(n), short1(n, 0), short2(n, 0);
+  for (std::size_t o = 0; o < n; ++o) {
+    const auto m = idx(w.outlets[o]);
+    price[o] = w.members.price[m];
+    remaining[o] = w.members.stock[m];
+    available[o] = remaining[o] > kTiny;
+    obs.outletsInStock += available[o];
+  }
+  models::OutletFactors first, second;
+  models::computeFactors(w, price, available, first);
+  models::DemandRound round1, round2;
+  models::chooseOutlets(w, first, round1);
+  std::vector<double> served = allocate(w, round1.demand, remaining, short1, !w.spec->consumers.substitution);
+  std::vector<double> requests = round1.demand;
+  double cannibalized = 0;
+  for (std::size_t o = 0; o < n; ++o)
+    if (round1.demand[o] > 0) cannibalized += round1.cannibalized[o] * served[o] / round1.demand[o];
+
+  const bool anyShort = std::any_of(short1.begin(), short1.end(), [](std::uint8_t s) { return s != 0; });
+  if (w.spec->consumers.substitution && anyShort) {
+    std::vector<double> fill(n, 1.0);
+    for (std::size_t o = 0; o < n; ++o) {
+      if (round1.demand[o] > 0) fill[o] = served[o] / round1.demand[o];
+      available[o] = available[o] && !short1[o] && remaining[o] > kTiny;
+    }
+    models::computeFactors(w, price, available, second);
+    models::substitute(w, first, second, fill, round2);
+    const std::vector<double> served2 = allocate(w, round2.demand, remaining, short2, true);
+    for (std::size_t o = 0; o < n; ++o) {
+      if (round2.demand[o] > 0) cannibalized += round2.cannibalized[o] * served2[o] / round2.demand[o];
+      served[o] += served2[o];
+      requests[o] += round2.demand[o];
+    }
+  }
+  for (std::size_t o = 0; o < n; ++o) {
+    const int m = w.outlets[o];
+    obs.demand += round1.demand[o];
+    obs.sold += served[o];
+    if (isOnline(w.members.kind[idx(m)])) obs.onlineSold += served[o];
+    obs.outletsStockedOut += short1[o] || short2[o];
+    w.flows.stockoutTicks[idx(m)] += short1[o] || short2[o];
+    w.flows.lostUnits[idx(m)] += round1.demand[o] - std::min(round1.demand[o], served[o]);
+    models::recordDemand(w.members, m, requests[o], w.tick);
+    sell(m, served[o]);
+    m_unitsLastTick[o] = served[o];
+  }
+  obs.cannibalized = cannibalized;
+  obs.reached = round1.reached;
+}
+
+void Engine::sell(int outlet, double units) {
+  if (units <= 0) return;
+  World& w = m_world;
+  const auto m = idx(outlet);
+  Members& mb = w.members;
+  const double revenue = units * mb.price[m];
+  const double cogs = mb.stock[m] > 0 ? mb.stockValue[m] * std::min(1.0, units / mb.stock[m]) : 0.0;
+  const double commission = revenue * mb.commission[m];
+  const double shipping = units * mb.shippingCost[m];
+  mb.stock[m] -= units;
+  mb.stockValue[m] -= cogs;
+  w.ledger.soldToConsumers += units;
+  w.ledger.transfer(w.ledger.account(External::Consumers), outlet, revenue);
+  w.ledger.transfer(outlet, w.ledger.account(External::Platform), commission);
+  w.ledger.transfer(outlet, w.ledger.account(External::Logistics), shipping);
+  w.flows.unitsSold[m] += units;
+  w.flows.revenue[m] += revenue;
+  w.flows.cogs[m] += cogs;
+  w.flows.commission[m] += commission;
+  w.flows.shipping[m] += shipping;
+}
+
+void Engine::replenish(TickObservations& obs) {
+  World& w = m_world;
+  Members& mb = w.members;
+  for (int t = w.tierCount() - 1; t >= 0; --t) {
+    for (int m : w.byTier[idx(t)]) {
+      // fill the orders received from the tier(s) below, rationing stock proportionally
+      auto& orders = m_ordersTo[idx(m)];
+      double asked = 0;
+      for (const auto& [buyer, units] : orders) asked += units;
+      if (!isOutlet(mb.kind[idx(m)])) models::recordDemand(mb, m, asked, w.tick);  // outlets recorded consumer demand
+      double available = asked;
+      if (mb.kind[idx(m)] == MemberKind::Manufacturer) {
+        const double capacity = w.spec->brands[idx(mb.brand[idx(m)])].capacity;
+        if (capacity > 0) available = std::min(asked, capacity);
+      } else {
+        available = std::min(asked, mb.stock[idx(m)]);
+      }
+      const double share = asked > 0 ? available / asked : 0.0;
+      for (const auto& [buyer, units] : orders) ship(m, buyer, units * share, obs);
+      orders.clear();
+      // then place this member's own order upstream
+      const int supplier = mb.supplier[idx(m)];
+      if (supplier < 0) continue;
+      const auto e = boost::edge(idx(supplier), idx(m), w.graph).first;
+      const SupplyTerms& terms = w.graph[e];
+      double units = models::orderQuantity(w, m, terms.leadTime);
+      if (units > kTiny && units < terms.minOrder) units = terms.minOrder;
+      if (units > kTiny) m_ordersTo[idx(supplier)].emplace_back(m, units);
+    }
+  }
+}
+
+void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) {
+  if (units <= kTiny) return;
+  World& w = m_world;
+  Members& mb = w.members;
+  const auto s = idx(supplier), b = idx(buyer);
+  if (mb.kind[s] == MemberKind::Manufacturer) {  // produce to order at the brand's unit cost
+    const double cost = units * w.spec->brands[idx(mb.brand[s])].unitCost;
+    w.ledger.produced += units;
+    w.ledger.transfer(supplier, w.ledger.account(External::Production), cost);
+    w.flows.unitsBought[s] += units;
+    w.flows.purchases[s] += cost;
+    mb.stock[s] += units;
+    mb.stockValue[s] += cost;
+  }
+  const auto e = boost::edge(s, b, w.graph).first;
+  const SupplyTerms& terms = w.graph[e];
+  const double value = units * mb.price[s] * (1.0 - terms.discount);
+  const double cogs = mb.stockValue[s] * std::min(1.0, units / mb.stock[s]);
+  mb.stock[s] -= units;
+  mb.stockValue[s] -= cogs;
+  w.flows.unitsSold[s] += units;
+  w.flows.revenue[s] += value;
+  w.flows.cogs[s] += cogs;
+  w.ledger.transfer(buyer, supplier, value);
+  w.flows.unitsBought[b] += units;
+  w.flows.purchases[b] += value;
+  // territory encroachment: a distributor supplying an outlet in another's exclusive territory
+  if (mb.kind[s] == MemberKind::Distributor && isOutlet(mb.kind[b])) {
+    obs.distributorUnits += units;
+    const int territory = mb.territory[b];
+    if (territory >= 0 && mb.territory[s] != territory && m_exclusiveHolder[idx(territory)] >= 0 &&
+        m_exclusiveHolder[idx(territory)] != supplier)
+      obs.crossTerritory += units;
+  }
+  if (terms.leadTime <= 0) {
+    mb.stock[b] += units;
+    mb.stockValue[b] += value;
+  } else {
+    mb.onOrder[b] += units;
+    w.inTransit.push_back({w.tick + terms.leadTime, buyer, units, value});
+  }
+}
+
+void Engine::settle() {
+  World& w = m_world;
+  Members& mb = w.members;
+  const int operations = w.ledger.account(External::Operations);
+  for (std::size_t m = 0; m < mb.size(); ++m) {
+    const double holding = mb.holdingCost[m] * mb.stock[m];
+    w.ledger.transfer(static_cast<int>(m), operations, holding + mb.fixedCost[m]);
+    w.flows.holding[m] += holding;
+    w.flows.fixed[m] += mb.fixedCost[m];
+  }
+}
+
+void Engine::verifyConservation() const {
+  const World& w = m_world;
+  const Members& mb = w.members;
+  std::ostringstream problems;
+  const double moneyTol = 1e-9 * std::max(1.0, w.ledger.volume());
+  if (std::fabs(w.ledger.total()) > moneyTol)
+    problems << "money: accounts sum to " << w.ledger.total() << " instead of 0; ";
+  std::vector<double> transitUnits(mb.size(), 0.0), transitValue(mb.size(), 0.0);
+  double inTransit = 0;
+  for (const Shipment& s : w.inTransit) {
+    transitUnits[idx(s.buyer)] += s.units;
+    transitValue[idx(s.buyer)] += s.value;
+    inTransit += s.units;
+  }
+  double onHand = 0;
+  for (std::size_t m = 0; m < mb.size(); ++m) {
+    onHand += mb.stock[m];
+    const double scale = std::max(1.0, w.flows.purchases[m] + w.flows.revenue[m] + w.flows.openingValue[m]);
+    const double cash = w.spec->groups[idx(mb.group[m])].initialCash + w.flows.revenue[m] - w.flows.purchases[m] -
+                        w.flows.commission[m] - w.flows.shipping[m] - w.flows.holding[m] - w.flows.fixed[m];
+    if (std::fabs(cash - w.ledger.balance(static_cast<int>(m))) > 1e-9 * scale)
+      problems << "member " << m << ": cash " << w.ledger.balance(static_cast<int>(m)) << " but flows give " << cash << "; ";
+    const double books = w.flows.openingValue[m] + w.flows.purchases[m] - w.flows.cogs[m] - mb.stockValue[m] - transitValue[m];
+    if (std::fabs(books) > 1e-9 * scale) problems << "member " << m << ": stock value off by " << books << "; ";
+    if (mb.stock[m] < -kTiny) problems << "member " << m << ": negative stock " << mb.stock[m] << "; ";
+    if (std::fabs(mb.onOrder[m] - transitUnits[m]) > 1e-9 * std::max(1.0, transitUnits[m]))
+      problems << "member " << m << ": on order " << mb.onOrder[m] << " but in transit " << transitUnits[m] << "; ";
+  }
+  const double source = w.ledger.produced + w.ledger.opening;
+  const double goods = source - w.ledger.soldToConsumers - onHand - inTransit - w.ledger.writtenOff;
+  if (std::fabs(goods) > 1e-9 * std::max(1.0, source))
+    problems << "goods: produced + opening - sold - on hand - in transit - written off = " << goods << "; ";
+  const std::string text = problems.str();
+  if (!text.empty()) throw ConservationError("conservation check failed at tick " + std::to_string(w.tick) + ": " + text);
+}
+
+Summary Engine::summary() const {
+  // integrated-channel optimum: one owner pricing every outlet alike at production cost
+  const World& w = m_world;
+  double efficiency = -1;
+  if (w.spec->brands.size() == 1 && !w.outlets.empty() && w.tick > 0) {
+    const double cost = w.spec->brands[0].unitCost;
+    std::vector<int> all(w.outlets.size());
+    for (std::size_t o = 0; o < all.size(); ++o) all[o] = static_cast<int>(o);
+    auto contribution = [&](double p) {
+      std::vector<double> price(all.size(), p);
+      double perUnit = 0;  // average delivery and commission cost is outlet-specific: use each outlet's own
+      double units = 0;
+      for (int o : all) {
+        const double q = models::expectedSales(w, std::span<const int>(&o, 1), price);
+        units += q;
+        perUnit += q * (models::netUnitRevenue(w, w.outlets[idx(o)], p) - cost);
+      }
+      return units > 0 ? perUnit : 0.0;
+    };
+    double hi = 1;
+    for (int m : w.outlets) hi = std::max(hi, 5.0 * w.members.price[idx(m)]);
+    const double best = models::maximizeScanned(contribution, cost, hi, 24, 1e-9).second;
+    double actual = 0;  // the channel's contribution: consumer revenue less production and outlet variable costs
+    for (std::size_t m = 0; m < w.members.size(); ++m) {
+      if (isOutlet(w.members.kind[m])) actual += w.flows.revenue[m] - w.flows.commission[m] - w.flows.shipping[m];
+      if (w.members.kind[m] == MemberKind::Manufacturer) actual -= w.flows.purchases[m];
+    }
+    if (best > 0) efficiency = actual / (best * w.tick);
+  }
+  return m_metrics.summarize(w, efficiency);
+}
+
+}  // namespace chan

@@ -1,0 +1,60 @@
+#pragma once
+// Metrics: what happened in a tick (TickRecord, one timeseries.csv row) and the run's headline
+// figures (Summary, summary.json). Every formula is defined here once and in README's output
+// reference.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/core/world.hpp"
+
+namespace chan {
+
+/// Raw counts the engine collects while running a tick.
+struct TickObservations {
+  double demand = 0;           // units consumers asked for in their first choice
+  double sold = 0;             // units sold to consumers (both rounds)
+  double onlineSold = 0;       // of which by online outlets
+  double cannibalized = 0;     // online units bought by consumers whose nearest store had stock
+  double reached = 0;          // consumers with an available outlet in their choice set
+  double outletsInStock = 0;   // outlets with stock on hand when the shop opened
+  double outletsStockedOut = 0;// outlets that could not serve all requests
+  double distributorUnits = 0; // units shipped by distributors to outlets
+  double crossTerritory = 0;   // of which into another distributor's exclusive territory
+};
+
+/// One row of timeseries.csv.
+struct TickRecord {
+  int tick = 0;
+  TickObservations obs;
+  double revenue = 0;          // consumer spending this tick
+  double meanRetailPrice = 0;  // unweighted mean of outlet prices
+  double undercutShare = 0;    // share of outlets priced below the reference (MAP, else MSRP)
+  double channelProfit = 0;    // sum of member profits this tick
+  double manufacturerProfit = 0;
+};
+
+/// Names of the timeseries.csv columns, in order, and the values of one row.
+std::vector<std::string> timeseriesColumns();
+std::vector<double> timeseriesValues(const TickRecord& r);
+
+/// Dotted metric names ("conflict.undercut_rate") with values, in output order.
+using Summary = std::vector<std::pair<std::string, double>>;
+
+class MetricsRecorder {
+ public:
+  /// Call before a tick's flows start (records profit levels to difference against).
+  void beginTick(const World& world);
+  void endTick(const World& world, const TickObservations& obs);
+  Summary summarize(const World& world, double integratedEfficiency) const;
+  const std::vector<TickRecord>& records() const { return m_records; }
+
+ private:
+  std::vector<TickRecord> m_records;
+  double m_channelProfitBefore = 0, m_makerProfitBefore = 0, m_revenueBefore = 0;
+};
+
+/// Reference price for MAP compliance of member m: MAP if the brand has one, else MSRP, else 0.
+double referencePrice(const World& world, int member);
+
+}  // namespace chan

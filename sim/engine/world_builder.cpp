@@ -1,0 +1,256 @@
+#include "sim/engine/world_builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "models/placement.hpp"
+#include "sim/core/spatial_grid.hpp"
+
+namespace chan {
+namespace {
+
+/// Operating defaults per member kind: the deck's "cost, fees, service level, delivery, reach".
+struct KindDefaults {
+  double fixedCost, holdingCost, shippingCost, commission, serviceLevel, deliveryDays, reach;
+};
+
+KindDefaults kindDefaults(MemberKind kind) {
+  switch (kind) {
+    case MemberKind::Manufacturer: return {0, 0, 0, 0, 0, 0, 0};
+    case MemberKind::Distributor: return {50, 0.01, 0, 0, 0, 0, 0};
+    case MemberKind::OfflineStore: return {20, 0.02, 0, 0, 0.5, 0, 1};
+    case MemberKind::SpecialtyStore: return {40, 0.03, 0, 0, 0.8, 0, 1};
+    case MemberKind::EStore: return {30, 0.01, 1.0, 0, 0.6, 2, 1};
+    case MemberKind::Marketplace: return {0, 0.01, 1.0, 0.12, 0.4, 3, 1};
+    case MemberKind::SocialSeller: return {0, 0.01, 1.0, 0.05, 0.3, 4, 0.3};
+  }
+  return {};
+}
+
+double orDefault(double value, double fallback) { return value >= 0 ? value : fallback; }
+
+int territoryAt(const ScenarioSpec& spec, double x, double y) {
+  for (std::size_t t = 0; t < spec.territories.size(); ++t) {
+    const auto& r = spec.territories[t];
+    if (x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1) return static_cast<int>(t);
+  }
+  return -1;
+}
+
+void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& cities, World& w,
+                std::vector<std::vector<int>>& groupMembers) {
+  Members& mb = w.members;
+  for (std::size_t g = 0; g < spec.groups.size(); ++g) {
+    const MemberGroupSpec& gs = spec.groups[g];
+    const KindDefaults def = kindDefaults(gs.kind);
+    const int tier = gs.supplierGroup < 0 ? 0 : mb.tier[static_cast<std::size_t>(groupMembers[static_cast<std::size_t>(gs.supplierGroup)][0])] + 1;
+    for (int k = 0; k < gs.count; ++k) {
+      const int id = static_cast<int>(mb.size());
+      groupMembers[g].push_back(id);
+      Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, 0x100000000ULL + static_cast<std::uint64_t>(id));
+      int territory = gs.territories.empty() ? -1 : gs.territories[static_cast<std::size_t>(k) % gs.territories.size()];
+      models::Point p;
+      if (territory >= 0) {  // members holding a territory sit in its middle
+        const auto& r = spec.territories[static_cast<std::size_t>(territory)];
+        p = {(r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2};
+      } else if (!isOnline(gs.kind)) {
+        p = models::placePoint(spec, cities, gs.placement, spec.consumers.urbanShare, rng);
+        territory = territoryAt(spec, p.x, p.y);
+      } else {
+        p = {spec.width / 2, spec.height / 2};
+      }
+      mb.kind.push_back(gs.kind);
+      mb.group.push_back(static_cast<int>(g));
+      mb.brand.push_back(gs.brand);
+      mb.tier.push_back(tier);
+      mb.territory.push_back(territory);
+      mb.x.push_back(p.x);
+      mb.y.push_back(p.y);
+      mb.fixedCost.push_back(orDefault(gs.fixedCost, def.fixedCost));
+      mb.holdingCost.push_back(orDefault(gs.holdingCost, def.holdingCost));
+      mb.shippingCost.push_back(orDefault(gs.shippingCost, def.shippingCost));
+      mb.commission.push_back(orDefault(gs.commission, def.commission));
+      mb.serviceLevel.push_back(orDefault(gs.serviceLevel, def.serviceLevel));
+      mb.deliveryDays.push_back(orDefault(gs.deliveryDays, def.deliveryDays));
+      mb.reach.push_back(orDefault(gs.reach, def.reach));
+      mb.valuationFactor.push_back(gs.valuationFactor);
+      mb.window.push_back(std::max(1, gs.replenish.forecastWindow));
+    }
+  }
+}
+
+/// The supplier of member m among `candidates`, by the group's rule.
+int chooseSupplier(const World& w, int m, int index, SupplierRule rule, const std::vector<int>& candidates) {
+  const Members& mb = w.members;
+  const auto mi = static_cast<std::size_t>(m);
+  if (rule == SupplierRule::RoundRobin) return candidates[static_cast<std::size_t>(index) % candidates.size()];
+  auto distance = [&](int c) { return std::hypot(mb.x[static_cast<std::size_t>(c)] - mb.x[mi], mb.y[static_cast<std::size_t>(c)] - mb.y[mi]); };
+  int best = -1;
+  for (int c : candidates) {
+    const bool sameTerritory = mb.territory[static_cast<std::size_t>(c)] == mb.territory[mi] && mb.territory[mi] >= 0;
+    const bool bestSame = best >= 0 && mb.territory[static_cast<std::size_t>(best)] == mb.territory[mi] && mb.territory[mi] >= 0;
+    if (best < 0) { best = c; continue; }
+    if (rule == SupplierRule::Territory && sameTerritory != bestSame) {
+      if (sameTerritory) best = c;
+      continue;
+    }
+    if (distance(c) < distance(best)) best = c;
+  }
+  return best;
+}
+
+void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std::vector<int>>& groupMembers) {
+  Members& mb = w.members;
+  mb.supplier.assign(mb.size(), -1);
+  w.graph = SupplyGraph(mb.size());
+  for (std::size_t g = 0; g < spec.groups.size(); ++g) {
+    const MemberGroupSpec& gs = spec.groups[g];
+    if (gs.supplierGroup < 0) continue;
+    const auto& candidates = groupMembers[static_cast<std::size_t>(gs.supplierGroup)];
+    for (std::size_t k = 0; k < groupMembers[g].size(); ++k) {
+      const int m = groupMembers[g][k];
+      const int s = chooseSupplier(w, m, static_cast<int>(k), gs.supplierRule, candidates);
+      mb.supplier[static_cast<std::size_t>(m)] = s;
+      boost::add_edge(static_cast<std::size_t>(s), static_cast<std::size_t>(m),
+                      SupplyTerms{gs.discount, gs.leadTime, gs.minOrder}, w.graph);
+    }
+  }
+}
+
+void indexMembers(World& w) {
+  Members& mb = w.members;
+  mb.outletIndex.assign(mb.size(), -1);
+  int tiers = 0;
+  for (std::size_t m = 0; m < mb.size(); ++m) {
+    tiers = std::max(tiers, mb.tier[m] + 1);
+    if (isOutlet(mb.kind[m])) {
+      mb.outletIndex[m] = static_cast<int>(w.outlets.size());
+      w.outlets.push_back(static_cast<int>(m));
+    }
+  }
+  w.byTier.assign(static_cast<std::size_t>(tiers), {});
+  for (std::size_t m = 0; m < mb.size(); ++m) w.byTier[static_cast<std::size_t>(mb.tier[m])].push_back(static_cast<int>(m));
+  // outlets below each member: walk up the supplier chain from every outlet
+  w.subtreeOutlets.assign(mb.size(), {});
+  for (std::size_t o = 0; o < w.outlets.size(); ++o)
+    for (int m = w.outlets[o]; m >= 0; m = mb.supplier[static_cast<std::size_t>(m)])
+      w.subtreeOutlets[static_cast<std::size_t>(m)].push_back(static_cast<int>(o));
+}
+
+void initialiseState(const ScenarioSpec& spec, World& w) {
+  Members& mb = w.members;
+  const std::size_t n = mb.size();
+  mb.price.assign(n, 0.0);
+  mb.stock.assign(n, 0.0);
+  mb.stockValue.assign(n, 0.0);
+  mb.onOrder.assign(n, 0.0);
+  mb.demandSeen.assign(n, 0.0);
+  mb.forecastSum.assign(n, 0.0);
+  mb.historyStride = static_cast<std::size_t>(*std::max_element(mb.window.begin(), mb.window.end()));
+  mb.history.assign(n * mb.historyStride, 0.0);
+  w.flows.resize(n);
+  std::vector<double> cash(n);
+  for (std::size_t m = 0; m < n; ++m) cash[m] = spec.groups[static_cast<std::size_t>(mb.group[m])].initialCash;
+  w.ledger.open(cash);
+}
+
+void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& cities, World& w) {
+  const ConsumerSpec& cs = spec.consumers;
+  Consumers& c = w.consumers;
+  const auto n = static_cast<std::size_t>(cs.count);
+  c.x.resize(n), c.y.resize(n), c.segment.resize(n), c.valuation.resize(n), c.region.resize(n);
+  c.logOutside.resize(n);
+  c.pick.assign(n, -1);
+  // segments take consecutive index ranges in proportion to their shares
+  std::vector<std::size_t> segmentEnd;
+  double cumulative = 0, totalShare = 0;
+  for (const auto& s : cs.segments) totalShare += s.share;
+  for (const auto& s : cs.segments) {
+    cumulative += s.share / totalShare;
+    segmentEnd.push_back(static_cast<std::size_t>(std::llround(cumulative * static_cast<double>(n))));
+  }
+  segmentEnd.back() = n;
+  std::size_t seg = 0, segStart = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    while (i >= segmentEnd[seg]) segStart = segmentEnd[seg++];
+    Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, i);
+    const models::Point p = models::placePoint(spec, cities, cs.placement, cs.urbanShare, rng);
+    c.x[i] = static_cast<float>(p.x);
+    c.y[i] = static_cast<float>(p.y);
+    c.segment[i] = static_cast<std::uint8_t>(seg);
+    c.valuation[i] = models::draw(cs.segments[seg].valuation, rng, i - segStart, segmentEnd[seg] - segStart);
+    c.region[i] = territoryAt(spec, p.x, p.y);
+  }
+}
+
+/// Choice sets (CSR) and the static part of each option's utility, exponentiated once.
+void buildChoiceSets(const ScenarioSpec& spec, World& w) {
+  const Members& mb = w.members;
+  Consumers& c = w.consumers;
+  std::vector<int> physical, online;  // outlet indices
+  std::vector<double> px, py;
+  for (std::size_t o = 0; o < w.outlets.size(); ++o) {
+    const auto m = static_cast<std::size_t>(w.outlets[o]);
+    if (isOnline(mb.kind[m])) {
+      online.push_back(static_cast<int>(o));
+    } else {
+      physical.push_back(static_cast<int>(o));
+      px.push_back(mb.x[m]);
+      py.push_back(mb.y[m]);
+    }
+  }
+  const SpatialGrid grid(px, py, spec.width, spec.height);
+  std::vector<std::pair<double, int>> near;
+  std::vector<double> utility;
+  c.rowStart.assign(c.size() + 1, 0);
+  c.choiceOutlet.clear();
+  c.choiceWeight.clear();
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const SegmentSpec& seg = spec.consumers.segments[c.segment[i]];
+    grid.nearest(c.x[i], c.y[i], spec.consumers.nearest, spec.consumers.radius, near);
+    utility.clear();
+    auto add = [&](int o, double distance) {
+      const auto m = static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)]);
+      const double u = c.valuation[i] * mb.valuationFactor[m] + (isOnline(mb.kind[m]) ? seg.onlinePreference : 0.0) -
+                       seg.travelCost * distance - seg.deliveryCost * mb.deliveryDays[m];
+      c.choiceOutlet.push_back(o);
+      utility.push_back(u / seg.noise);
+    };
+    for (const auto& [d, k] : near) add(physical[static_cast<std::size_t>(k)], d);
+    for (int o : online) {
+      const double reach = mb.reach[static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)])];
+      Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup,
+                 (static_cast<std::uint64_t>(o) << 40) ^ i ^ 0x5EED0000000000ULL);
+      if (reach >= 1 || rng.uniform() < reach) add(o, 0.0);
+    }
+    // scale by the row maximum so weights lie in (0, 1]; the outside option keeps utility 0
+    const double top = utility.empty() ? 0.0 : *std::max_element(utility.begin(), utility.end());
+    for (double u : utility) c.choiceWeight.push_back(std::exp(u - top));
+    c.logOutside[i] = seg.outsideOption ? -top : -std::numeric_limits<double>::infinity();
+    c.rowStart[i + 1] = static_cast<std::uint32_t>(c.choiceOutlet.size());
+    c.longestRow = std::max<std::size_t>(c.longestRow, utility.size());
+  }
+  w.outletConsumers.assign(w.outlets.size(), {});
+  for (std::size_t i = 0; i < c.size(); ++i)
+    for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j)
+      w.outletConsumers[static_cast<std::size_t>(c.choiceOutlet[j])].push_back(static_cast<int>(i));
+}
+
+}  // namespace
+
+World buildWorld(const ScenarioSpec& spec) {
+  World w;
+  w.spec = &spec;
+  const auto cities = models::makeCities(spec);
+  std::vector<std::vector<int>> groupMembers(spec.groups.size());
+  addMembers(spec, cities, w, groupMembers);
+  connectSuppliers(spec, w, groupMembers);
+  indexMembers(w);
+  initialiseState(spec, w);
+  addConsumers(spec, cities, w);
+  buildChoiceSets(spec, w);
+  return w;
+}
+
+}  // namespace chan

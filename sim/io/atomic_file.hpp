@@ -1,0 +1,13 @@
+#pragma once
+// Atomic file output: content goes to a temporary file in the same directory, is flushed,
+// and is renamed over the target, so a killed run never leaves a half-written file that
+// looks complete.
+#include <filesystem>
+#include <string_view>
+
+namespace chan::io {
+
+/// Writes content to path atomically; creates parent directories. Throws std::runtime_error.
+void writeFileAtomic(const std::filesystem::path& path, std::string_view content);
+
+}  // namespace chan::io

@@ -1,0 +1,132 @@
+#include "sim/io/run_output.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "chan/version.hpp"
+#include "sim/io/atomic_file.hpp"
+#include "sim/io/scenario_loader.hpp"
+
+namespace chan::io {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// YAML scalars keep their text; numbers and booleans become JSON numbers and booleans.
+Json yamlToJson(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      Json j = Json::object();
+      for (const auto& kv : n) j[kv.first.as<std::string>()] = yamlToJson(kv.second);
+      return j;
+    }
+    case YAML::NodeType::Sequence: {
+      Json j = Json::array();
+      for (const auto& v : n) j.push_back(yamlToJson(v));
+      return j;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string s = n.Scalar();
+      if (s == "true" || s == "false") return s == "true";
+      double v = 0;
+      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec == std::errc() && end == s.data() + s.size()) return v;
+      return s;
+    }
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+std::string formatNumber(double v) {
+  if (std::isnan(v)) return "nan";
+  if (v == 0) return "0";  // also folds -0
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
+}
+
+std::string summaryJson(const Summary& summary) {
+  Json j = Json::object();
+  for (const auto& [key, value] : summary) {
+    Json* at = &j;
+    std::size_t start = 0, dot;
+    while ((dot = key.find('.', start)) != std::string::npos) {
+      at = &(*at)[key.substr(start, dot - start)];
+      start = dot + 1;
+    }
+    (*at)[key.substr(start)] = value;
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string timeseriesCsv(const MetricsRecorder& metrics) {
+  std::ostringstream out;
+  const auto columns = timeseriesColumns();
+  for (std::size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c];
+  out << "\n";
+  for (const TickRecord& r : metrics.records()) {
+    const auto values = timeseriesValues(r);
+    for (std::size_t c = 0; c < values.size(); ++c) out << (c ? "," : "") << formatNumber(values[c]);
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string membersCsv(const World& w) {
+  std::ostringstream out;
+  out << "member,group,kind,tier,region,supplier,price,units_sold,units_bought,revenue,cogs,commission,shipping,"
+         "holding,fixed,profit,margin_rate,stock,lost_units,stockout_ticks,undercut_ticks,cash\n";
+  const Members& mb = w.members;
+  const MemberFlows& f = w.flows;
+  for (std::size_t m = 0; m < mb.size(); ++m) {
+    const auto& group = w.spec->groups[static_cast<std::size_t>(mb.group[m])];
+    const std::string region =
+        mb.territory[m] >= 0 ? w.spec->territories[static_cast<std::size_t>(mb.territory[m])].name : "";
+    out << m << ',' << group.name << ',' << kindName(mb.kind[m]) << ',' << mb.tier[m] << ',' << region << ','
+        << mb.supplier[m];
+    for (double v : {mb.price[m], f.unitsSold[m], f.unitsBought[m], f.revenue[m], f.cogs[m], f.commission[m],
+                     f.shipping[m], f.holding[m], f.fixed[m], f.profit(m),
+                     f.revenue[m] > 0 ? f.profit(m) / f.revenue[m] : 0.0, mb.stock[m], f.lostUnits[m],
+                     f.stockoutTicks[m], f.undercutTicks[m], w.ledger.balance(static_cast<int>(m))})
+      out << ',' << formatNumber(v);
+    out << "\n";
+  }
+  return out.str();
+}
+
+void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, const Summary& summary,
+                     const RunInfo& info) {
+  const World& w = engine.world();
+  const YAML::Node resolved = toYaml(*w.spec);
+  YAML::Emitter yaml;
+  yaml << resolved;
+  writeFileAtomic(dir / "scenario.resolved.yaml", std::string(yaml.c_str()) + "\n");
+  writeFileAtomic(dir / "timeseries.csv", timeseriesCsv(engine.metrics()));
+  writeFileAtomic(dir / "members.csv", membersCsv(w));
+  writeFileAtomic(dir / "summary.json", summaryJson(summary));
+  // the manifest comes last: its presence marks a complete run directory
+  Json manifest = Json::object();
+  manifest["chansim_version"] = kVersion;
+  manifest["git_commit"] = kGitCommit;
+  manifest["scenario_file"] = info.scenarioFile;
+  manifest["overrides"] = info.overrides;
+  manifest["seed"] = w.spec->seed;
+  manifest["run"] = w.spec->run;
+  manifest["ticks"] = w.tick;
+  manifest["threads"] = info.threads;
+  manifest["wall_seconds"] = info.wallSeconds;
+  manifest["peak_rss_mb"] = info.peakRssMb;
+  manifest["consumers"] = w.consumers.size();
+  manifest["members"] = w.members.size();
+  manifest["files"] = {"scenario.resolved.yaml", "timeseries.csv", "members.csv", "summary.json"};
+  manifest["scenario"] = yamlToJson(resolved);
+  writeFileAtomic(dir / "manifest.json", manifest.dump(2) + "\n");
+}
+
+}  // namespace chan::io

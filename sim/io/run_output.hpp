@@ -1,0 +1,32 @@
+#pragma once
+// The files a run writes into its output directory (all atomically):
+//   manifest.json, summary.json, timeseries.csv, members.csv, scenario.resolved.yaml
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/engine/engine.hpp"
+
+namespace chan::io {
+
+/// How a run was made, recorded in manifest.json.
+struct RunInfo {
+  std::string scenarioFile;
+  std::vector<std::string> overrides;
+  int threads = 1;
+  double wallSeconds = 0;
+  double peakRssMb = 0;
+};
+
+/// Shortest text that reads back as the same double ("0.1", "1e-07", "42").
+std::string formatNumber(double v);
+
+std::string summaryJson(const Summary& summary);
+std::string timeseriesCsv(const MetricsRecorder& metrics);
+std::string membersCsv(const World& world);
+
+/// Writes every output file of a finished run into dir.
+void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, const Summary& summary,
+                     const RunInfo& info);
+
+}  // namespace chan::io

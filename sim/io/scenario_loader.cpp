@@ -1,0 +1,385 @@
+#include "sim/io/scenario_loader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace chan::io {
+namespace {
+
+constexpr double kHuge = 1e12;       // bound on money and unit amounts
+constexpr double kMaxMap = 1e6;      // km
+constexpr std::int64_t kMaxTicks = 10'000'000;
+constexpr std::int64_t kMaxMembersPerGroup = 1'000'000;
+constexpr double kMaxChoiceEntries = 2e9;  // consumers x choice-set size (memory guard, ~24 GB)
+
+// name tables shared by the reader and the writer, in enum order
+const std::vector<std::string> kKinds = {"manufacturer", "distributor", "offline_store", "specialty_store",
+                                         "e_store",      "marketplace", "social_seller"};
+const std::vector<std::string> kPricing = {"fixed", "cost_plus", "best_response", "share_adjust"};
+const std::vector<std::string> kReplenish = {"none", "order_up_to", "min_max"};
+const std::vector<std::string> kSupplierRules = {"territory", "nearest", "round_robin"};
+const std::vector<std::string> kDistributions = {"constant", "uniform", "uniform_quantiles", "normal", "lognormal"};
+const std::vector<std::string> kPlacements = {"cities", "uniform", "centre"};
+
+template <class E>
+E enumOf(const std::vector<std::string>& names, const std::string& name) {
+  return static_cast<E>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+template <class E>
+const std::string& nameOf(const std::vector<std::string>& names, E value) {
+  return names[static_cast<std::size_t>(value)];
+}
+
+int indexByName(Reader& r, std::string_view key, const std::string& name, const std::vector<std::string>& names,
+                const char* what) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it != names.end()) return static_cast<int>(it - names.begin());
+  const std::string near = closestMatch(name, names);
+  r.fail(key, "unknown " + std::string(what) + " '" + name + "'" +
+                  (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+}
+
+Distribution readDistribution(Reader r) {
+  Distribution d;
+  const std::string type = r.choice("dist", kDistributions);
+  d.type = enumOf<Distribution::Type>(kDistributions, type);
+  switch (d.type) {
+    case Distribution::Type::Constant: d.a = r.number("value", -kHuge, kHuge); break;
+    case Distribution::Type::Uniform:
+    case Distribution::Type::UniformQuantiles:
+      d.a = r.number("low", -kHuge, kHuge);
+      d.b = r.number("high", -kHuge, kHuge);
+      if (d.b < d.a) r.fail("high", "must not be below low");
+      break;
+    case Distribution::Type::Normal:
+      d.a = r.number("mean", -kHuge, kHuge);
+      d.b = r.number("sd", 0, kHuge);
+      break;
+    case Distribution::Type::LogNormal:
+      d.a = r.number("log_mean", -100, 100);
+      d.b = r.number("log_sd", 0, 100);
+      break;
+  }
+  r.finish();
+  return d;
+}
+
+PricingSpec readPricing(Reader r) {
+  PricingSpec p;
+  p.rule = enumOf<PricingRule>(kPricing, r.choice("rule", kPricing));
+  p.price = r.number("price", 0, 0, kHuge);
+  p.markup = r.number("markup", p.markup, -0.99, 1000);
+  p.maxPrice = r.number("max_price", 0, 0, kHuge);
+  p.tolerance = r.number("tolerance", p.tolerance, 1e-15, 0.1);
+  p.grid = static_cast<int>(r.integer("grid", p.grid, 0, 10000));
+  p.reviewPeriod = static_cast<int>(r.integer("review_period", 1, 1, kMaxTicks));
+  p.step = r.number("step", p.step, 0, 0.99);
+  p.initialLow = r.number("initial_low", 0, 0, kHuge);
+  p.initialHigh = r.number("initial_high", 0, 0, kHuge);
+  if (p.initialHigh < p.initialLow) r.fail("initial_high", "must not be below initial_low");
+  r.finish();
+  return p;
+}
+
+ReplenishSpec readReplenish(Reader r) {
+  ReplenishSpec s;
+  s.rule = enumOf<ReplenishRule>(kReplenish, r.choice("rule", kReplenish));
+  s.coverDays = r.number("cover_days", s.coverDays, 0, 10000);
+  s.forecastWindow = static_cast<int>(r.integer("window", s.forecastWindow, 1, 3650));
+  s.reorderPoint = r.number("reorder_point", 0, 0, kHuge);
+  s.orderUpTo = r.number("order_up_to", 0, 0, kHuge);
+  s.initialStock = r.number("initial_stock", 0, 0, kHuge);
+  if (s.rule == ReplenishRule::MinMax && s.orderUpTo <= s.reorderPoint)
+    r.fail("order_up_to", "must be above reorder_point for min_max");
+  r.finish();
+  return s;
+}
+
+SegmentSpec readSegment(Reader r) {
+  SegmentSpec s;
+  s.name = r.text("name");
+  s.share = r.number("share", 1, 0, 1e9);
+  if (auto v = r.optionalMap("valuation")) s.valuation = readDistribution(*v);
+  s.priceSensitivity = r.number("price_sensitivity", s.priceSensitivity, 0, 1e6);
+  s.travelCost = r.number("travel_cost", s.travelCost, 0, 1e6);
+  s.deliveryCost = r.number("delivery_cost", s.deliveryCost, 0, 1e6);
+  s.onlinePreference = r.number("online_preference", 0, -1e6, 1e6);
+  s.serviceWeight = r.number("service_weight", s.serviceWeight, -1e6, 1e6);
+  s.purchaseProbability = r.number("purchase_probability", s.purchaseProbability, 0, 1);
+  s.noise = r.number("noise", s.noise, 1e-9, 1e9);
+  s.outsideOption = r.boolean("outside_option", true);
+  r.finish();
+  return s;
+}
+
+ConsumerSpec readConsumers(Reader r) {
+  ConsumerSpec c;
+  c.count = static_cast<int>(r.integer("count", 1, kMaxCount));
+  c.weight = r.number("weight", 1, 1e-12, 1e9);
+  c.placement = r.choice("placement", "cities", kPlacements);
+  c.urbanShare = r.number("urban_share", c.urbanShare, 0, 1);
+  if (auto cs = r.optionalMap("choice_set")) {
+    c.nearest = static_cast<int>(cs->integer("nearest", c.nearest, 0, 1000));
+    c.radius = cs->number("radius", 0, 0, kMaxMap);
+    cs->finish();
+  }
+  c.expected = r.choice("mode", "sampled", {"sampled", "expected"}) == "expected";
+  c.substitution = r.boolean("substitution", true);
+  for (Reader& s : r.list("segments")) c.segments.push_back(readSegment(s));
+  if (c.segments.empty()) c.segments.push_back(SegmentSpec{.name = "all"});
+  if (c.segments.size() > 255) r.fail("segments", "at most 255 segments");
+  double shares = 0;
+  for (const auto& s : c.segments) shares += s.share;
+  if (!(shares > 0)) r.fail("segments", "shares must add up to more than 0");
+  r.finish();
+  return c;
+}
+
+MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<std::string>& brandNames,
+                          const std::vector<std::string>& territoryNames, const std::vector<std::string>& groupNames) {
+  MemberGroupSpec g;
+  g.name = r.text("group");
+  if (std::find(groupNames.begin(), groupNames.end(), g.name) != groupNames.end())
+    r.fail("group", "duplicate group name '" + g.name + "'");
+  g.kind = enumOf<MemberKind>(kKinds, r.choice("kind", kKinds));
+  g.count = static_cast<int>(r.integer("count", 1, 1, kMaxMembersPerGroup));
+  if (r.has("brand")) {
+    g.brand = indexByName(r, "brand", r.text("brand"), brandNames, "brand");
+  } else if (g.kind == MemberKind::Manufacturer && brandNames.size() > 1) {
+    r.fail("brand", "required for a manufacturer when the scenario has several brands");
+  }
+  if (g.kind == MemberKind::Manufacturer) {
+    if (r.has("supplier")) r.fail("supplier", "a manufacturer has no supplier");
+  } else {
+    const std::string supplier = r.text("supplier");
+    g.supplierGroup = indexByName(r, "supplier", supplier, groupNames, "supplier group (define it above)");
+    const MemberGroupSpec& s = spec.groups[static_cast<std::size_t>(g.supplierGroup)];
+    if (isOutlet(s.kind)) r.fail("supplier", "group '" + supplier + "' is an outlet and cannot supply others");
+    if (!r.has("brand")) g.brand = s.brand;
+  }
+  g.supplierRule = enumOf<SupplierRule>(kSupplierRules, r.choice("supplier_rule", "territory", kSupplierRules));
+  for (const std::string& t : r.texts("territories"))
+    g.territories.push_back(indexByName(r, "territories", t, territoryNames, "territory"));
+  g.exclusive = r.boolean("exclusive", true);
+  g.placement = r.choice("placement", "cities", kPlacements);
+  if (auto t = r.optionalMap("terms")) {
+    g.discount = t->number("discount", 0, 0, 1);
+    g.leadTime = static_cast<int>(t->integer("lead_time", g.leadTime, 0, 3650));
+    g.minOrder = t->number("min_order", 0, 0, kHuge);
+    t->finish();
+  }
+  g.fixedCost = r.number("fixed_cost", -1, 0, kHuge);
+  g.holdingCost = r.number("holding_cost", -1, 0, kHuge);
+  g.shippingCost = r.number("shipping_cost", -1, 0, kHuge);
+  g.commission = r.number("commission", -1, 0, 1);
+  g.serviceLevel = r.number("service_level", -1, 0, 1);
+  g.deliveryDays = r.number("delivery_days", -1, 0, 365);
+  g.reach = r.number("reach", -1, 0, 1);
+  g.valuationFactor = r.number("valuation_factor", 1, 0, 1e6);
+  g.initialCash = r.number("initial_cash", 0, -kHuge, kHuge);
+  if (auto p = r.optionalMap("pricing")) g.pricing = readPricing(*p);
+  if (g.kind == MemberKind::Manufacturer) g.replenish.rule = ReplenishRule::None;
+  if (auto p = r.optionalMap("replenishment")) {
+    g.replenish = readReplenish(*p);
+    if (g.kind == MemberKind::Manufacturer && g.replenish.rule != ReplenishRule::None)
+      r.fail("replenishment", "manufacturers produce to order: use rule none");
+  }
+  r.finish();
+  return g;
+}
+
+}  // namespace
+
+ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
+  Reader r(root, file, "");
+  ScenarioSpec spec;
+  spec.name = r.text("name");
+  spec.description = r.text("description", "");
+  spec.seed = static_cast<std::uint64_t>(r.integer("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
+  spec.run = static_cast<int>(r.integer("run", 0, 0, kMaxCount));
+  spec.ticks = static_cast<int>(r.integer("ticks", 1, kMaxTicks));
+  spec.blockSize = static_cast<int>(r.integer("block_size", spec.blockSize, 64, 1 << 20));
+  spec.check = r.boolean("check", false);
+  if (auto m = r.optionalMap("map")) {
+    spec.width = m->number("width", spec.width, 1e-6, kMaxMap);
+    spec.height = m->number("height", spec.height, 1e-6, kMaxMap);
+    spec.cityCount = static_cast<int>(m->integer("cities", spec.cityCount, 0, 100000));
+    spec.citySpread = m->number("city_spread", spec.citySpread, 0, kMaxMap);
+    m->finish();
+  }
+  std::vector<std::string> brandNames, territoryNames, groupNames;
+  for (Reader& b : r.list("brands")) {
+    BrandSpec brand;
+    brand.name = b.text("name");
+    brand.unitCost = b.number("unit_cost", 0, kHuge);
+    brand.suggestedRetail = b.number("suggested_retail_price", 0, 0, kHuge);
+    brand.minAdvertised = b.number("min_advertised_price", 0, 0, kHuge);
+    brand.capacity = b.number("capacity", 0, 0, kHuge);
+    if (brand.suggestedRetail > 0 && brand.minAdvertised > brand.suggestedRetail)
+      b.fail("min_advertised_price", "must not exceed suggested_retail_price");
+    if (std::find(brandNames.begin(), brandNames.end(), brand.name) != brandNames.end())
+      b.fail("name", "duplicate brand name '" + brand.name + "'");
+    b.finish();
+    brandNames.push_back(brand.name);
+    spec.brands.push_back(brand);
+  }
+  if (spec.brands.empty()) r.fail("brands", "at least one brand is required");
+  for (Reader& t : r.list("territories")) {
+    TerritorySpec ts;
+    ts.name = t.text("name");
+    const auto rect = t.numbers("rect", 0, kMaxMap);
+    if (rect.size() != 4) t.fail("rect", "expected [x0, y0, x1, y1]");
+    ts.x0 = rect[0], ts.y0 = rect[1], ts.x1 = rect[2], ts.y1 = rect[3];
+    if (ts.x1 <= ts.x0 || ts.y1 <= ts.y0) t.fail("rect", "needs x0 < x1 and y0 < y1");
+    if (ts.x1 > spec.width || ts.y1 > spec.height) t.fail("rect", "lies outside the map");
+    t.finish();
+    territoryNames.push_back(ts.name);
+    spec.territories.push_back(ts);
+  }
+  for (Reader& g : r.list("members")) {
+    spec.groups.push_back(readGroup(g, spec, brandNames, territoryNames, groupNames));
+    groupNames.push_back(spec.groups.back().name);
+  }
+  const bool anyOutlet = std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return isOutlet(g.kind); });
+  if (!anyOutlet) r.fail("members", "at least one outlet group (a kind that sells to consumers) is required");
+  spec.consumers = readConsumers(r.map("consumers"));
+  // memory guard: every consumer holds its nearest stores plus the online outlets
+  double online = 0;
+  for (const auto& g : spec.groups) online += isOnline(g.kind) ? g.count : 0;
+  const double entries = static_cast<double>(spec.consumers.count) * (spec.consumers.nearest + online);
+  if (entries > kMaxChoiceEntries)
+    r.fail("consumers", "choice sets would hold " + std::to_string(static_cast<long long>(entries)) +
+                            " entries (limit 2e9): fewer consumers, nearest or online outlets");
+  r.finish();
+  return spec;
+}
+
+ScenarioSpec loadScenario(const std::string& file, const std::vector<std::string>& overrides) {
+  YAML::Node root = loadYamlFile(file);
+  for (const std::string& o : overrides) applyOverride(root, o);
+  return parseScenario(root, file);
+}
+
+namespace {
+
+YAML::Node distributionYaml(const Distribution& d) {
+  YAML::Node n;
+  n["dist"] = nameOf(kDistributions, d.type);
+  switch (d.type) {
+    case Distribution::Type::Constant: n["value"] = d.a; break;
+    case Distribution::Type::Uniform:
+    case Distribution::Type::UniformQuantiles: n["low"] = d.a, n["high"] = d.b; break;
+    case Distribution::Type::Normal: n["mean"] = d.a, n["sd"] = d.b; break;
+    case Distribution::Type::LogNormal: n["log_mean"] = d.a, n["log_sd"] = d.b; break;
+  }
+  return n;
+}
+
+YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
+  YAML::Node n;
+  n["group"] = g.name;
+  n["kind"] = nameOf(kKinds, g.kind);
+  n["count"] = g.count;
+  n["brand"] = spec.brands[static_cast<std::size_t>(g.brand)].name;
+  if (g.supplierGroup >= 0) n["supplier"] = spec.groups[static_cast<std::size_t>(g.supplierGroup)].name;
+  n["supplier_rule"] = nameOf(kSupplierRules, g.supplierRule);
+  for (int t : g.territories) n["territories"].push_back(spec.territories[static_cast<std::size_t>(t)].name);
+  n["exclusive"] = g.exclusive;
+  n["placement"] = g.placement;
+  n["terms"]["discount"] = g.discount;
+  n["terms"]["lead_time"] = g.leadTime;
+  n["terms"]["min_order"] = g.minOrder;
+  // -1 means "kind default": written out only when set
+  auto optional = [&](const char* key, double v) { if (v >= 0) n[key] = v; };
+  optional("fixed_cost", g.fixedCost);
+  optional("holding_cost", g.holdingCost);
+  optional("shipping_cost", g.shippingCost);
+  optional("commission", g.commission);
+  optional("service_level", g.serviceLevel);
+  optional("delivery_days", g.deliveryDays);
+  optional("reach", g.reach);
+  n["valuation_factor"] = g.valuationFactor;
+  n["initial_cash"] = g.initialCash;
+  YAML::Node p = n["pricing"];
+  p["rule"] = nameOf(kPricing, g.pricing.rule);
+  p["price"] = g.pricing.price;
+  p["markup"] = g.pricing.markup;
+  p["max_price"] = g.pricing.maxPrice;
+  p["tolerance"] = g.pricing.tolerance;
+  p["grid"] = g.pricing.grid;
+  p["review_period"] = g.pricing.reviewPeriod;
+  p["step"] = g.pricing.step;
+  p["initial_low"] = g.pricing.initialLow;
+  p["initial_high"] = g.pricing.initialHigh;
+  YAML::Node s = n["replenishment"];
+  s["rule"] = nameOf(kReplenish, g.replenish.rule);
+  s["cover_days"] = g.replenish.coverDays;
+  s["window"] = g.replenish.forecastWindow;
+  s["reorder_point"] = g.replenish.reorderPoint;
+  s["order_up_to"] = g.replenish.orderUpTo;
+  s["initial_stock"] = g.replenish.initialStock;
+  return n;
+}
+
+}  // namespace
+
+YAML::Node toYaml(const ScenarioSpec& spec) {
+  YAML::Node n;
+  n["name"] = spec.name;
+  n["description"] = spec.description;
+  n["seed"] = spec.seed;
+  n["run"] = spec.run;
+  n["ticks"] = spec.ticks;
+  n["block_size"] = spec.blockSize;
+  n["check"] = spec.check;
+  n["map"]["width"] = spec.width;
+  n["map"]["height"] = spec.height;
+  n["map"]["cities"] = spec.cityCount;
+  n["map"]["city_spread"] = spec.citySpread;
+  for (const auto& b : spec.brands) {
+    YAML::Node bn;
+    bn["name"] = b.name;
+    bn["unit_cost"] = b.unitCost;
+    bn["suggested_retail_price"] = b.suggestedRetail;
+    bn["min_advertised_price"] = b.minAdvertised;
+    bn["capacity"] = b.capacity;
+    n["brands"].push_back(bn);
+  }
+  for (const auto& t : spec.territories) {
+    YAML::Node tn;
+    tn["name"] = t.name;
+    for (double v : {t.x0, t.y0, t.x1, t.y1}) tn["rect"].push_back(v);
+    tn["rect"].SetStyle(YAML::EmitterStyle::Flow);
+    n["territories"].push_back(tn);
+  }
+  for (const auto& g : spec.groups) n["members"].push_back(groupYaml(spec, g));
+  const ConsumerSpec& c = spec.consumers;
+  YAML::Node cn = n["consumers"];
+  cn["count"] = c.count;
+  cn["weight"] = c.weight;
+  cn["placement"] = c.placement;
+  cn["urban_share"] = c.urbanShare;
+  cn["choice_set"]["nearest"] = c.nearest;
+  cn["choice_set"]["radius"] = c.radius;
+  cn["mode"] = c.expected ? "expected" : "sampled";
+  cn["substitution"] = c.substitution;
+  for (const auto& s : c.segments) {
+    YAML::Node sn;
+    sn["name"] = s.name;
+    sn["share"] = s.share;
+    sn["valuation"] = distributionYaml(s.valuation);
+    sn["price_sensitivity"] = s.priceSensitivity;
+    sn["travel_cost"] = s.travelCost;
+    sn["delivery_cost"] = s.deliveryCost;
+    sn["online_preference"] = s.onlinePreference;
+    sn["service_weight"] = s.serviceWeight;
+    sn["purchase_probability"] = s.purchaseProbability;
+    sn["noise"] = s.noise;
+    sn["outside_option"] = s.outsideOption;
+    cn["segments"].push_back(sn);
+  }
+  return n;
+}
+
+}  // namespace chan::io

@@ -1,0 +1,24 @@
+#pragma once
+// Scenario YAML -> ScenarioSpec, strictly: unknown keys, wrong types, out-of-range values,
+// dangling references and absurd sizes are rejected with file, line and key path.
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/core/spec.hpp"
+#include "sim/io/yaml_reader.hpp"
+
+namespace chan::io {
+
+/// Loads a scenario file, applies `--set key.path=value` overrides, and validates it.
+ScenarioSpec loadScenario(const std::string& file, const std::vector<std::string>& overrides = {});
+
+/// Validates an already parsed document (file names the source in messages).
+ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file);
+
+/// The fully resolved scenario (every default filled in) in the same schema, so that a
+/// run can be repeated from its outputs/.../scenario.resolved.yaml.
+YAML::Node toYaml(const ScenarioSpec& spec);
+
+}  // namespace chan::io
