@@ -1,5 +1,6 @@
 #pragma once
 // One-dimensional maximisation used by best-response pricing.
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -55,21 +56,46 @@ std::pair<double, double> maximizeBrent(F&& f, double lo, double hi, double tol)
   return {x, -fx};
 }
 
+/// Newton steps on central differences, from a point Brent has already brought close.
+/// Brent's answer depends on its iteration path, so a maximum found by nested optimisers
+/// (a tier probing the best responses of the tiers below) would be noisy; polishing makes the
+/// answer a smooth function of the problem, accurate to rounding, at three evaluations a step.
+template <class F>
+double polishNewton(F&& f, double x, double lo, double hi, int steps = 2) {
+  // h trades truncation (h^2 f''') against rounding amplified by 1/h at each nesting level
+  const double h = 1e-3 * std::max(1.0, std::fabs(x));
+  for (int k = 0; k < steps; ++k) {
+    if (x - h < lo || x + h > hi) break;  // a corner solution: nothing to polish
+    const double fm = f(x - h), f0 = f(x), fp = f(x + h);
+    const double slope = (fp - fm) / (2 * h), curvature = (fp - 2 * f0 + fm) / (h * h);
+    if (!(curvature < 0)) break;
+    const double step = -slope / curvature;
+    if (std::fabs(step) > 10 * h) break;  // not in the quadratic basin: keep Brent's answer
+    x += step;
+  }
+  return x;
+}
+
 /// Scans `points` evenly spaced prices on [lo, hi] for the best, then refines with Brent on
 /// the neighbouring interval: guards against local maxima when demand is not concave.
+/// The result is Newton-polished (see polishNewton).
 template <class F>
 std::pair<double, double> maximizeScanned(F&& f, double lo, double hi, int points, double tol) {
-  if (points < 3) return maximizeBrent(f, lo, hi, tol);
-  const double step = (hi - lo) / (points - 1);
-  int best = 0;
-  double fbest = f(lo);
-  for (int k = 1; k < points; ++k) {
-    const double fk = f(lo + k * step);
-    if (fk > fbest) best = k, fbest = fk;
+  double a = lo, b = hi, xbest = lo, fbest = -HUGE_VAL;
+  if (points >= 3) {
+    const double step = (hi - lo) / (points - 1);
+    int best = 0;
+    for (int k = 0; k < points; ++k) {
+      const double fk = f(lo + k * step);
+      if (fk > fbest) best = k, fbest = fk;
+    }
+    xbest = lo + best * step;
+    a = lo + std::max(0, best - 1) * step, b = lo + std::min(points - 1, best + 1) * step;
   }
-  const double a = lo + std::max(0, best - 1) * step, b = lo + std::min(points - 1, best + 1) * step;
-  auto refined = maximizeBrent(f, a, b, tol);
-  return refined.second >= fbest ? refined : std::pair{lo + best * step, fbest};
+  auto [x, fx] = maximizeBrent(f, a, b, tol);
+  if (fx < fbest) return {xbest, fbest};
+  x = polishNewton(f, x, lo, hi);
+  return {x, f(x)};
 }
 
 }  // namespace chan::models

@@ -4,20 +4,20 @@
 
 namespace chan::models {
 
-void recordDemand(Members& mb, int member, double units, int tick) {
+void recordDemand(Members& mb, int member, double units) {
   const auto m = static_cast<std::size_t>(member);
-  const auto slotIndex = static_cast<std::size_t>(tick % mb.window[m]);
+  const auto slotIndex = static_cast<std::size_t>(mb.recorded[m] % mb.window[m]);
   // the value being overwritten leaves the window sum
   double& slot = mb.history[m * mb.historyStride + slotIndex];
   mb.forecastSum[m] += units - slot;
   slot = units;
-  mb.demandSeen[m] = units;
+  ++mb.recorded[m];
 }
 
-double forecast(const Members& mb, int member, int tick) {
-  // ticks are numbered from 1; before the window fills, average what has been seen
-  const int filled = std::clamp(tick, 1, mb.window[static_cast<std::size_t>(member)]);
-  return mb.forecastSum[static_cast<std::size_t>(member)] / filled;
+double forecast(const Members& mb, int member) {
+  const auto m = static_cast<std::size_t>(member);
+  const int filled = std::min(mb.recorded[m], mb.window[m]);
+  return filled > 0 ? mb.forecastSum[m] / filled : 0.0;
 }
 
 double orderQuantity(const World& w, int member, int leadTime) {
@@ -27,7 +27,7 @@ double orderQuantity(const World& w, int member, int leadTime) {
   switch (r.rule) {
     case ReplenishRule::None: return 0;
     case ReplenishRule::OrderUpTo: {
-      const double target = forecast(w.members, member, w.tick) * (leadTime + r.coverDays);
+      const double target = forecast(w.members, member) * (leadTime + r.coverDays);
       return std::max(0.0, target - position);
     }
     case ReplenishRule::MinMax: return position <= r.reorderPoint ? r.orderUpTo - position : 0.0;

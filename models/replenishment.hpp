@@ -4,11 +4,11 @@
 
 namespace chan::models {
 
-/// Records this tick's demand in the member's moving-average forecast window.
-void recordDemand(Members& members, int member, double units, int tick);
+/// Records one day's demand in the member's moving-average forecast window.
+void recordDemand(Members& members, int member, double units);
 
-/// Moving-average demand per tick over the filled part of the window.
-double forecast(const Members& members, int member, int tick);
+/// Moving-average demand per day over the recorded part of the window (0 before any record).
+double forecast(const Members& members, int member);
 
 /// Units member m orders now (before the supplier's minimum order is applied).
 ///  order-up-to: target = forecast * (lead time + cover days) (+ nothing for safety: set cover)

@@ -41,9 +41,9 @@ struct Members {
   std::vector<double> stock;       // units on hand
   std::vector<double> stockValue;  // book value of the units on hand (moving average cost)
   std::vector<double> onOrder;     // units ordered and not yet arrived
-  std::vector<double> demandSeen;  // units demanded this tick (consumers or buyers' orders)
-  std::vector<double> forecastSum; // sum over the forecast window of demandSeen
-  std::vector<double> history;     // ring buffers [member * historyStride + tick % window]
+  std::vector<double> forecastSum; // sum of the demand history in the forecast window
+  std::vector<double> history;     // ring buffers [member * historyStride + recorded % window]
+  std::vector<int> recorded;       // days of demand recorded so far
   std::vector<int> window;         // forecast window of each member, ticks
   std::size_t historyStride = 1;   // longest window
 

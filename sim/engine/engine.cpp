@@ -108,7 +108,7 @@ void Engine::setPrices() {
   for (const auto& tier : w.byTier) {
     for (int m : tier) {
       const PricingSpec& p = groupOf(w, m).pricing;
-      if (p.rule == PricingRule::ShareAdjust || (w.tick - 1) % p.reviewPeriod != 0) continue;
+      if (p.rule == PricingRule::ShareAdjust || w.tick % p.reviewPeriod != 0) continue;  // tick 0 priced at set-up
       w.members.price[idx(m)] = models::respond(w, m, buyingPrice(w, m));
     }
   }
@@ -171,6 +171,7 @@ void Engine::serveConsumers(TickObservations& obs) {
     available[o] = remaining[o] > kTiny;
     obs.outletsInStock += available[o];
   }
+  const std::vector<std::uint8_t> openedWithStock = available;
   models::OutletFactors first, second;
   models::computeFactors(w, price, available, first);
   models::DemandRound round1, round2;
@@ -205,7 +206,9 @@ void Engine::serveConsumers(TickObservations& obs) {
     obs.outletsStockedOut += short1[o] || short2[o];
     w.flows.stockoutTicks[idx(m)] += short1[o] || short2[o];
     w.flows.lostUnits[idx(m)] += round1.demand[o] - std::min(round1.demand[o], served[o]);
-    models::recordDemand(w.members, m, requests[o], w.tick);
+    // a day without stock shows no demand: forecasts skip it (censored demand) instead of
+    // learning zero and never reordering
+    if (openedWithStock[o]) models::recordDemand(w.members, m, requests[o]);
     sell(m, served[o]);
     m_unitsLastTick[o] = served[o];
   }
@@ -244,7 +247,7 @@ void Engine::replenish(TickObservations& obs) {
       auto& orders = m_ordersTo[idx(m)];
       double asked = 0;
       for (const auto& [buyer, units] : orders) asked += units;
-      if (!isOutlet(mb.kind[idx(m)])) models::recordDemand(mb, m, asked, w.tick);  // outlets recorded consumer demand
+      if (!isOutlet(mb.kind[idx(m)])) models::recordDemand(mb, m, asked);  // outlets recorded consumer demand
       double available = asked;
       if (mb.kind[idx(m)] == MemberKind::Manufacturer) {
         const double capacity = w.spec->brands[idx(mb.brand[idx(m)])].capacity;

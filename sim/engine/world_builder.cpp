@@ -145,7 +145,7 @@ void initialiseState(const ScenarioSpec& spec, World& w) {
   mb.stock.assign(n, 0.0);
   mb.stockValue.assign(n, 0.0);
   mb.onOrder.assign(n, 0.0);
-  mb.demandSeen.assign(n, 0.0);
+  mb.recorded.assign(n, 0);
   mb.forecastSum.assign(n, 0.0);
   mb.historyStride = static_cast<std::size_t>(*std::max_element(mb.window.begin(), mb.window.end()));
   mb.history.assign(n * mb.historyStride, 0.0);
