@@ -383,11 +383,10 @@ Summary Engine::summary() const {
     double hi = 1;
     for (int m : w.outlets) hi = std::max(hi, 5.0 * w.members.price[idx(m)]);
     const double best = models::maximizeScanned(contribution, cost, hi, 24, 1e-9).second;
-    double actual = 0;  // the channel's contribution: consumer revenue less production and outlet variable costs
-    for (std::size_t m = 0; m < w.members.size(); ++m) {
-      if (isOutlet(w.members.kind[m])) actual += w.flows.revenue[m] - w.flows.commission[m] - w.flows.shipping[m];
-      if (w.members.kind[m] == MemberKind::Manufacturer) actual -= w.flows.purchases[m];
-    }
+    // the channel's contribution: consumer revenue less outlet variable costs and the
+    // production cost of the units consumers bought
+    double actual = -w.ledger.soldToConsumers * cost;
+    for (int m : w.outlets) actual += w.flows.revenue[idx(m)] - w.flows.commission[idx(m)] - w.flows.shipping[idx(m)];
     if (best > 0) efficiency = actual / (best * w.tick);
   }
   return m_metrics.summarize(w, efficiency);
