@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include <sys/resource.h>
@@ -68,50 +70,88 @@ void printSummary(const Summary& summary, const World& w, double seconds, int th
 
 }  // namespace
 
-int runCommand(const RunOptions& options) {
+int guarded(const std::function<int()>& body) {
   try {
-    std::vector<std::string> sets = options.sets;
-    if (options.check) sets.push_back("check=true");
-    const ScenarioSpec spec = io::loadScenario(options.scenario, sets);
-    const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-    const auto start = std::chrono::steady_clock::now();
-    Engine engine(spec);
-    engine.run();
-    const Summary summary = engine.summary();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const std::filesystem::path out = options.out.empty() ? std::filesystem::path("outputs") / spec.name : std::filesystem::path(options.out);
-    io::RunInfo info{options.scenario, options.sets, threads, seconds, peakRssMb()};
-    io::writeRunOutputs(out, engine, summary, info);
-    if (!options.quiet) {
-      printSummary(summary, engine.world(), seconds, threads);
-      std::printf("\n  outputs written to %s/\n", out.string().c_str());
-    }
-    return kExitOk;
+    return body();
   } catch (const io::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const ConservationError& e) {
     std::cerr << "error: " << e.what() << "\n";
-    return kExitConservation;
+    return kExitCheckFailed;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitFailure;
   }
 }
 
-int checkCommand(const std::string& scenario, const std::vector<std::string>& sets) {
-  try {
-    const ScenarioSpec spec = io::loadScenario(scenario, sets);
-    int members = 0;
-    for (const auto& g : spec.groups) members += g.count;
-    std::printf("ok: %s: %zu member groups (%d members), %d consumers, %d ticks\n", spec.name.c_str(),
-                spec.groups.size(), members, spec.consumers.count, spec.ticks);
-    return kExitOk;
-  } catch (const io::InputError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return kExitBadInput;
+namespace {
+
+struct RunOptions {
+  std::string scenario;
+  std::string out;                 // empty: outputs/<scenario name>
+  std::vector<std::string> sets;   // key.path=value overrides
+  std::optional<long long> seed, ticks;
+  int threads = 0;                 // 0: all cores
+  bool quiet = false;
+  bool check = false;
+};
+
+int runScenario(const RunOptions& options) {
+  std::vector<std::string> sets = options.sets;
+  if (options.seed) sets.push_back("seed=" + std::to_string(*options.seed));
+  if (options.ticks) sets.push_back("ticks=" + std::to_string(*options.ticks));
+  if (options.check) sets.push_back("check=true");
+  const ScenarioSpec spec = io::loadScenario(options.scenario, sets);
+  const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  const auto start = std::chrono::steady_clock::now();
+  Engine engine(spec);
+  engine.run();
+  const Summary summary = engine.summary();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::filesystem::path out = options.out.empty() ? std::filesystem::path("outputs") / spec.name : std::filesystem::path(options.out);
+  io::RunInfo info{options.scenario, sets, threads, seconds, peakRssMb()};
+  io::writeRunOutputs(out, engine, summary, info);
+  if (!options.quiet) {
+    printSummary(summary, engine.world(), seconds, threads);
+    std::printf("\n  outputs written to %s/\n", out.string().c_str());
   }
+  return kExitOk;
+}
+
+}  // namespace
+
+void addRunCommand(CLI::App& app, int& exitCode) {
+  auto options = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand("run", "Run a scenario and write its outputs");
+  cmd->add_option("scenario", options->scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--out", options->out, "Output directory (default outputs/<scenario name>)");
+  cmd->add_option("--seed", options->seed, "Random seed (overrides the scenario's seed)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--ticks", options->ticks, "Number of ticks (days) to run")->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", options->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--set", options->sets, "Override a scenario value: key.path=value (repeatable)");
+  cmd->add_flag("--quiet", options->quiet, "Print nothing but errors");
+  cmd->add_flag("--check", options->check, "Verify conservation of goods and money every tick");
+  cmd->callback([options, &exitCode] { exitCode = guarded([&] { return runScenario(*options); }); });
+}
+
+void addCheckCommand(CLI::App& app, int& exitCode) {
+  auto file = std::make_shared<std::string>();
+  auto sets = std::make_shared<std::vector<std::string>>();
+  auto* cmd = app.add_subcommand("check", "Validate a scenario without running it");
+  cmd->add_option("scenario", *file, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--set", *sets, "Override a scenario value: key.path=value (repeatable)");
+  cmd->callback([file, sets, &exitCode] {
+    exitCode = guarded([&] {
+      const ScenarioSpec spec = io::loadScenario(*file, *sets);
+      int members = 0;
+      for (const auto& g : spec.groups) members += g.count;
+      std::printf("ok: %s: %zu member groups (%d members), %d consumers, %d ticks\n", spec.name.c_str(),
+                  spec.groups.size(), members, spec.consumers.count, spec.ticks);
+      return kExitOk;
+    });
+  });
 }
 
 }  // namespace chan::cli

@@ -1,26 +1,21 @@
 #pragma once
-// The chansim subcommands. Each returns the process exit code:
-//   0 success, 1 runtime failure, 2 bad input (scenario, option or file), 3 conservation broken.
-#include <string>
-#include <vector>
+// The chansim subcommands. Each add*Command registers a subcommand on the CLI11 app; its
+// callback stores the process exit code in `exitCode`:
+//   0 success, 1 runtime failure, 2 bad input (scenario, option or file), 3 conservation broken
+//   or a validation case missed.
+#include <CLI/CLI.hpp>
 
 namespace chan::cli {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
-inline constexpr int kExitConservation = 3;
+inline constexpr int kExitCheckFailed = 3;
 
-struct RunOptions {
-  std::string scenario;
-  std::string out;                 // empty: outputs/<scenario name>
-  std::vector<std::string> sets;   // key.path=value overrides
-  int threads = 0;                 // 0: all cores
-  bool quiet = false;
-  bool check = false;
-};
+void addRunCommand(CLI::App& app, int& exitCode);
+void addCheckCommand(CLI::App& app, int& exitCode);
 
-int runCommand(const RunOptions& options);
-int checkCommand(const std::string& scenario, const std::vector<std::string>& sets);
+/// Runs `body`, mapping exceptions to exit codes with one "error: ..." line on stderr.
+int guarded(const std::function<int()>& body);
 
 }  // namespace chan::cli
