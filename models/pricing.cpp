@@ -1,6 +1,7 @@
 #include "models/pricing.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "models/consumer_choice.hpp"
 #include "models/optimize.hpp"
@@ -8,60 +9,116 @@
 namespace chan::models {
 namespace {
 
+std::size_t idx(int i) { return static_cast<std::size_t>(i); }
+
 const PricingSpec& pricingOf(const World& w, int m) {
-  return w.spec->groups[static_cast<std::size_t>(w.members.group[static_cast<std::size_t>(m)])].pricing;
+  return w.spec->groups[idx(w.members.group[idx(m)])].pricing;
 }
 
-/// Sets the prices the outlets below m would charge if m sold at `price`.
-void propagate(const World& w, int m, double price, std::vector<double>& outletPrice) {
-  const int outlet = w.members.outletIndex[static_cast<std::size_t>(m)];
-  if (outlet >= 0) {
-    outletPrice[static_cast<std::size_t>(outlet)] = price;
-    return;
-  }
-  for (auto e : boost::make_iterator_range(boost::out_edges(static_cast<std::size_t>(m), w.graph))) {
-    const int buyer = static_cast<int>(boost::target(e, w.graph));
-    const double cost = price * (1.0 - w.graph[e].discount);
-    propagate(w, buyer, respond(w, buyer, cost), outletPrice);
-  }
-}
-
-double bestResponse(const World& w, int m, double unitCost) {
+double upperBound(const World& w, int m, double unitCost) {
   const PricingSpec& p = pricingOf(w, m);
-  const double hi = p.maxPrice > 0 ? p.maxPrice : 5.0 * unitCost + 1.0;
-  const double lo = std::min(unitCost, hi);
-  auto profit = [&](double x) { return (netUnitRevenue(w, m, x) - unitCost) * demandFaced(w, m, x); };
-  return maximizeScanned(profit, lo, hi, p.grid, p.tolerance).first;
+  return p.maxPrice > 0 ? p.maxPrice : 5.0 * unitCost + 1.0;
+}
+
+double buyingCost(const World& w, int m, const PriceContext& ctx) {
+  const int s = w.members.supplier[idx(m)];
+  if (s < 0) return w.spec->brands[idx(w.members.brand[idx(m)])].unitCost;
+  const auto e = boost::edge(idx(s), idx(m), w.graph).first;
+  return ctx[idx(s)] * (1.0 - w.graph[e].discount);
+}
+
+/// Lets every member below m that m does not decide for respond to ctx[m], recursively.
+void propagate(const World& w, int m, PriceContext& ctx) {
+  for (auto e : boost::make_iterator_range(boost::out_edges(idx(m), w.graph))) {
+    const int buyer = static_cast<int>(boost::target(e, w.graph));
+    if (w.members.owner[idx(buyer)] >= 0) continue;  // its owner sets its price
+    ctx[idx(buyer)] = respond(w, buyer, ctx[idx(m)] * (1.0 - w.graph[e].discount), ctx);
+    propagate(w, buyer, ctx);
+  }
+}
+
+std::vector<double> outletPrices(const World& w, const PriceContext& ctx) {
+  std::vector<double> p(w.outlets.size());
+  for (std::size_t o = 0; o < p.size(); ++o) p[o] = ctx[idx(w.outlets[o])];
+  return p;
+}
+
+/// Expected units per tick through member m (sold by the outlets it supplies) at prices ctx.
+double unitsThrough(const World& w, int m, const std::vector<double>& prices) {
+  return expectedSales(w, w.subtreeOutlets[idx(m)], prices);
+}
+
+/// Consolidated profit per tick of owner m and the members it owns, with their prices in ctx
+/// and every other member below responding.
+double consolidatedProfit(const World& w, int m, PriceContext ctx) {
+  const std::vector<int>& family = w.owned[idx(m)];
+  propagate(w, m, ctx);
+  for (int j : family) propagate(w, j, ctx);
+  const std::vector<double> prices = outletPrices(w, ctx);
+  double profit = (netUnitRevenue(w, m, ctx[idx(m)]) - buyingCost(w, m, ctx)) * unitsThrough(w, m, prices);
+  for (int j : family)
+    profit += (netUnitRevenue(w, j, ctx[idx(j)]) - buyingCost(w, j, ctx)) * unitsThrough(w, j, prices);
+  return profit;
+}
+
+double bestResponse(const World& w, int m, double unitCost, PriceContext& ctx) {
+  const PricingSpec& p = pricingOf(w, m);
+  const std::vector<int>& family = w.owned[idx(m)];
+  if (family.empty()) {
+    const double hi = upperBound(w, m, unitCost);
+    auto profit = [&](double x) { return (netUnitRevenue(w, m, x) - unitCost) * demandFaced(w, m, x, ctx); };
+    return maximizeScanned(profit, std::min(unitCost, hi), hi, p.grid, p.tolerance).first;
+  }
+  // joint decision: cyclic coordinate ascent over the owner's price and its members' prices
+  std::vector<int> decisions{m};
+  decisions.insert(decisions.end(), family.begin(), family.end());
+  ctx[idx(m)] = std::max(ctx[idx(m)], unitCost);
+  for (int round = 0; round < 100; ++round) {
+    double moved = 0;
+    for (int j : decisions) {
+      const double cost = j == m ? unitCost : buyingCost(w, j, ctx);
+      const double hi = upperBound(w, j, cost);
+      auto profit = [&](double x) {
+        PriceContext trial = ctx;
+        trial[idx(j)] = x;
+        return consolidatedProfit(w, m, trial);
+      };
+      const double x = maximizeScanned(profit, std::min(cost, hi), hi, p.grid, p.tolerance).first;
+      moved = std::max(moved, std::fabs(x - ctx[idx(j)]) / std::max(1.0, std::fabs(x)));
+      ctx[idx(j)] = x;
+    }
+    if (moved < 10 * p.tolerance) break;
+  }
+  return ctx[idx(m)];
 }
 
 }  // namespace
 
 double netUnitRevenue(const World& w, int m, double price) {
-  const auto i = static_cast<std::size_t>(m);
+  const auto i = idx(m);
   return price * (1.0 - w.members.commission[i]) - w.members.shippingCost[i];
 }
 
-double respond(const World& w, int m, double unitCost) {
+double respond(const World& w, int m, double unitCost, PriceContext& ctx) {
   const PricingSpec& p = pricingOf(w, m);
   switch (p.rule) {
     case PricingRule::Fixed: {
       if (p.price > 0) return p.price;
-      const auto& brand = w.spec->brands[static_cast<std::size_t>(w.members.brand[static_cast<std::size_t>(m)])];
+      const auto& brand = w.spec->brands[idx(w.members.brand[idx(m)])];
       return brand.suggestedRetail > 0 ? brand.suggestedRetail : unitCost;
     }
     case PricingRule::CostPlus: return unitCost * (1.0 + p.markup);
-    case PricingRule::BestResponse: return bestResponse(w, m, unitCost);
-    case PricingRule::ShareAdjust: return w.members.price[static_cast<std::size_t>(m)];
+    case PricingRule::BestResponse: return bestResponse(w, m, unitCost, ctx);
+    case PricingRule::ShareAdjust: return ctx[idx(m)];
   }
   return unitCost;
 }
 
-double demandFaced(const World& w, int m, double price) {
-  std::vector<double> outletPrice(w.outlets.size());
-  for (std::size_t o = 0; o < w.outlets.size(); ++o)
-    outletPrice[o] = w.members.price[static_cast<std::size_t>(w.outlets[o])];
-  propagate(w, m, price, outletPrice);
-  return expectedSales(w, w.subtreeOutlets[static_cast<std::size_t>(m)], outletPrice);
+double demandFaced(const World& w, int m, double price, const PriceContext& ctx) {
+  PriceContext trial = ctx;
+  trial[idx(m)] = price;
+  propagate(w, m, trial);
+  return unitsThrough(w, m, outletPrices(w, trial));
 }
 
 void adjustSharePrices(World& w, const std::vector<double>& unitsLastTick) {
@@ -75,10 +132,10 @@ void adjustSharePrices(World& w, const std::vector<double>& unitsLastTick) {
   if (adjusting.empty() || total <= 0) return;
   const double fairShare = 1.0 / static_cast<double>(adjusting.size());
   for (int o : adjusting) {
-    const int m = w.outlets[static_cast<std::size_t>(o)];
+    const int m = w.outlets[idx(o)];
     const double step = pricingOf(w, m).step;
-    const double share = unitsLastTick[static_cast<std::size_t>(o)] / total;
-    w.members.price[static_cast<std::size_t>(m)] *= share > fairShare ? 1.0 + step : 1.0 - step;
+    const double share = unitsLastTick[idx(o)] / total;
+    w.members.price[idx(m)] *= share > fairShare ? 1.0 + step : 1.0 - step;
   }
 }
 

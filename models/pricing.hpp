@@ -1,21 +1,31 @@
 #pragma once
 // Pricing behaviours: each member sets its list (selling) price from its buying cost.
-// Best response maximises the member's expected profit per tick against the demand it
-// faces, probing that demand with the consumers' own choice model and letting every member
-// below it respond in turn (backward induction, as in Spengler's serial chain).
+//
+// Best response maximises the member's expected profit per tick against the demand it faces,
+// probing that demand with the consumers' own choice model while every member below it
+// responds in turn (backward induction, as in Spengler's serial chain). A member that owns
+// others (`owner:` in YAML) maximises their consolidated profit over all of their prices
+// jointly, by cyclic coordinate ascent (a manufacturer with its own e-store, a firm with
+// several products).
+#include <vector>
+
 #include "sim/core/world.hpp"
 
 namespace chan::models {
 
+/// Hypothetical prices of every member (indexed by member id) used while probing demand.
+using PriceContext = std::vector<double>;
+
 /// Net revenue per unit sold at price x, after the platform's commission and delivery cost.
 double netUnitRevenue(const World& world, int member, double price);
 
-/// Price member m charges when its unit cost is `unitCost` (its group's pricing behaviour).
-/// ShareAdjust returns the current price: it adjusts in adjustSharePrices, not to cost.
-double respond(const World& world, int member, double unitCost);
+/// Price member m charges when its unit cost is `unitCost` and other members' prices are as in
+/// ctx. ShareAdjust returns ctx[m]: it adjusts in adjustSharePrices, not to cost. For an owner
+/// using best response, ctx is updated with the prices chosen for the members it owns.
+double respond(const World& world, int member, double unitCost, PriceContext& ctx);
 
 /// Expected units per tick member m sells at list price x, every member below it responding.
-double demandFaced(const World& world, int member, double price);
+double demandFaced(const World& world, int member, double price, const PriceContext& ctx);
 
 /// ShareAdjust (RETAIL_SPEC): each outlet using it raises its price by `step` if its share of
 /// last tick's units exceeded 1/K (K = outlets using the rule), else lowers it.

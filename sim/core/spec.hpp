@@ -80,6 +80,7 @@ struct MemberGroupSpec {
   int count = 1;
   int brand = 0;                        // index into ScenarioSpec::brands
   int supplierGroup = -1;               // index into ScenarioSpec::groups; -1: none
+  int ownerGroup = -1;                  // group (of one member) whose owner decides this group's prices
   SupplierRule supplierRule = SupplierRule::Territory;
   std::vector<int> territories;         // per instance (cycled), indices into territories
   bool exclusive = true;                // holds exclusive rights to its territories
@@ -89,6 +90,7 @@ struct MemberGroupSpec {
   double discount = 0;                  // fraction off the supplier's list price
   int leadTime = 2;                     // ticks from order to arrival
   double minOrder = 0;                  // units; smaller orders are rounded up
+  double fixedFee = 0;                  // currency per tick paid to the supplier (two-part tariff)
   // operating economics (defaults depend on kind, see kindDefaults in world_builder)
   double fixedCost = -1;                // currency per tick
   double holdingCost = -1;              // currency per unit on hand per tick

@@ -23,7 +23,7 @@ const char* kindName(MemberKind kind) {
 
 void MemberFlows::resize(std::size_t n) {
   for (auto* v : {&unitsSold, &revenue, &cogs, &commission, &shipping, &holding, &fixed, &unitsBought,
-                  &purchases, &openingValue, &lostUnits, &stockoutTicks, &pricedTicks, &undercutTicks})
+                  &purchases, &openingValue, &feeIncome, &feeExpense, &lostUnits, &stockoutTicks, &pricedTicks, &undercutTicks})
     v->assign(n, 0.0);
 }
 

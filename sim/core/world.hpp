@@ -17,6 +17,7 @@ struct SupplyTerms {
   double discount = 0;  // fraction off the supplier's list price
   int leadTime = 0;     // ticks from order to arrival
   double minOrder = 0;  // units
+  double fixedFee = 0;  // currency per tick, buyer to supplier
 };
 
 using SupplyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
@@ -32,6 +33,7 @@ struct Members {
   std::vector<int> territory;   // region the member sits in (-1: none)
   std::vector<double> x, y;     // km
   std::vector<int> supplier;    // member id of the supplier, -1 for manufacturers
+  std::vector<int> owner;       // member id whose owner sets this member's price, -1 for none
   std::vector<int> outletIndex; // index among outlets, -1 for non-outlets
   // operating parameters resolved from group and kind defaults
   std::vector<double> fixedCost, holdingCost, shippingCost, commission;
@@ -80,10 +82,11 @@ struct MemberFlows {
   std::vector<double> unitsSold, revenue, cogs, commission, shipping, holding, fixed;
   std::vector<double> unitsBought, purchases;  // units and money paid for goods (production at cost)
   std::vector<double> openingValue;            // book value of the opening stock
+  std::vector<double> feeIncome, feeExpense;   // fixed fees received from buyers and paid to suppliers
   std::vector<double> lostUnits, stockoutTicks, pricedTicks, undercutTicks;
   void resize(std::size_t n);
   double profit(std::size_t m) const {
-    return revenue[m] - cogs[m] - commission[m] - shipping[m] - holding[m] - fixed[m];
+    return revenue[m] + feeIncome[m] - feeExpense[m] - cogs[m] - commission[m] - shipping[m] - holding[m] - fixed[m];
   }
 };
 
@@ -95,6 +98,7 @@ struct World {
   std::vector<std::vector<int>> byTier;// member ids per tier, tier 0 first
   std::vector<std::vector<int>> outletConsumers;  // outlet index -> consumer ids that can reach it
   std::vector<std::vector<int>> subtreeOutlets;   // member id -> outlets it supplies directly or through others
+  std::vector<std::vector<int>> owned;            // member id -> members whose prices it sets
   Consumers consumers;
   std::vector<Shipment> inTransit;
   MemberFlows flows;

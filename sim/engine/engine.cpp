@@ -43,7 +43,10 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
   for (const auto& tier : w.byTier) {
     for (int m : tier) {
       const PricingSpec& p = groupOf(w, m).pricing;
-      double price = models::respond(w, m, buyingPrice(w, m));
+      if (w.members.owner[idx(m)] >= 0) continue;  // priced by its owner
+      models::PriceContext ctx = w.members.price;
+      double price = models::respond(w, m, buyingPrice(w, m), ctx);
+      for (int j : w.owned[idx(m)]) w.members.price[idx(j)] = ctx[idx(j)];
       if (p.rule == PricingRule::ShareAdjust && p.initialHigh > 0) {
         Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Pricing, idx(m));
         price = rng.uniform(p.initialLow, p.initialHigh);
@@ -109,7 +112,10 @@ void Engine::setPrices() {
     for (int m : tier) {
       const PricingSpec& p = groupOf(w, m).pricing;
       if (p.rule == PricingRule::ShareAdjust || w.tick % p.reviewPeriod != 0) continue;  // tick 0 priced at set-up
-      w.members.price[idx(m)] = models::respond(w, m, buyingPrice(w, m));
+      if (w.members.owner[idx(m)] >= 0) continue;  // priced by its owner
+      models::PriceContext ctx = w.members.price;
+      w.members.price[idx(m)] = models::respond(w, m, buyingPrice(w, m), ctx);
+      for (int j : w.owned[idx(m)]) w.members.price[idx(j)] = ctx[idx(j)];
     }
   }
   for (int m : w.outlets) {
@@ -317,6 +323,15 @@ void Engine::settle() {
   World& w = m_world;
   Members& mb = w.members;
   const int operations = w.ledger.account(External::Operations);
+  // fixed fees of two-part tariffs, buyer to supplier
+  for (auto e : boost::make_iterator_range(boost::edges(w.graph))) {
+    const double fee = w.graph[e].fixedFee;
+    if (fee <= 0) continue;
+    const auto s = boost::source(e, w.graph), b = boost::target(e, w.graph);
+    w.ledger.transfer(static_cast<int>(b), static_cast<int>(s), fee);
+    w.flows.feeExpense[b] += fee;
+    w.flows.feeIncome[s] += fee;
+  }
   for (std::size_t m = 0; m < mb.size(); ++m) {
     const double holding = mb.holdingCost[m] * mb.stock[m];
     w.ledger.transfer(static_cast<int>(m), operations, holding + mb.fixedCost[m]);
@@ -343,8 +358,9 @@ void Engine::verifyConservation() const {
   for (std::size_t m = 0; m < mb.size(); ++m) {
     onHand += mb.stock[m];
     const double scale = std::max(1.0, w.flows.purchases[m] + w.flows.revenue[m] + w.flows.openingValue[m]);
-    const double cash = w.spec->groups[idx(mb.group[m])].initialCash + w.flows.revenue[m] - w.flows.purchases[m] -
-                        w.flows.commission[m] - w.flows.shipping[m] - w.flows.holding[m] - w.flows.fixed[m];
+    const double cash = w.spec->groups[idx(mb.group[m])].initialCash + w.flows.revenue[m] + w.flows.feeIncome[m] -
+                        w.flows.feeExpense[m] - w.flows.purchases[m] - w.flows.commission[m] - w.flows.shipping[m] -
+                        w.flows.holding[m] - w.flows.fixed[m];
     if (std::fabs(cash - w.ledger.balance(static_cast<int>(m))) > 1e-9 * scale)
       problems << "member " << m << ": cash " << w.ledger.balance(static_cast<int>(m)) << " but flows give " << cash << "; ";
     const double books = w.flows.openingValue[m] + w.flows.purchases[m] - w.flows.cogs[m] - mb.stockValue[m] - transitValue[m];

@@ -103,6 +103,16 @@ int chooseSupplier(const World& w, int m, int index, SupplierRule rule, const st
 void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std::vector<int>>& groupMembers) {
   Members& mb = w.members;
   mb.supplier.assign(mb.size(), -1);
+  mb.owner.assign(mb.size(), -1);
+  w.owned.assign(mb.size(), {});
+  for (std::size_t g = 0; g < spec.groups.size(); ++g) {
+    if (spec.groups[g].ownerGroup < 0) continue;
+    const int owner = groupMembers[static_cast<std::size_t>(spec.groups[g].ownerGroup)][0];
+    for (int m : groupMembers[g]) {
+      mb.owner[static_cast<std::size_t>(m)] = owner;
+      w.owned[static_cast<std::size_t>(owner)].push_back(m);
+    }
+  }
   w.graph = SupplyGraph(mb.size());
   for (std::size_t g = 0; g < spec.groups.size(); ++g) {
     const MemberGroupSpec& gs = spec.groups[g];
@@ -113,7 +123,7 @@ void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std:
       const int s = chooseSupplier(w, m, static_cast<int>(k), gs.supplierRule, candidates);
       mb.supplier[static_cast<std::size_t>(m)] = s;
       boost::add_edge(static_cast<std::size_t>(s), static_cast<std::size_t>(m),
-                      SupplyTerms{gs.discount, gs.leadTime, gs.minOrder}, w.graph);
+                      SupplyTerms{gs.discount, gs.leadTime, gs.minOrder, gs.fixedFee}, w.graph);
     }
   }
 }

@@ -158,6 +158,14 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
     if (isOutlet(s.kind)) r.fail("supplier", "group '" + supplier + "' is an outlet and cannot supply others");
     if (!r.has("brand")) g.brand = s.brand;
   }
+  if (r.has("owner")) {
+    const std::string owner = r.text("owner");
+    g.ownerGroup = indexByName(r, "owner", owner, groupNames, "owner group (define it above)");
+    if (spec.groups[static_cast<std::size_t>(g.ownerGroup)].count != 1)
+      r.fail("owner", "the owner group '" + owner + "' must have count 1");
+    if (spec.groups[static_cast<std::size_t>(g.ownerGroup)].pricing.rule != PricingRule::BestResponse)
+      r.fail("owner", "the owner group '" + owner + "' must price by best_response (it decides jointly)");
+  }
   g.supplierRule = enumOf<SupplierRule>(kSupplierRules, r.choice("supplier_rule", "territory", kSupplierRules));
   for (const std::string& t : r.texts("territories"))
     g.territories.push_back(indexByName(r, "territories", t, territoryNames, "territory"));
@@ -167,6 +175,7 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
     g.discount = t->number("discount", 0, 0, 1);
     g.leadTime = static_cast<int>(t->integer("lead_time", g.leadTime, 0, 3650));
     g.minOrder = t->number("min_order", 0, 0, kHuge);
+    g.fixedFee = t->number("fixed_fee", 0, 0, kHuge);
     t->finish();
   }
   g.fixedCost = r.number("fixed_cost", -1, 0, kHuge);
@@ -283,6 +292,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   n["count"] = g.count;
   n["brand"] = spec.brands[static_cast<std::size_t>(g.brand)].name;
   if (g.supplierGroup >= 0) n["supplier"] = spec.groups[static_cast<std::size_t>(g.supplierGroup)].name;
+  if (g.ownerGroup >= 0) n["owner"] = spec.groups[static_cast<std::size_t>(g.ownerGroup)].name;
   n["supplier_rule"] = nameOf(kSupplierRules, g.supplierRule);
   for (int t : g.territories) n["territories"].push_back(spec.territories[static_cast<std::size_t>(t)].name);
   n["exclusive"] = g.exclusive;
@@ -290,6 +300,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   n["terms"]["discount"] = g.discount;
   n["terms"]["lead_time"] = g.leadTime;
   n["terms"]["min_order"] = g.minOrder;
+  n["terms"]["fixed_fee"] = g.fixedFee;
   // -1 means "kind default": written out only when set
   auto optional = [&](const char* key, double v) { if (v >= 0) n[key] = v; };
   optional("fixed_cost", g.fixedCost);
