@@ -14,6 +14,7 @@ inline constexpr int kExitCheckFailed = 3;
 
 void addRunCommand(CLI::App& app, int& exitCode);
 void addCheckCommand(CLI::App& app, int& exitCode);
+void addValidateCommand(CLI::App& app, int& exitCode);
 
 /// Runs `body`, mapping exceptions to exit codes with one "error: ..." line on stderr.
 int guarded(const std::function<int()>& body);

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   int exitCode = kExitOk;
   addRunCommand(app, exitCode);
   addCheckCommand(app, exitCode);
+  addValidateCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,28 @@
+#pragma once
+// Runs an engine scenario and reads one steady-state tick: the last tick's profit, price and
+// units of every member, so that set-up transients (opening stock, empty pipelines) are not
+// averaged into per-tick figures that the closed forms describe.
+#include <string>
+#include <vector>
+
+#include "sim/core/spec.hpp"
+
+namespace chan::validation {
+
+struct SteadyTick {
+  std::vector<double> profit;     // per member, last tick
+  std::vector<double> unitsSold;  // per member, last tick
+  std::vector<double> price;      // per member, after the last tick
+  double consumerUnits = 0;       // units bought by consumers in the last tick
+};
+
+/// Runs spec for spec.ticks ticks (conservation checked every tick) and returns the last one.
+SteadyTick runSteady(ScenarioSpec spec);
+
+/// Parses a generated scenario (YAML text) as the loader would; `name` labels messages.
+ScenarioSpec scenarioFromText(const std::string& yaml, const std::string& name);
+
+/// std::to_string loses digits; this keeps every one (shortest round trip).
+std::string num(double v);
+
+}  // namespace chan::validation
