@@ -37,23 +37,26 @@ struct CaseFile {
 };
 
 std::vector<CaseFile> loadCaseFiles(const fs::path& dir) {
-  std::vector<CaseFile> files;
   if (!fs::is_directory(dir)) throw io::InputError(dir.string() + ": no such directory of validation cases");
+  // sort paths, not CaseFiles: assigning a YAML::Node overwrites the node it refers to
+  std::vector<fs::path> paths;
   for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.path().extension() == ".yaml") files.push_back({entry.path(), "", io::loadYamlFile(entry.path().string())});
-  std::sort(files.begin(), files.end(), [](const CaseFile& a, const CaseFile& b) { return a.path < b.path; });
-  for (CaseFile& f : files) {
-    io::Reader top(f.root, f.path.string(), "");
-    f.name = top.text("case");
+    if (entry.path().extension() == ".yaml") paths.push_back(entry.path());
+  std::sort(paths.begin(), paths.end());
+  std::vector<CaseFile> files;
+  for (const fs::path& p : paths) {
+    YAML::Node root = io::loadYamlFile(p.string());
+    io::Reader top(root, p.string(), "");
+    files.push_back({p, top.text("case"), root});
   }
   return files;
 }
 
 void printTable(const std::vector<std::pair<std::string, validation::Row>>& rows) {
-  std::printf("%-24s %-16s %-28s %14s %14s %10s %9s  %s\n", "case", "variant", "quantity", "published", "simulated",
+  std::printf("%-24s %-18s %-28s %14s %14s %10s %9s  %s\n", "case", "variant", "quantity", "published", "simulated",
               "rel.error", "tolerance", "result");
   for (const auto& [name, r] : rows)
-    std::printf("%-24s %-16s %-28s %14.6g %14.6g %10.2e %9.0e  %s\n", name.c_str(), r.variant.c_str(),
+    std::printf("%-24s %-18s %-28s %14.6g %14.6g %10.2e %9.0e  %s\n", name.c_str(), r.variant.c_str(),
                 r.quantity.c_str(), r.published, r.simulated, r.error(), r.tolerance, r.pass() ? "pass" : "FAIL");
 }
 
