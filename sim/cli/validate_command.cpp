@@ -56,7 +56,7 @@ void printTable(const std::vector<std::pair<std::string, validation::Row>>& rows
   std::printf("%-24s %-18s %-28s %14s %14s %10s %9s  %s\n", "case", "variant", "quantity", "published", "simulated",
               "rel.error", "tolerance", "result");
   for (const auto& [name, r] : rows)
-    std::printf("%-24s %-18s %-28s %14.6g %14.6g %10.2e %9.0e  %s\n", name.c_str(), r.variant.c_str(),
+    std::printf("%-24s %-18s %-28s %14.6g %14.6g %10.2e %9.2g  %s\n", name.c_str(), r.variant.c_str(),
                 r.quantity.c_str(), r.published, r.simulated, r.error(), r.tolerance, r.pass() ? "pass" : "FAIL");
 }
 

@@ -5,9 +5,11 @@ namespace chan::validation {
 const std::vector<CaseInfo>& allCases() {
   static const std::vector<CaseInfo> cases = {
       {"double_marginalization", "Spengler (1950), J. Political Economy 58(4)", doubleMarginalization},
+      {"bullwhip", "Chen, Drezner, Ryan & Simchi-Levi (2000), Management Science 46(3)", bullwhip},
       {"logit_bertrand", "Anderson, de Palma & Thisse (1992), Discrete Choice Theory of Product Differentiation",
        logitBertrand},
       {"competing_resellers", "Cournot (1838); Tirole (1988) ch. 5; Singh & Vives (1984)", competingResellers},
+      {"inventory", "Arrow, Harris & Marschak (1951); Zipkin (2000); Cachon (2003)", inventoryContracts},
   };
   return cases;
 }
