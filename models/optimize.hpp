@@ -71,6 +71,9 @@ double polishNewton(F&& f, double x, double lo, double hi, int steps = 2) {
     if (!(curvature < 0)) break;
     const double step = -slope / curvature;
     if (std::fabs(step) > 10 * h) break;  // not in the quadratic basin: keep Brent's answer
+    // at a kink the differences straddle it and the step leaves the maximum: keep Brent's
+    // answer unless the step does not lose (a margin above evaluation noise of nested probes)
+    if (f(x + step) < f0 - 1e-9 * std::fabs(f0)) break;
     x += step;
   }
   return x;
