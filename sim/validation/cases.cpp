@@ -10,6 +10,7 @@ const std::vector<CaseInfo>& allCases() {
        logitBertrand},
       {"competing_resellers", "Cournot (1838); Tirole (1988) ch. 5; Singh & Vives (1984)", competingResellers},
       {"spatial_coverage", "Salop (1979), Bell J. Economics 10(1); Hotelling (1929), Economic J. 39", spatialCoverage},
+      {"diversion", "gray-market arbitrage, after Ahmadi & Yang (2000), Marketing Science 19(3)", diversion},
       {"inventory", "Arrow, Harris & Marschak (1951); Zipkin (2000); Cachon (2003)", inventoryContracts},
   };
   return cases;
