@@ -87,13 +87,14 @@ std::pair<double, double> maximizeScanned(F&& f, double lo, double hi, int point
   double a = lo, b = hi, xbest = lo, fbest = -HUGE_VAL;
   if (points >= 3) {
     const double step = (hi - lo) / (points - 1);
+    auto point = [&](int k) { return k >= points - 1 ? hi : lo + k * step; };  // never past hi by rounding
     int best = 0;
     for (int k = 0; k < points; ++k) {
-      const double fk = f(lo + k * step);
+      const double fk = f(point(k));
       if (fk > fbest) best = k, fbest = fk;
     }
-    xbest = lo + best * step;
-    a = lo + std::max(0, best - 1) * step, b = lo + std::min(points - 1, best + 1) * step;
+    xbest = point(best);
+    a = point(std::max(0, best - 1)), b = point(std::min(points - 1, best + 1));
   }
   auto [x, fx] = maximizeBrent(f, a, b, tol);
   if (fx < fbest) return {xbest, fbest};

@@ -11,6 +11,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/io/yaml_reader.hpp"
 #include "sim/validation/case.hpp"
+#include "sim/validation/steady_state.hpp"
 
 namespace chan::cli {
 namespace {
@@ -21,6 +22,7 @@ struct ValidateOptions {
   std::vector<std::string> cases;
   std::vector<std::string> sets;
   std::string dir;
+  std::string writeScenarios;
   bool json = false;
 };
 
@@ -71,6 +73,7 @@ int runValidation(const ValidateOptions& o) {
     }
   if (!o.sets.empty() && o.cases.empty()) throw io::InputError("--set needs --case: parameters belong to one case");
 
+  validation::setScenarioDumpDirectory(o.writeScenarios);
   std::vector<std::pair<std::string, validation::Row>> rows;
   for (CaseFile& f : loadCaseFiles(caseDirectory(o.dir))) {
     if (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(), f.name) == o.cases.end()) continue;
@@ -113,6 +116,8 @@ void addValidateCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--set", o->sets, "Override a case parameter: name=value (needs --case)");
   cmd->add_option("--dir", o->dir, "Directory of case files (default scenarios/validation)");
   cmd->add_flag("--json", o->json, "Print the rows as JSON");
+  cmd->add_option("--write-scenarios", o->writeScenarios,
+                  "Also write the engine scenarios the cases generate into this directory (for chansim run)");
   cmd->callback([o, &exitCode] { exitCode = guarded([&] { return runValidation(*o); }); });
 }
 

@@ -170,11 +170,13 @@ void Engine::serveConsumers(TickObservations& obs) {
   const std::size_t n = w.outlets.size();
   std::vector<double> price(n), remaining(n);
   std::vector<std::uint8_t> available(n), short1(n, 0), short2(n, 0);
+  // a sampled consumer buys `weight` units at once: less stock than that cannot serve anyone
+  const double smallestSale = w.spec->consumers.expected ? kTiny : w.spec->consumers.weight - kTiny;
   for (std::size_t o = 0; o < n; ++o) {
     const auto m = idx(w.outlets[o]);
     price[o] = w.members.price[m];
     remaining[o] = w.members.stock[m];
-    available[o] = remaining[o] > kTiny;
+    available[o] = remaining[o] >= smallestSale;
     obs.outletsInStock += available[o];
   }
   const std::vector<std::uint8_t> openedWithStock = available;
@@ -193,7 +195,7 @@ void Engine::serveConsumers(TickObservations& obs) {
     std::vector<double> fill(n, 1.0);
     for (std::size_t o = 0; o < n; ++o) {
       if (round1.demand[o] > 0) fill[o] = served[o] / round1.demand[o];
-      available[o] = available[o] && !short1[o] && remaining[o] > kTiny;
+      available[o] = available[o] && !short1[o] && remaining[o] >= smallestSale;
     }
     models::computeFactors(w, price, available, second);
     models::substitute(w, first, second, fill, round2);

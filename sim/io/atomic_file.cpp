@@ -35,7 +35,12 @@ void writeFileAtomic(const std::filesystem::path& path, std::string_view content
     std::filesystem::remove(tmp);
     throw std::runtime_error(tmp.string() + ": flush failed: " + std::strerror(errno));
   }
-  std::filesystem::rename(tmp, path);
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp);
+    throw std::runtime_error(path.string() + ": cannot replace: " + ec.message());
+  }
 }
 
 }  // namespace chan::io

@@ -1,6 +1,8 @@
 #include "sim/io/run_output.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <sstream>
 
@@ -16,25 +18,41 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-/// YAML scalars keep their text; numbers and booleans become JSON numbers and booleans.
-Json yamlToJson(const YAML::Node& n) {
+/// Keys of the scenario schema whose values are text whatever they look like ("2024").
+bool isTextKey(const std::string& key) {
+  static const char* const text[] = {"name",  "description", "group", "kind", "brand",     "supplier", "owner",
+                                     "rule",  "mode",        "dist",  "placement", "supplier_rule", "territories"};
+  return std::any_of(std::begin(text), std::end(text), [&](const char* k) { return key == k; });
+}
+
+/// The resolved scenario as JSON: text keys stay strings; other scalars become integers
+/// (exactly), numbers or booleans when they read as such.
+Json yamlToJson(const YAML::Node& n, bool text = false) {
   switch (n.Type()) {
     case YAML::NodeType::Map: {
       Json j = Json::object();
-      for (const auto& kv : n) j[kv.first.as<std::string>()] = yamlToJson(kv.second);
+      for (const auto& kv : n) {
+        const std::string key = kv.first.as<std::string>();
+        j[key] = yamlToJson(kv.second, isTextKey(key));
+      }
       return j;
     }
     case YAML::NodeType::Sequence: {
       Json j = Json::array();
-      for (const auto& v : n) j.push_back(yamlToJson(v));
+      for (const auto& v : n) j.push_back(yamlToJson(v, text));
       return j;
     }
     case YAML::NodeType::Scalar: {
       const std::string s = n.Scalar();
+      if (text) return s;
       if (s == "true" || s == "false") return s == "true";
+      const char* end = s.data() + s.size();
+      std::int64_t i = 0;
+      if (auto r = std::from_chars(s.data(), end, i); r.ec == std::errc() && r.ptr == end) return i;
+      std::uint64_t u = 0;
+      if (auto r = std::from_chars(s.data(), end, u); r.ec == std::errc() && r.ptr == end) return u;
       double v = 0;
-      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-      if (ec == std::errc() && end == s.data() + s.size()) return v;
+      if (auto r = std::from_chars(s.data(), end, v); r.ec == std::errc() && r.ptr == end) return v;
       return s;
     }
     default: return nullptr;

@@ -1,6 +1,10 @@
 #include "sim/validation/steady_state.hpp"
 
+#include <cctype>
+#include <filesystem>
+
 #include "sim/engine/engine.hpp"
+#include "sim/io/atomic_file.hpp"
 #include "sim/io/run_output.hpp"
 #include "sim/io/scenario_loader.hpp"
 
@@ -26,7 +30,18 @@ SteadyTick runSteady(ScenarioSpec spec) {
   return t;
 }
 
+namespace {
+std::string g_dumpDirectory;  // set once by the CLI before cases run
+}
+
+void setScenarioDumpDirectory(const std::string& dir) { g_dumpDirectory = dir; }
+
 ScenarioSpec scenarioFromText(const std::string& yaml, const std::string& name) {
+  if (!g_dumpDirectory.empty()) {
+    std::string file;
+    for (char ch : name) file += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+    io::writeFileAtomic(std::filesystem::path(g_dumpDirectory) / (file + ".yaml"), yaml);
+  }
   return io::parseScenario(YAML::Load(yaml), name);
 }
 

@@ -19,8 +19,12 @@ struct SteadyTick {
 /// Runs spec for spec.ticks ticks (conservation checked every tick) and returns the last one.
 SteadyTick runSteady(ScenarioSpec spec);
 
-/// Parses a generated scenario (YAML text) as the loader would; `name` labels messages.
+/// Parses a generated scenario (YAML text) as the loader would; `name` labels messages. When a
+/// dump directory is set, the text is also written there as <name>.yaml, for `chansim run`.
 ScenarioSpec scenarioFromText(const std::string& yaml, const std::string& name);
+
+/// Directory that scenarioFromText writes generated scenarios into (empty: none).
+void setScenarioDumpDirectory(const std::string& dir);
 
 /// std::to_string loses digits; this keeps every one (shortest round trip).
 std::string num(double v);
