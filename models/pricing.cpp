@@ -92,24 +92,45 @@ double bestResponse(const World& w, int m, double unitCost, PriceContext& ctx) {
   return ctx[idx(m)];
 }
 
+double minAdvertised(const World& w, int m) { return w.spec->brands[idx(w.members.brand[idx(m)])].minAdvertised; }
+
+/// Undercuts MAP when the expected extra profit per day beats the expected penalty per day:
+/// the chance of being seen it believes in (its prior, updated by how often its violations were
+/// caught) times the fine. The extra profit comes from probing its demand at both prices.
+double opportunisticPrice(const World& w, int m, double unitCost, const PriceContext& ctx) {
+  const PricingSpec& p = pricingOf(w, m);
+  const double map = minAdvertised(w, m);
+  const double compliant = std::max(unitCost * (1.0 + p.markup), map);
+  const double undercut = map * (1.0 - p.undercut);
+  if (map <= 0 || netUnitRevenue(w, m, undercut) <= unitCost) return compliant;
+  const int days = w.members.violationDays[idx(m)];
+  const double belief = (2.0 * p.believedDetection + w.members.detections[idx(m)]) / (2.0 + days);
+  const double penalty = w.spec->enforcement.enabled ? belief * w.spec->enforcement.fine : 0.0;
+  auto profit = [&](double x) { return (netUnitRevenue(w, m, x) - unitCost) * demandFaced(w, m, x, ctx); };
+  return profit(undercut) - profit(compliant) > penalty ? undercut : compliant;
+}
+
 }  // namespace
 
 double netUnitRevenue(const World& w, int m, double price) {
   const auto i = idx(m);
-  return price * (1.0 - w.members.commission[i]) - w.members.shippingCost[i];
+  return price * (1.0 - w.members.commission[i]) - w.members.shippingCost[i] - w.members.roleCost[i];
 }
 
 double respond(const World& w, int m, double unitCost, PriceContext& ctx) {
   const PricingSpec& p = pricingOf(w, m);
+  const double factor = w.members.priceFactor[idx(m)];  // regional price differences (price_factors)
   switch (p.rule) {
     case PricingRule::Fixed: {
-      if (p.price > 0) return p.price;
+      if (p.price > 0) return factor * p.price;
       const auto& brand = w.spec->brands[idx(w.members.brand[idx(m)])];
-      return brand.suggestedRetail > 0 ? brand.suggestedRetail : unitCost;
+      return factor * (brand.suggestedRetail > 0 ? brand.suggestedRetail : unitCost);
     }
-    case PricingRule::CostPlus: return unitCost * (1.0 + p.markup);
+    case PricingRule::CostPlus: return factor * unitCost * (1.0 + p.markup);
     case PricingRule::BestResponse: return bestResponse(w, m, unitCost, ctx);
     case PricingRule::ShareAdjust: return ctx[idx(m)];
+    case PricingRule::MapCompliant: return std::max(unitCost * (1.0 + p.markup), minAdvertised(w, m));
+    case PricingRule::Opportunistic: return opportunisticPrice(w, m, unitCost, ctx);
   }
   return unitCost;
 }

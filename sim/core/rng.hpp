@@ -14,6 +14,8 @@ enum class StreamPurpose : std::uint64_t {
   Substitution = 3, // consumer: second choice after a stock-out
   Pricing = 4,      // member pricing behaviours
   Allocation = 5,   // rationing order among consumers
+  Monitoring = 6,   // detections and audits
+  Logistics = 7,    // shipment delays
 };
 
 /// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.

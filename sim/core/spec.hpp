@@ -27,6 +27,8 @@ enum class PricingRule : std::uint8_t {
   CostPlus,      // price = unit cost * (1 + markup)
   BestResponse,  // maximise expected profit per tick against the probed demand
   ShareAdjust,   // p *= (1 + step) if market share > 1/K else (1 - step)  (RETAIL_SPEC)
+  MapCompliant,  // cost plus markup, never below the minimum advertised price
+  Opportunistic, // undercuts MAP when the expected gain beats the penalty it expects
 };
 
 /// Replenishment behaviours (models/replenishment).
@@ -62,6 +64,8 @@ struct PricingSpec {
   double step = 0.01;          // ShareAdjust: relative price change per review
   double initialLow = 0;       // ShareAdjust: initial price ~ U(initialLow, initialHigh)
   double initialHigh = 0;      //   (both 0: start at cost-plus price)
+  double undercut = 0.1;       // Opportunistic: price = MAP x (1 - undercut) when undercutting
+  double believedDetection = 0.3; // Opportunistic: prior chance per day that undercutting is seen
 };
 
 struct ReplenishSpec {
@@ -101,6 +105,16 @@ struct MemberGroupSpec {
   double reach = -1;                    // online: share of consumers who see this outlet
   double valuationFactor = 1;           // theta: multiplies consumer valuation (dual channel)
   double initialCash = 0;               // currency
+  std::vector<double> priceFactors;     // per instance (cycled): multiplies the price it sets
+  // diversion (outlets): may buy from any member of the supplier group when cheaper landed
+  bool divert = false;
+  double transportCost = 0;             // currency per unit bought outside its own territory
+  // member roles (deck ch. 1): service and value-added provision, paid per unit sold
+  double serviceLift = 0;               // added to the service level (0..1)
+  double valueLift = 0;                 // fraction added to consumers' valuation of this outlet
+  double roleCostPerUnit = 0;           // currency per unit sold for the lifts above
+  int reserve = 0;                      // extra inactive members a partner policy may recruit
+  int licenceExpiry = 0;                // tick the licence lapses (0: never); audits may catch it
   PricingSpec pricing;
   ReplenishSpec replenish;
 };
@@ -144,6 +158,65 @@ struct ConsumerSpec {
   std::vector<SegmentSpec> segments;
 };
 
+/// Price and diversion monitoring (deck ch. 2, 6).
+struct MonitoringSpec {
+  bool enabled = false;
+  double onlineDetection = 0.8;      // chance a day below MAP is seen at an online outlet
+  double offlineDetection = 0.2;     // ... at a physical outlet
+  double costPerOutletDay = 0;       // paid by the manufacturer per outlet monitored per day
+  double diversionDetection = 0.1;   // chance a cross-territory shipment is traced
+  bool traceability = false;         // serial-code tracking raises diversion detection ...
+  double traceabilityDetection = 0.7;// ... to this
+  double auditProbability = 0;       // chance per member-day of an audit (licences)
+};
+
+enum class EnforcementAction : std::uint8_t { Warning, Fine, ForfeitDeposit, Suspend, Terminate };
+
+/// Conflict handling: the escalation ladder applied to a member's n-th detected violation.
+struct EnforcementSpec {
+  bool enabled = false;
+  std::vector<EnforcementAction> ladder{EnforcementAction::Warning, EnforcementAction::Fine,
+                                        EnforcementAction::ForfeitDeposit, EnforcementAction::Suspend,
+                                        EnforcementAction::Terminate};
+  double fine = 200;                 // currency per fine, paid to the manufacturer
+  double deposit = 0;                // security deposit each reseller posts at set-up
+  int suspensionTicks = 14;          // supply suspension length
+  double compensationPerUnit = 0;    // mediation: online outlets pay stores per cannibalised unit
+};
+
+/// A member that stops shipping for a while (supply disruption, deck ch. 4).
+struct DisruptionSpec {
+  int group = 0;      // index into ScenarioSpec::groups
+  int member = 0;     // index within the group
+  int start = 1;      // first tick
+  int duration = 30;  // ticks
+};
+
+struct RiskSpec {
+  double creditLine = -1;            // < 0: no defaults; cash below -creditLine -> bankruptcy
+  std::vector<DisruptionSpec> disruptions;
+  bool reassign = false;             // response: buyers of a failed supplier move to the nearest active peer
+  double emergencyCost = 0;          // response: extra cost per unit shipped to reassigned buyers
+  double priceCap = 0;               // response: outlets cap prices at this during a disruption (0: none)
+};
+
+/// Closed-loop partner policy (deck ch. 5): reviews outlets and replaces the worst.
+struct PartnerPolicySpec {
+  bool enabled = false;
+  int reviewPeriod = 30;             // ticks
+  double terminateShare = 0.1;       // loss-making outlets in this bottom share are terminated
+  bool recruit = true;               // replace them from the group's reserve
+  double rebateShare = 0.1;          // top share by profit earns a rebate ...
+  double rebateRate = 0.02;          // ... of its purchases in the period, paid by the manufacturer
+};
+
+struct CoordinationSpec {
+  bool sharedSales = false;          // upstream members forecast from consumer sales, not orders
+  double overstockDays = 30;         // early warning: days of supply above this
+  double delayProbability = 0;       // logistics: chance a shipment is late ...
+  int delayTicks = 0;                // ... by this many ticks
+};
+
 struct ScenarioSpec {
   std::string name = "scenario";
   std::string description;
@@ -157,6 +230,11 @@ struct ScenarioSpec {
   std::vector<TerritorySpec> territories;
   std::vector<MemberGroupSpec> groups;
   ConsumerSpec consumers;
+  MonitoringSpec monitoring;
+  EnforcementSpec enforcement;
+  RiskSpec risk;
+  PartnerPolicySpec partners;
+  CoordinationSpec coordination;
   int blockSize = 4096;             // consumers per parallel block (fixed: results never depend on threads)
   bool check = false;               // verify conservation every tick
 };

@@ -21,9 +21,24 @@ const char* kindName(MemberKind kind) {
   return "?";
 }
 
+const char* eventTypeName(Event::Type t) {
+  switch (t) {
+    case Event::Type::PriceUndercut: return "price_undercut";
+    case Event::Type::TerritoryDiversion: return "territory_diversion";
+    case Event::Type::Cannibalization: return "cannibalization";
+    case Event::Type::VerticalDispute: return "vertical_dispute";
+    case Event::Type::Default: return "default";
+    case Event::Type::Disruption: return "disruption";
+    case Event::Type::LicenceLapse: return "licence_lapse";
+    case Event::Type::Termination: return "termination";
+    case Event::Type::Recruitment: return "recruitment";
+  }
+  return "?";
+}
+
 void MemberFlows::resize(std::size_t n) {
   for (auto* v : {&unitsSold, &revenue, &cogs, &commission, &shipping, &holding, &fixed, &unitsBought,
-                  &purchases, &openingValue, &feeIncome, &feeExpense, &lostUnits, &stockoutTicks, &pricedTicks, &undercutTicks})
+                  &purchases, &openingValue, &feeIncome, &feeExpense, &otherIncome, &otherExpense, &otherCash, &writeOff, &divertedIn, &lostUnits, &stockoutTicks, &pricedTicks, &undercutTicks})
     v->assign(n, 0.0);
 }
 

@@ -3,6 +3,7 @@
 // structures of arrays indexed by id; the supply network is a Boost.Graph whose vertex ids
 // are member ids and whose edges carry the contract terms.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <boost/graph/adjacency_list.hpp>
@@ -14,10 +15,11 @@ namespace chan {
 
 /// Terms of a supply contract, carried by the edge supplier -> buyer.
 struct SupplyTerms {
-  double discount = 0;  // fraction off the supplier's list price
-  int leadTime = 0;     // ticks from order to arrival
-  double minOrder = 0;  // units
-  double fixedFee = 0;  // currency per tick, buyer to supplier
+  double discount = 0;       // fraction off the supplier's list price
+  int leadTime = 0;          // ticks from order to arrival
+  double minOrder = 0;       // units
+  double fixedFee = 0;       // currency per tick, buyer to supplier
+  double emergencyCost = 0;  // currency per unit, set when a risk response reassigned the buyer
 };
 
 using SupplyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
@@ -48,6 +50,15 @@ struct Members {
   std::vector<int> recorded;       // days of demand recorded so far
   std::vector<int> window;         // forecast window of each member, ticks
   std::size_t historyStride = 1;   // longest window
+  // channel control (models/channel_control)
+  std::vector<std::uint8_t> active;      // 0: terminated, bankrupt or a reserve not yet recruited
+  std::vector<double> priceFactor;       // multiplies the price its rule sets
+  std::vector<double> roleCost;          // currency per unit sold for service / value-added roles
+  std::vector<int> strikes;              // detected violations so far (enforcement ladder step)
+  std::vector<int> suspendedUntil;       // supply suspended while tick < this
+  std::vector<double> depositPosted;     // security deposit this member has with its manufacturer
+  std::vector<double> depositHeld;       // deposits a manufacturer holds
+  std::vector<int> violationDays, detections;  // what an opportunistic outlet has learnt
 
   std::size_t size() const { return kind.size(); }
 };
@@ -83,12 +94,34 @@ struct MemberFlows {
   std::vector<double> unitsBought, purchases;  // units and money paid for goods (production at cost)
   std::vector<double> openingValue;            // book value of the opening stock
   std::vector<double> feeIncome, feeExpense;   // fixed fees received from buyers and paid to suppliers
+  std::vector<double> otherIncome, otherExpense;  // fines, forfeits, rebates, compensation, monitoring, emergency
+  std::vector<double> otherCash;               // net cash of those, and of deposits posted or returned
+  std::vector<double> writeOff;                // book value of stock written off
+  std::vector<double> divertedIn;              // units bought from a supplier outside the member's territory
   std::vector<double> lostUnits, stockoutTicks, pricedTicks, undercutTicks;
   void resize(std::size_t n);
   double profit(std::size_t m) const {
-    return revenue[m] + feeIncome[m] - feeExpense[m] - cogs[m] - commission[m] - shipping[m] - holding[m] - fixed[m];
+    return revenue[m] + feeIncome[m] - feeExpense[m] + otherIncome[m] - otherExpense[m] - cogs[m] - writeOff[m] -
+           commission[m] - shipping[m] - holding[m] - fixed[m];
   }
 };
+
+/// A channel-conflict or risk event, one row of events.csv.
+struct Event {
+  enum class Type : std::uint8_t {
+    PriceUndercut, TerritoryDiversion, Cannibalization, VerticalDispute, Default, Disruption, LicenceLapse,
+    Termination, Recruitment
+  };
+  int tick = 0;
+  Type type = Type::PriceUndercut;
+  int member = -1;        // the party acting (offender, failing member)
+  int counterparty = -1;  // the party affected (-1: none or many)
+  double units = 0;       // units involved
+  double severity = 0;    // e.g. depth below MAP as a fraction of MAP
+  bool detected = false;
+  std::string action;     // enforcement or response taken ("" none)
+};
+const char* eventTypeName(Event::Type t);
 
 struct World {
   const ScenarioSpec* spec = nullptr;
@@ -99,6 +132,9 @@ struct World {
   std::vector<std::vector<int>> outletConsumers;  // outlet index -> consumer ids that can reach it
   std::vector<std::vector<int>> subtreeOutlets;   // member id -> outlets it supplies directly or through others
   std::vector<std::vector<int>> owned;            // member id -> members whose prices it sets
+  std::vector<std::vector<int>> groupMembers;     // group -> member ids (reserves last)
+  std::vector<int> brandMaker;                    // brand -> its (first) manufacturer
+  std::vector<Event> events;
   Consumers consumers;
   std::vector<Shipment> inTransit;
   MemberFlows flows;

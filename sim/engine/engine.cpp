@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "models/channel_control.hpp"
 #include "models/consumer_choice.hpp"
 #include "models/optimize.hpp"
 #include "models/pricing.hpp"
@@ -65,6 +66,10 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     w.flows.openingValue[m] = w.members.stockValue[m];
     w.ledger.opening += units;
   }
+  models::postDeposits(w);
+  m_profitMark.assign(w.members.size(), 0.0);
+  m_purchaseMark.assign(w.members.size(), 0.0);
+  m_outletRequests.assign(w.outlets.size(), 0.0);
   if (spec.check) verifyConservation();
 }
 
@@ -77,16 +82,26 @@ void Engine::step() {
   ++w.tick;
   m_metrics.beginTick(w);
   TickObservations obs;
+  obs.ordersByTier.assign(static_cast<std::size_t>(w.tierCount()), 0.0);
   // arrivals: shipments due this tick join the buyers' stock
   receiveArrivals();
+  // risk events: disruptions starting, licence audits, defaults (with the emergency response)
+  models::reviewRisk(w);
+  // policy review: the manufacturer's partner policy (terminate, recruit, rebates)
+  models::reviewPartners(w, m_profitMark, m_purchaseMark);
   // pricing: every member due for review, top tier first
   setPrices();
-  // consumer demand and fulfilment
+  // consumer demand and fulfilment (and mediation of cannibalised sales)
   serveConsumers(obs);
-  // replenishment orders and shipments, deepest tier first
+  // replenishment orders and shipments, deepest tier first (diversion, shared sales data)
   replenish(obs);
-  // settlement: holding and fixed costs
+  // monitoring and enforcement: MAP violations and diverted shipments
+  models::monitor(w, m_diversions);
+  // settlement: holding and fixed costs, fixed fees
   settle();
+  // early warnings on stock levels
+  warn(obs);
+  for (std::size_t m = 0; m < w.members.size() && !obs.disrupted; ++m) obs.disrupted = models::disrupted(w, static_cast<int>(m));
   // metrics
   m_metrics.endTick(w, obs);
   if (w.spec->check) verifyConservation();
@@ -98,9 +113,14 @@ void Engine::receiveArrivals() {
                                        [&](const Shipment& s) { return s.arrival > w.tick; });
   for (auto it = arrived; it != w.inTransit.end(); ++it) {
     const auto b = idx(it->buyer);
+    w.members.onOrder[b] -= it->units;
+    if (!w.members.active[b]) {  // the buyer left the channel: the goods are lost with it
+      w.ledger.writtenOff += it->units;
+      w.flows.writeOff[b] += it->value;
+      continue;
+    }
     w.members.stock[b] += it->units;
     w.members.stockValue[b] += it->value;
-    w.members.onOrder[b] -= it->units;
   }
   w.inTransit.erase(arrived, w.inTransit.end());
 }
@@ -112,13 +132,19 @@ void Engine::setPrices() {
     for (int m : tier) {
       const PricingSpec& p = groupOf(w, m).pricing;
       if (p.rule == PricingRule::ShareAdjust || w.tick % p.reviewPeriod != 0) continue;  // tick 0 priced at set-up
-      if (w.members.owner[idx(m)] >= 0) continue;  // priced by its owner
+      if (w.members.owner[idx(m)] >= 0 || !w.members.active[idx(m)]) continue;  // priced by its owner, or gone
       models::PriceContext ctx = w.members.price;
       w.members.price[idx(m)] = models::respond(w, m, buyingPrice(w, m), ctx);
       for (int j : w.owned[idx(m)]) w.members.price[idx(j)] = ctx[idx(j)];
     }
   }
+  // emergency response: while any supplier is disrupted, outlets cap their prices
+  const double cap = w.spec->risk.priceCap;
+  bool anyDisrupted = false;
+  for (std::size_t m = 0; m < w.members.size() && cap > 0; ++m) anyDisrupted = anyDisrupted || models::disrupted(w, static_cast<int>(m));
   for (int m : w.outlets) {
+    if (!w.members.active[idx(m)]) continue;
+    if (anyDisrupted) w.members.price[idx(m)] = std::min(w.members.price[idx(m)], cap);
     const double reference = referencePrice(w, m);
     w.flows.pricedTicks[idx(m)] += 1;
     if (reference > 0 && w.members.price[idx(m)] < reference * (1 - 1e-12)) w.flows.undercutTicks[idx(m)] += 1;
@@ -176,7 +202,7 @@ void Engine::serveConsumers(TickObservations& obs) {
     const auto m = idx(w.outlets[o]);
     price[o] = w.members.price[m];
     remaining[o] = w.members.stock[m];
-    available[o] = remaining[o] >= smallestSale;
+    available[o] = w.members.active[m] && remaining[o] >= smallestSale;
     obs.outletsInStock += available[o];
   }
   const std::vector<std::uint8_t> openedWithStock = available;
@@ -219,9 +245,39 @@ void Engine::serveConsumers(TickObservations& obs) {
     if (openedWithStock[o]) models::recordDemand(w.members, m, requests[o]);
     sell(m, served[o]);
     m_unitsLastTick[o] = served[o];
+    m_outletRequests[o] = requests[o];
   }
   obs.cannibalized = cannibalized;
   obs.reached = round1.reached;
+  mediate(round1, round2, served);
+}
+
+void Engine::mediate(const models::DemandRound& round1, const models::DemandRound& round2,
+                     const std::vector<double>& served) {
+  // each online outlet's sales to consumers whose nearest store had stock are cannibalised
+  // from the stores: logged as conflict events, and (mediation) compensated per unit to the
+  // brand's active stores in proportion to their own sales of the day
+  World& w = m_world;
+  const double rate = w.spec->enforcement.enabled ? w.spec->enforcement.compensationPerUnit : 0.0;
+  for (std::size_t o = 0; o < w.outlets.size(); ++o) {
+    const int m = w.outlets[o];
+    const double asked = round1.demand[o] + (round2.demand.empty() ? 0.0 : round2.demand[o]);
+    const double taken = round1.cannibalized[o] + (round2.cannibalized.empty() ? 0.0 : round2.cannibalized[o]);
+    if (!isOnline(w.members.kind[idx(m)]) || asked <= 0 || taken <= 0) continue;
+    const double units = taken * served[o] / asked;
+    if (units <= kTiny) continue;
+    w.events.push_back({w.tick, Event::Type::Cannibalization, m, -1, units, units / served[o], true, rate > 0 ? "compensate" : ""});
+    if (rate <= 0) continue;
+    double storeSales = 0;
+    for (std::size_t s = 0; s < w.outlets.size(); ++s)
+      if (!isOnline(w.members.kind[idx(w.outlets[s])]) && w.members.brand[idx(w.outlets[s])] == w.members.brand[idx(m)])
+        storeSales += served[s];
+    for (std::size_t s = 0; s < w.outlets.size() && storeSales > 0; ++s) {
+      const int store = w.outlets[s];
+      if (isOnline(w.members.kind[idx(store)]) || w.members.brand[idx(store)] != w.members.brand[idx(m)]) continue;
+      models::payOther(w, m, store, rate * units * served[s] / storeSales);
+    }
+  }
 }
 
 void Engine::sell(int outlet, double units) {
@@ -232,7 +288,7 @@ void Engine::sell(int outlet, double units) {
   const double revenue = units * mb.price[m];
   const double cogs = mb.stock[m] > 0 ? mb.stockValue[m] * std::min(1.0, units / mb.stock[m]) : 0.0;
   const double commission = revenue * mb.commission[m];
-  const double shipping = units * mb.shippingCost[m];
+  const double shipping = units * (mb.shippingCost[m] + mb.roleCost[m]);  // delivery, service and value-added
   mb.stock[m] -= units;
   mb.stockValue[m] -= cogs;
   w.ledger.soldToConsumers += units;
@@ -249,33 +305,75 @@ void Engine::sell(int outlet, double units) {
 void Engine::replenish(TickObservations& obs) {
   World& w = m_world;
   Members& mb = w.members;
+  const bool shared = w.spec->coordination.sharedSales;
   for (int t = w.tierCount() - 1; t >= 0; --t) {
     for (int m : w.byTier[idx(t)]) {
-      // fill the orders received from the tier(s) below, rationing stock proportionally
+      // fill the orders received from the tier(s) below, rationing stock proportionally;
+      // nothing ships from a member that left or is disrupted, or to a suspended buyer
       auto& orders = m_ordersTo[idx(m)];
       double asked = 0;
       for (const auto& [buyer, units] : orders) asked += units;
-      if (!isOutlet(mb.kind[idx(m)])) models::recordDemand(mb, m, asked);  // outlets recorded consumer demand
-      double available = asked;
-      if (mb.kind[idx(m)] == MemberKind::Manufacturer) {
-        const double capacity = w.spec->brands[idx(mb.brand[idx(m)])].capacity;
-        if (capacity > 0) available = std::min(asked, capacity);
-      } else {
-        available = std::min(asked, mb.stock[idx(m)]);
+      if (!isOutlet(mb.kind[idx(m)])) {  // outlets recorded consumer demand
+        // shared information: forecast from the consumer demand below, not from orders
+        double seen = asked;
+        if (shared) {
+          seen = 0;
+          for (int o : w.subtreeOutlets[idx(m)]) seen += m_outletRequests[idx(o)];
+        }
+        models::recordDemand(mb, m, seen);
+      }
+      double available = 0;
+      if (mb.active[idx(m)] && !models::disrupted(w, m)) {
+        available = asked;
+        if (mb.kind[idx(m)] == MemberKind::Manufacturer) {
+          const double capacity = w.spec->brands[idx(mb.brand[idx(m)])].capacity;
+          if (capacity > 0) available = std::min(asked, capacity);
+        } else {
+          available = std::min(asked, mb.stock[idx(m)]);
+        }
       }
       const double share = asked > 0 ? available / asked : 0.0;
-      for (const auto& [buyer, units] : orders) ship(m, buyer, units * share, obs);
+      for (const auto& [buyer, units] : orders)
+        if (mb.suspendedUntil[idx(buyer)] <= w.tick) ship(m, buyer, units * share, obs);
       orders.clear();
       // then place this member's own order upstream
-      const int supplier = mb.supplier[idx(m)];
-      if (supplier < 0) continue;
-      const auto e = boost::edge(idx(supplier), idx(m), w.graph).first;
-      const SupplyTerms& terms = w.graph[e];
+      if (mb.supplier[idx(m)] < 0 || !mb.active[idx(m)]) continue;
+      const int source = chooseSource(m);
+      const SupplyTerms terms = termsFor(mb.supplier[idx(m)], m);
       double units = models::orderQuantity(w, m, terms.leadTime);
       if (units > kTiny && units < terms.minOrder) units = terms.minOrder;
-      if (units > kTiny) m_ordersTo[idx(supplier)].emplace_back(m, units);
+      if (units <= kTiny) continue;
+      m_ordersTo[idx(source)].emplace_back(m, units);
+      obs.ordersByTier[idx(t)] += units;
     }
   }
+}
+
+SupplyTerms Engine::termsFor(int supplier, int buyer) const {
+  const World& w = m_world;
+  const auto [e, found] = boost::edge(idx(supplier), idx(buyer), w.graph);
+  if (found) return w.graph[e];
+  // a diverting outlet buying off-contract: its group's usual terms
+  const MemberGroupSpec& g = groupOf(w, buyer);
+  return {g.discount, g.leadTime, g.minOrder, 0.0, 0.0};
+}
+
+int Engine::chooseSource(int m) const {
+  // an outlet allowed to divert buys wherever the landed cost is lowest: price after its
+  // discount, plus transport when the source sits in another territory
+  const World& w = m_world;
+  const Members& mb = w.members;
+  const int own = mb.supplier[idx(m)];
+  const MemberGroupSpec& g = groupOf(w, m);
+  if (!g.divert) return own;
+  auto landed = [&](int s) {
+    const bool away = mb.territory[idx(s)] != mb.territory[idx(m)];
+    return mb.price[idx(s)] * (1.0 - g.discount) + (away ? g.transportCost : 0.0);
+  };
+  int best = own;
+  for (int s : w.groupMembers[idx(g.supplierGroup)])
+    if (mb.active[idx(s)] && !models::disrupted(w, s) && landed(s) < landed(best) - 1e-12) best = s;
+  return best;
 }
 
 void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) {
@@ -292,8 +390,7 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
     mb.stock[s] += units;
     mb.stockValue[s] += cost;
   }
-  const auto e = boost::edge(s, b, w.graph).first;
-  const SupplyTerms& terms = w.graph[e];
+  const SupplyTerms terms = termsFor(supplier, buyer);
   const double value = units * mb.price[s] * (1.0 - terms.discount);
   const double cogs = mb.stockValue[s] * std::min(1.0, units / mb.stock[s]);
   mb.stock[s] -= units;
@@ -304,20 +401,35 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
   w.ledger.transfer(buyer, supplier, value);
   w.flows.unitsBought[b] += units;
   w.flows.purchases[b] += value;
+  // emergency supply after a reassignment costs extra logistics; off-contract goods cost transport
+  models::payOther(w, buyer, w.ledger.account(External::Logistics), units * terms.emergencyCost);
+  if (supplier != mb.supplier[b]) models::payOther(w, buyer, w.ledger.account(External::Logistics), units * groupOf(w, buyer).transportCost);
   // territory encroachment: a distributor supplying an outlet in another's exclusive territory
   if (mb.kind[s] == MemberKind::Distributor && isOutlet(mb.kind[b])) {
     obs.distributorUnits += units;
     const int territory = mb.territory[b];
     if (territory >= 0 && mb.territory[s] != territory && m_exclusiveHolder[idx(territory)] >= 0 &&
-        m_exclusiveHolder[idx(territory)] != supplier)
+        m_exclusiveHolder[idx(territory)] != supplier) {
       obs.crossTerritory += units;
+      w.flows.divertedIn[b] += units;
+      m_diversions.push_back({w.tick, Event::Type::TerritoryDiversion, supplier, m_exclusiveHolder[idx(territory)], units,
+                              units, false, ""});
+    }
   }
-  if (terms.leadTime <= 0) {
+  // logistics reliability: a shipment may be late
+  const CoordinationSpec& co = w.spec->coordination;
+  int lead = terms.leadTime;
+  if (co.delayProbability > 0 &&
+      Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run), static_cast<std::uint64_t>(w.tick),
+             StreamPurpose::Logistics, (s << 24) ^ b)
+              .uniform() < co.delayProbability)
+    lead += co.delayTicks;
+  if (lead <= 0) {
     mb.stock[b] += units;
     mb.stockValue[b] += value;
   } else {
     mb.onOrder[b] += units;
-    w.inTransit.push_back({w.tick + terms.leadTime, buyer, units, value});
+    w.inTransit.push_back({w.tick + lead, buyer, units, value});
   }
 }
 
@@ -328,17 +440,33 @@ void Engine::settle() {
   // fixed fees of two-part tariffs, buyer to supplier
   for (auto e : boost::make_iterator_range(boost::edges(w.graph))) {
     const double fee = w.graph[e].fixedFee;
-    if (fee <= 0) continue;
     const auto s = boost::source(e, w.graph), b = boost::target(e, w.graph);
+    if (fee <= 0 || !mb.active[b]) continue;
     w.ledger.transfer(static_cast<int>(b), static_cast<int>(s), fee);
     w.flows.feeExpense[b] += fee;
     w.flows.feeIncome[s] += fee;
   }
   for (std::size_t m = 0; m < mb.size(); ++m) {
+    if (!mb.active[m]) continue;
     const double holding = mb.holdingCost[m] * mb.stock[m];
     w.ledger.transfer(static_cast<int>(m), operations, holding + mb.fixedCost[m]);
     w.flows.holding[m] += holding;
     w.flows.fixed[m] += mb.fixedCost[m];
+  }
+}
+
+void Engine::warn(TickObservations& obs) const {
+  // early warnings: days of supply above the overstock bound, or stock and pipeline short of
+  // the demand expected over the lead time
+  const World& w = m_world;
+  const Members& mb = w.members;
+  for (std::size_t m = 0; m < mb.size(); ++m) {
+    if (!mb.active[m] || mb.kind[m] == MemberKind::Manufacturer) continue;
+    const double daily = models::forecast(mb, static_cast<int>(m));
+    if (daily <= kTiny) continue;
+    if (mb.stock[m] / daily > w.spec->coordination.overstockDays) obs.overstockWarnings += 1;
+    const int lead = mb.supplier[m] >= 0 ? termsFor(mb.supplier[m], static_cast<int>(m)).leadTime : 0;
+    if (mb.stock[m] + mb.onOrder[m] < daily * (lead + 1)) obs.stockoutWarnings += 1;
   }
 }
 
@@ -361,11 +489,12 @@ void Engine::verifyConservation() const {
     onHand += mb.stock[m];
     const double scale = std::max(1.0, w.flows.purchases[m] + w.flows.revenue[m] + w.flows.openingValue[m]);
     const double cash = w.spec->groups[idx(mb.group[m])].initialCash + w.flows.revenue[m] + w.flows.feeIncome[m] -
-                        w.flows.feeExpense[m] - w.flows.purchases[m] - w.flows.commission[m] - w.flows.shipping[m] -
-                        w.flows.holding[m] - w.flows.fixed[m];
+                        w.flows.feeExpense[m] + w.flows.otherCash[m] - w.flows.purchases[m] - w.flows.commission[m] -
+                        w.flows.shipping[m] - w.flows.holding[m] - w.flows.fixed[m];
     if (std::fabs(cash - w.ledger.balance(static_cast<int>(m))) > 1e-9 * scale)
       problems << "member " << m << ": cash " << w.ledger.balance(static_cast<int>(m)) << " but flows give " << cash << "; ";
-    const double books = w.flows.openingValue[m] + w.flows.purchases[m] - w.flows.cogs[m] - mb.stockValue[m] - transitValue[m];
+    const double books = w.flows.openingValue[m] + w.flows.purchases[m] - w.flows.cogs[m] - w.flows.writeOff[m] -
+                         mb.stockValue[m] - transitValue[m];
     if (std::fabs(books) > 1e-9 * scale) problems << "member " << m << ": stock value off by " << books << "; ";
     if (mb.stock[m] < -kTiny) problems << "member " << m << ": negative stock " << mb.stock[m] << "; ";
     if (std::fabs(mb.onOrder[m] - transitUnits[m]) > 1e-9 * std::max(1.0, transitUnits[m]))

@@ -1,9 +1,11 @@
 #pragma once
 // Engine: runs the tick, a fixed sequence of phases over a World:
-//   arrivals -> pricing -> consumer demand -> fulfilment -> replenishment and shipping
-//   -> settlement -> metrics -> (check)
+//   arrivals -> risk events -> partner review -> pricing -> consumer demand -> fulfilment and
+//   mediation -> replenishment and shipping -> monitoring and enforcement -> settlement
+//   -> early warnings -> metrics -> (check)
 #include <stdexcept>
 
+#include "models/consumer_choice.hpp"
 #include "sim/core/world.hpp"
 #include "sim/engine/metrics.hpp"
 
@@ -41,12 +43,19 @@ class Engine {
   void settle();
   void ship(int supplier, int buyer, double units, TickObservations& obs);
   void sell(int outlet, double units);
+  void mediate(const models::DemandRound& round1, const models::DemandRound& round2, const std::vector<double>& served);
+  void warn(TickObservations& obs) const;
+  SupplyTerms termsFor(int supplier, int buyer) const;
+  int chooseSource(int member) const;
 
   World m_world;
   MetricsRecorder m_metrics;
   std::vector<double> m_unitsLastTick;              // per outlet, for share-based pricing
   std::vector<std::vector<std::pair<int, double>>> m_ordersTo;  // per supplier: (buyer, units)
   std::vector<int> m_exclusiveHolder;               // per territory: distributor with exclusive rights
+  std::vector<double> m_outletRequests;             // per outlet: units consumers asked for this tick
+  std::vector<double> m_profitMark, m_purchaseMark; // per member: totals at the last partner review
+  std::vector<Event> m_diversions;                  // today's cross-territory shipments, for monitoring
 };
 
 }  // namespace chan

@@ -21,6 +21,104 @@ double consumerRevenue(const World& w) {
   return sum;
 }
 
+double variance(const std::vector<double>& x) {
+  if (x.size() < 2) return 0;
+  double mean = 0, m2 = 0, n = 0;
+  for (double v : x) {
+    n += 1;
+    const double d = v - mean;
+    mean += d / n;
+    m2 += d * (v - mean);
+  }
+  return m2 / (n - 1);
+}
+
+/// Metrics of the channel-control mechanisms (README "Output reference").
+void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records, Summary& s) {
+  // conflict events by type: how many happened, how many were detected, depth of MAP violations
+  std::map<std::string, std::pair<double, double>> byType;
+  std::map<std::string, double> actions;
+  double depth = 0, divertedDetected = 0, diverted = 0;
+  for (const Event& e : w.events) {
+    auto& [count, seen] = byType[eventTypeName(e.type)];
+    count += 1, seen += e.detected;
+    if (!e.action.empty()) actions[e.action.substr(0, e.action.find(' '))] += 1;
+    if (e.type == Event::Type::PriceUndercut) depth += e.severity;
+    if (e.type == Event::Type::TerritoryDiversion) diverted += e.units, divertedDetected += e.detected ? e.units : 0;
+  }
+  for (const char* t : {"price_undercut", "territory_diversion", "cannibalization", "vertical_dispute"}) {
+    const auto [count, seen] = byType[t];
+    s.emplace_back(std::string("conflict.events.") + t, count);
+    s.emplace_back(std::string("conflict.detected.") + t, seen);
+  }
+  const auto [violations, caught] = byType["price_undercut"];
+  s.emplace_back("conflict.map_violation_days", violations);
+  s.emplace_back("conflict.undetected_violation_days", violations - caught);
+  s.emplace_back("conflict.detection_rate", ratio(caught, violations));
+  s.emplace_back("conflict.mean_violation_depth", ratio(depth, violations));
+  for (const char* a : {"warning", "fine", "forfeit_deposit", "suspend", "terminate", "compensate"})
+    s.emplace_back(std::string("enforcement.") + a, actions[a]);
+  // diversion: units, the share traced, and price erosion where diverted goods arrive
+  s.emplace_back("diversion.units", diverted);
+  s.emplace_back("diversion.detected_share", ratio(divertedDetected, diverted));
+  double receiving = 0, receivingN = 0, other = 0, otherN = 0;
+  for (int m : w.outlets) {
+    const auto i = static_cast<std::size_t>(m);
+    if (!w.spec->groups[static_cast<std::size_t>(w.members.group[i])].divert) continue;
+    (w.flows.divertedIn[i] > 0 ? receiving : other) += w.members.price[i];
+    (w.flows.divertedIn[i] > 0 ? receivingN : otherN) += 1;
+  }
+  s.emplace_back("diversion.price_erosion",
+                 receivingN > 0 && otherN > 0 ? 1 - (receiving / receivingN) / (other / otherN) : 0.0);
+  // bullwhip: variance of each tier's orders over the variance of consumer demand (first
+  // tenth of the run left out as warm-up)
+  std::vector<double> demand;
+  const std::size_t skip = records.size() / 10;
+  for (std::size_t k = skip; k < records.size(); ++k) demand.push_back(records[k].obs.demand);
+  const double demandVar = variance(demand);
+  for (int t = 1; t < w.tierCount(); ++t) {
+    std::vector<double> orders;
+    for (std::size_t k = skip; k < records.size(); ++k) orders.push_back(records[k].obs.ordersByTier[static_cast<std::size_t>(t)]);
+    s.emplace_back("bullwhip.tier" + std::to_string(t), ratio(variance(orders), demandVar));
+  }
+  // early warnings and risk
+  double overstock = 0, stockout = 0, lostInDisruption = 0, memberDays = 0;
+  double reachBefore = 0, beforeN = 0;
+  int firstDisrupted = -1, recovered = -1;
+  for (const TickRecord& r : records) {
+    overstock += r.obs.overstockWarnings, stockout += r.obs.stockoutWarnings;
+    if (r.obs.disrupted) lostInDisruption += std::max(0.0, r.obs.demand - r.obs.sold);
+    if (r.obs.disrupted && firstDisrupted < 0) firstDisrupted = r.tick;
+    if (firstDisrupted < 0) reachBefore += r.obs.reached, beforeN += 1;
+    if (firstDisrupted >= 0 && recovered < 0 && r.tick > firstDisrupted && beforeN > 0 &&
+        r.obs.reached >= 0.99 * reachBefore / beforeN && r.obs.sold >= 0.99 * r.obs.demand)
+      recovered = r.tick;
+  }
+  for (std::size_t m = 0; m < w.members.size(); ++m) memberDays += w.members.kind[m] != MemberKind::Manufacturer;
+  memberDays *= static_cast<double>(records.size());
+  s.emplace_back("warnings.overstock_rate", ratio(overstock, memberDays));
+  s.emplace_back("warnings.stockout_risk_rate", ratio(stockout, memberDays));
+  s.emplace_back("risk.events", byType["default"].first + byType["disruption"].first + byType["licence_lapse"].first);
+  s.emplace_back("risk.defaults", byType["default"].first);
+  s.emplace_back("risk.lost_units_in_disruption", lostInDisruption);
+  s.emplace_back("risk.recovery_ticks", firstDisrupted < 0 ? 0.0 : recovered < 0 ? -1.0 : recovered - firstDisrupted);
+  s.emplace_back("partners.terminated", byType["termination"].first);
+  s.emplace_back("partners.recruited", byType["recruitment"].first);
+  double activeEnd = 0;
+  for (std::size_t m = 0; m < w.members.size(); ++m) activeEnd += w.members.active[m];
+  s.emplace_back("partners.active_members", activeEnd);
+  // market share of each brand when brands compete
+  if (w.spec->brands.size() > 1) {
+    std::vector<double> units(w.spec->brands.size(), 0.0);
+    double total = 0;
+    for (int m : w.outlets) {
+      units[static_cast<std::size_t>(w.members.brand[static_cast<std::size_t>(m)])] += w.flows.unitsSold[static_cast<std::size_t>(m)];
+      total += w.flows.unitsSold[static_cast<std::size_t>(m)];
+    }
+    for (std::size_t b = 0; b < units.size(); ++b) s.emplace_back("market." + w.spec->brands[b].name + ".share", ratio(units[b], total));
+  }
+}
+
 }  // namespace
 
 double referencePrice(const World& w, int member) {
@@ -28,17 +126,24 @@ double referencePrice(const World& w, int member) {
   return b.minAdvertised > 0 ? b.minAdvertised : b.suggestedRetail;
 }
 
-std::vector<std::string> timeseriesColumns() {
-  return {"tick", "demand_units", "sold_units", "lost_units", "fill_rate", "revenue", "mean_retail_price",
-          "undercut_share", "consumer_reach", "outlets_in_stock", "outlets_stocked_out", "online_units",
-          "cannibalized_units", "distributor_units", "cross_territory_units", "channel_profit", "manufacturer_profit"};
+std::vector<std::string> timeseriesColumns(int tiers) {
+  std::vector<std::string> c{"tick", "demand_units", "sold_units", "lost_units", "fill_rate", "revenue",
+                             "mean_retail_price", "undercut_share", "consumer_reach", "outlets_in_stock",
+                             "outlets_stocked_out", "online_units", "cannibalized_units", "distributor_units",
+                             "cross_territory_units", "channel_profit", "manufacturer_profit", "overstock_warnings",
+                             "stockout_warnings", "disrupted"};
+  for (int t = 1; t < tiers; ++t) c.push_back("orders_tier" + std::to_string(t));
+  return c;
 }
 
 std::vector<double> timeseriesValues(const TickRecord& r) {
   const TickObservations& o = r.obs;
-  return {static_cast<double>(r.tick), o.demand, o.sold, std::max(0.0, o.demand - o.sold), ratio(o.sold, o.demand),
+  std::vector<double> v{static_cast<double>(r.tick), o.demand, o.sold, std::max(0.0, o.demand - o.sold), ratio(o.sold, o.demand),
           r.revenue, r.meanRetailPrice, r.undercutShare, o.reached, o.outletsInStock, o.outletsStockedOut,
-          o.onlineSold, o.cannibalized, o.distributorUnits, o.crossTerritory, r.channelProfit, r.manufacturerProfit};
+          o.onlineSold, o.cannibalized, o.distributorUnits, o.crossTerritory, r.channelProfit, r.manufacturerProfit,
+          o.overstockWarnings, o.stockoutWarnings, o.disrupted ? 1.0 : 0.0};
+  for (std::size_t t = 1; t < o.ordersByTier.size(); ++t) v.push_back(o.ordersByTier[t]);
+  return v;
 }
 
 void MetricsRecorder::beginTick(const World& w) {
@@ -54,14 +159,17 @@ void MetricsRecorder::endTick(const World& w, const TickObservations& obs) {
   r.obs.reached = ratio(obs.reached, static_cast<double>(w.consumers.size()));
   r.revenue = consumerRevenue(w) - m_revenueBefore;
   double priceSum = 0, undercut = 0;
+  double activeOutlets = 0;
   for (int m : w.outlets) {
+    if (!w.members.active[static_cast<std::size_t>(m)]) continue;
     const double p = w.members.price[static_cast<std::size_t>(m)];
     const double ref = referencePrice(w, m);
     priceSum += p;
     undercut += ref > 0 && p < ref * (1 - 1e-12);
+    activeOutlets += 1;
   }
-  r.meanRetailPrice = ratio(priceSum, static_cast<double>(w.outlets.size()));
-  r.undercutShare = ratio(undercut, static_cast<double>(w.outlets.size()));
+  r.meanRetailPrice = ratio(priceSum, activeOutlets);
+  r.undercutShare = ratio(undercut, activeOutlets);
   r.channelProfit = totalProfit(w, false) - m_channelProfitBefore;
   r.manufacturerProfit = totalProfit(w, true) - m_makerProfitBefore;
   m_records.push_back(r);
@@ -124,6 +232,8 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency) 
   s.emplace_back("coverage.fill_rate", ratio(sum.sold, sum.demand));
   s.emplace_back("coverage.stockout_rate", ratio(sum.outletsStockedOut, outletDays));
   s.emplace_back("coverage.lost_units", std::max(0.0, sum.demand - sum.sold));
+
+  addMechanismMetrics(w, m_records, s);
 
   s.emplace_back("sales.units", sum.sold);
   s.emplace_back("sales.revenue", consumerRevenue(w));

@@ -21,6 +21,10 @@ struct TickObservations {
   double outletsStockedOut = 0;// outlets that could not serve all requests
   double distributorUnits = 0; // units shipped by distributors to outlets
   double crossTerritory = 0;   // of which into another distributor's exclusive territory
+  std::vector<double> ordersByTier;  // units ordered upstream by each tier (index = tier)
+  double overstockWarnings = 0;      // members with more days of supply than the bound
+  double stockoutWarnings = 0;       // members whose stock and pipeline miss the lead-time demand
+  bool disrupted = false;            // a supply disruption was under way
 };
 
 /// One row of timeseries.csv.
@@ -34,8 +38,9 @@ struct TickRecord {
   double manufacturerProfit = 0;
 };
 
-/// Names of the timeseries.csv columns, in order, and the values of one row.
-std::vector<std::string> timeseriesColumns();
+/// Names of the timeseries.csv columns, in order (orders_tier<k> for tiers 1..tiers-1), and the
+/// values of one row.
+std::vector<std::string> timeseriesColumns(int tiers);
 std::vector<double> timeseriesValues(const TickRecord& r);
 
 /// Dotted metric names ("conflict.undercut_rate") with values, in output order.

@@ -45,7 +45,7 @@ void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& citi
     const MemberGroupSpec& gs = spec.groups[g];
     const KindDefaults def = kindDefaults(gs.kind);
     const int tier = gs.supplierGroup < 0 ? 0 : mb.tier[static_cast<std::size_t>(groupMembers[static_cast<std::size_t>(gs.supplierGroup)][0])] + 1;
-    for (int k = 0; k < gs.count; ++k) {
+    for (int k = 0; k < gs.count + gs.reserve; ++k) {
       const int id = static_cast<int>(mb.size());
       groupMembers[g].push_back(id);
       Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, 0x100000000ULL + static_cast<std::uint64_t>(id));
@@ -76,6 +76,11 @@ void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& citi
       mb.reach.push_back(orDefault(gs.reach, def.reach));
       mb.valuationFactor.push_back(gs.valuationFactor);
       mb.window.push_back(std::max(1, gs.replenish.forecastWindow));
+      mb.active.push_back(k < gs.count);
+      mb.priceFactor.push_back(gs.priceFactors.empty() ? 1.0 : gs.priceFactors[static_cast<std::size_t>(k) % gs.priceFactors.size()]);
+      mb.roleCost.push_back(gs.roleCostPerUnit);
+      mb.serviceLevel.back() = std::min(1.0, mb.serviceLevel.back() + gs.serviceLift);
+      mb.valuationFactor.back() *= 1.0 + gs.valueLift;
     }
   }
 }
@@ -151,6 +156,15 @@ void indexMembers(World& w) {
 void initialiseState(const ScenarioSpec& spec, World& w) {
   Members& mb = w.members;
   const std::size_t n = mb.size();
+  mb.strikes.assign(n, 0);
+  mb.suspendedUntil.assign(n, 0);
+  mb.depositPosted.assign(n, 0.0);
+  mb.depositHeld.assign(n, 0.0);
+  mb.violationDays.assign(n, 0);
+  mb.detections.assign(n, 0);
+  w.brandMaker.assign(spec.brands.size(), -1);
+  for (std::size_t m = n; m-- > 0;)
+    if (mb.kind[m] == MemberKind::Manufacturer) w.brandMaker[static_cast<std::size_t>(mb.brand[m])] = static_cast<int>(m);
   mb.price.assign(n, 0.0);
   mb.stock.assign(n, 0.0);
   mb.stockValue.assign(n, 0.0);
@@ -255,6 +269,7 @@ World buildWorld(const ScenarioSpec& spec) {
   const auto cities = models::makeCities(spec);
   std::vector<std::vector<int>> groupMembers(spec.groups.size());
   addMembers(spec, cities, w, groupMembers);
+  w.groupMembers = groupMembers;
   connectSuppliers(spec, w, groupMembers);
   indexMembers(w);
   initialiseState(spec, w);

@@ -85,7 +85,7 @@ std::string summaryJson(const Summary& summary) {
 
 std::string timeseriesCsv(const MetricsRecorder& metrics) {
   std::ostringstream out;
-  const auto columns = timeseriesColumns();
+  const auto columns = timeseriesColumns(metrics.records().empty() ? 1 : static_cast<int>(metrics.records().front().obs.ordersByTier.size()));
   for (std::size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c];
   out << "\n";
   for (const TickRecord& r : metrics.records()) {
@@ -118,6 +118,19 @@ std::string membersCsv(const World& w) {
   return out.str();
 }
 
+std::string eventsCsv(const World& w) {
+  std::ostringstream out;
+  out << "tick,type,member,group,counterparty,units,severity,detected,action\n";
+  for (const Event& e : w.events) {
+    const std::string group =
+        e.member >= 0 ? w.spec->groups[static_cast<std::size_t>(w.members.group[static_cast<std::size_t>(e.member)])].name : "";
+    out << e.tick << ',' << eventTypeName(e.type) << ',' << e.member << ',' << group << ',' << e.counterparty << ','
+        << formatNumber(e.units) << ',' << formatNumber(e.severity) << ',' << (e.detected ? 1 : 0) << ',' << e.action
+        << "\n";
+  }
+  return out.str();
+}
+
 void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, const Summary& summary,
                      const RunInfo& info) {
   const World& w = engine.world();
@@ -127,6 +140,7 @@ void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, con
   writeFileAtomic(dir / "scenario.resolved.yaml", std::string(yaml.c_str()) + "\n");
   writeFileAtomic(dir / "timeseries.csv", timeseriesCsv(engine.metrics()));
   writeFileAtomic(dir / "members.csv", membersCsv(w));
+  writeFileAtomic(dir / "events.csv", eventsCsv(w));
   writeFileAtomic(dir / "summary.json", summaryJson(summary));
   // the manifest comes last: its presence marks a complete run directory
   Json manifest = Json::object();
@@ -142,7 +156,7 @@ void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, con
   manifest["peak_rss_mb"] = info.peakRssMb;
   manifest["consumers"] = w.consumers.size();
   manifest["members"] = w.members.size();
-  manifest["files"] = {"scenario.resolved.yaml", "timeseries.csv", "members.csv", "summary.json"};
+  manifest["files"] = {"scenario.resolved.yaml", "timeseries.csv", "members.csv", "events.csv", "summary.json"};
   manifest["scenario"] = yamlToJson(resolved);
   writeFileAtomic(dir / "manifest.json", manifest.dump(2) + "\n");
 }

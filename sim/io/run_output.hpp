@@ -1,6 +1,6 @@
 #pragma once
 // The files a run writes into its output directory (all atomically):
-//   manifest.json, summary.json, timeseries.csv, members.csv, scenario.resolved.yaml
+//   manifest.json, summary.json, timeseries.csv, members.csv, events.csv, scenario.resolved.yaml
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -24,6 +24,7 @@ std::string formatNumber(double v);
 std::string summaryJson(const Summary& summary);
 std::string timeseriesCsv(const MetricsRecorder& metrics);
 std::string membersCsv(const World& world);
+std::string eventsCsv(const World& world);
 
 /// Writes every output file of a finished run into dir.
 void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, const Summary& summary,

@@ -16,7 +16,9 @@ constexpr double kMaxChoiceEntries = 2e9;  // consumers x choice-set size (memor
 // name tables shared by the reader and the writer, in enum order
 const std::vector<std::string> kKinds = {"manufacturer", "distributor", "offline_store", "specialty_store",
                                          "e_store",      "marketplace", "social_seller"};
-const std::vector<std::string> kPricing = {"fixed", "cost_plus", "best_response", "share_adjust"};
+const std::vector<std::string> kPricing = {"fixed", "cost_plus", "best_response", "share_adjust", "map_compliant",
+                                           "opportunistic"};
+const std::vector<std::string> kActions = {"warning", "fine", "forfeit_deposit", "suspend", "terminate"};
 const std::vector<std::string> kReplenish = {"none", "order_up_to", "min_max"};
 const std::vector<std::string> kSupplierRules = {"territory", "nearest", "round_robin"};
 const std::vector<std::string> kDistributions = {"constant", "uniform", "uniform_quantiles", "normal", "lognormal"};
@@ -78,6 +80,8 @@ PricingSpec readPricing(Reader r) {
   p.initialLow = r.number("initial_low", 0, 0, kHuge);
   p.initialHigh = r.number("initial_high", 0, 0, kHuge);
   if (p.initialHigh < p.initialLow) r.fail("initial_high", "must not be below initial_low");
+  p.undercut = r.number("undercut", p.undercut, 0, 0.99);
+  p.believedDetection = r.number("believed_detection", p.believedDetection, 0, 1);
   r.finish();
   return p;
 }
@@ -187,6 +191,21 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   g.reach = r.number("reach", -1, 0, 1);
   g.valuationFactor = r.number("valuation_factor", 1, 0, 1e6);
   g.initialCash = r.number("initial_cash", 0, -kHuge, kHuge);
+  g.priceFactors = r.numbers("price_factors", 0.01, 100, true);
+  if (auto d = r.optionalMap("diversion")) {
+    g.divert = d->boolean("enabled", true);
+    g.transportCost = d->number("transport_cost", 0, 0, kHuge);
+    d->finish();
+    if (!isOutlet(g.kind)) r.fail("diversion", "only outlets source across territories");
+  }
+  if (auto role = r.optionalMap("role")) {
+    g.serviceLift = role->number("service_lift", 0, 0, 1);
+    g.valueLift = role->number("value_lift", 0, 0, 10);
+    g.roleCostPerUnit = role->number("cost_per_unit", 0, 0, kHuge);
+    role->finish();
+  }
+  g.reserve = static_cast<int>(r.integer("reserve", 0, 0, kMaxMembersPerGroup));
+  g.licenceExpiry = static_cast<int>(r.integer("licence_expiry", 0, 0, kMaxTicks));
   if (auto p = r.optionalMap("pricing")) g.pricing = readPricing(*p);
   if (g.kind == MemberKind::Manufacturer) g.replenish.rule = ReplenishRule::None;
   if (auto p = r.optionalMap("replenishment")) {
@@ -196,6 +215,83 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   }
   r.finish();
   return g;
+}
+
+MonitoringSpec readMonitoring(Reader r) {
+  MonitoringSpec m;
+  m.enabled = r.boolean("enabled", true);
+  m.onlineDetection = r.number("online_detection", m.onlineDetection, 0, 1);
+  m.offlineDetection = r.number("offline_detection", m.offlineDetection, 0, 1);
+  m.costPerOutletDay = r.number("cost_per_outlet_day", 0, 0, kHuge);
+  m.diversionDetection = r.number("diversion_detection", m.diversionDetection, 0, 1);
+  m.traceability = r.boolean("traceability", false);
+  m.traceabilityDetection = r.number("traceability_detection", m.traceabilityDetection, 0, 1);
+  m.auditProbability = r.number("audit_probability", 0, 0, 1);
+  r.finish();
+  return m;
+}
+
+EnforcementSpec readEnforcement(Reader r) {
+  EnforcementSpec e;
+  e.enabled = r.boolean("enabled", true);
+  if (r.has("ladder")) {
+    e.ladder.clear();
+    for (const std::string& a : r.texts("ladder")) e.ladder.push_back(enumOf<EnforcementAction>(kActions, a));
+    for (const std::string& a : r.texts("ladder"))
+      if (std::find(kActions.begin(), kActions.end(), a) == kActions.end()) indexByName(r, "ladder", a, kActions, "action");
+    if (e.ladder.empty()) r.fail("ladder", "needs at least one action");
+  }
+  e.fine = r.number("fine", e.fine, 0, kHuge);
+  e.deposit = r.number("deposit", 0, 0, kHuge);
+  e.suspensionTicks = static_cast<int>(r.integer("suspension_ticks", e.suspensionTicks, 1, kMaxTicks));
+  e.compensationPerUnit = r.number("compensation_per_unit", 0, 0, kHuge);
+  r.finish();
+  return e;
+}
+
+RiskSpec readRisk(Reader r, const std::vector<std::string>& groupNames, const ScenarioSpec& spec) {
+  RiskSpec k;
+  k.creditLine = r.number("credit_line", -1, -1, kHuge);
+  for (Reader& d : r.list("disruptions")) {
+    DisruptionSpec ds;
+    ds.group = indexByName(d, "group", d.text("group"), groupNames, "member group");
+    ds.member = static_cast<int>(d.integer("member", 0, 0, kMaxMembersPerGroup));
+    if (ds.member >= spec.groups[static_cast<std::size_t>(ds.group)].count) d.fail("member", "beyond the group's count");
+    ds.start = static_cast<int>(d.integer("start", 1, kMaxTicks));
+    ds.duration = static_cast<int>(d.integer("duration", 1, kMaxTicks));
+    d.finish();
+    k.disruptions.push_back(ds);
+  }
+  if (auto e = r.optionalMap("response")) {
+    k.reassign = e->boolean("reassign", false);
+    k.emergencyCost = e->number("emergency_cost", 0, 0, kHuge);
+    k.priceCap = e->number("price_cap", 0, 0, kHuge);
+    e->finish();
+  }
+  r.finish();
+  return k;
+}
+
+PartnerPolicySpec readPartners(Reader r) {
+  PartnerPolicySpec p;
+  p.enabled = r.boolean("enabled", true);
+  p.reviewPeriod = static_cast<int>(r.integer("review_period", p.reviewPeriod, 1, kMaxTicks));
+  p.terminateShare = r.number("terminate_share", p.terminateShare, 0, 1);
+  p.recruit = r.boolean("recruit", true);
+  p.rebateShare = r.number("rebate_share", p.rebateShare, 0, 1);
+  p.rebateRate = r.number("rebate_rate", p.rebateRate, 0, 1);
+  r.finish();
+  return p;
+}
+
+CoordinationSpec readCoordination(Reader r) {
+  CoordinationSpec c;
+  c.sharedSales = r.boolean("shared_sales", false);
+  c.overstockDays = r.number("overstock_days", c.overstockDays, 0, 1e6);
+  c.delayProbability = r.number("delay_probability", 0, 0, 1);
+  c.delayTicks = static_cast<int>(r.integer("delay_ticks", 0, 0, 3650));
+  r.finish();
+  return c;
 }
 
 }  // namespace
@@ -253,6 +349,11 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   const bool anyOutlet = std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return isOutlet(g.kind); });
   if (!anyOutlet) r.fail("members", "at least one outlet group (a kind that sells to consumers) is required");
   spec.consumers = readConsumers(r.map("consumers"));
+  if (auto m = r.optionalMap("monitoring")) spec.monitoring = readMonitoring(*m);
+  if (auto e = r.optionalMap("enforcement")) spec.enforcement = readEnforcement(*e);
+  if (auto k = r.optionalMap("risk")) spec.risk = readRisk(*k, groupNames, spec);
+  if (auto p = r.optionalMap("partner_policy")) spec.partners = readPartners(*p);
+  if (auto c = r.optionalMap("coordination")) spec.coordination = readCoordination(*c);
   // memory guard: every consumer holds its nearest stores plus the online outlets
   double online = 0;
   for (const auto& g : spec.groups) online += isOnline(g.kind) ? g.count : 0;
@@ -312,6 +413,18 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   optional("reach", g.reach);
   n["valuation_factor"] = g.valuationFactor;
   n["initial_cash"] = g.initialCash;
+  for (double f : g.priceFactors) n["price_factors"].push_back(f);
+  if (g.divert) {
+    n["diversion"]["enabled"] = true;
+    n["diversion"]["transport_cost"] = g.transportCost;
+  }
+  if (g.serviceLift > 0 || g.valueLift > 0) {
+    n["role"]["service_lift"] = g.serviceLift;
+    n["role"]["value_lift"] = g.valueLift;
+    n["role"]["cost_per_unit"] = g.roleCostPerUnit;
+  }
+  n["reserve"] = g.reserve;
+  n["licence_expiry"] = g.licenceExpiry;
   YAML::Node p = n["pricing"];
   p["rule"] = nameOf(kPricing, g.pricing.rule);
   p["price"] = g.pricing.price;
@@ -323,6 +436,8 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   p["step"] = g.pricing.step;
   p["initial_low"] = g.pricing.initialLow;
   p["initial_high"] = g.pricing.initialHigh;
+  p["undercut"] = g.pricing.undercut;
+  p["believed_detection"] = g.pricing.believedDetection;
   YAML::Node s = n["replenishment"];
   s["rule"] = nameOf(kReplenish, g.replenish.rule);
   s["cover_days"] = g.replenish.coverDays;
@@ -365,6 +480,57 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
     n["territories"].push_back(tn);
   }
   for (const auto& g : spec.groups) n["members"].push_back(groupYaml(spec, g));
+  const MonitoringSpec& m = spec.monitoring;
+  if (m.enabled) {
+    YAML::Node mn = n["monitoring"];
+    mn["online_detection"] = m.onlineDetection;
+    mn["offline_detection"] = m.offlineDetection;
+    mn["cost_per_outlet_day"] = m.costPerOutletDay;
+    mn["diversion_detection"] = m.diversionDetection;
+    mn["traceability"] = m.traceability;
+    mn["traceability_detection"] = m.traceabilityDetection;
+    mn["audit_probability"] = m.auditProbability;
+  }
+  const EnforcementSpec& e = spec.enforcement;
+  if (e.enabled) {
+    YAML::Node en = n["enforcement"];
+    for (EnforcementAction a : e.ladder) en["ladder"].push_back(nameOf(kActions, a));
+    en["fine"] = e.fine;
+    en["deposit"] = e.deposit;
+    en["suspension_ticks"] = e.suspensionTicks;
+    en["compensation_per_unit"] = e.compensationPerUnit;
+  }
+  const RiskSpec& k = spec.risk;
+  if (k.creditLine >= 0 || !k.disruptions.empty() || k.reassign || k.emergencyCost > 0 || k.priceCap > 0) {
+    YAML::Node kn = n["risk"];
+    kn["credit_line"] = k.creditLine;
+    for (const auto& d : k.disruptions) {
+      YAML::Node dn;
+      dn["group"] = spec.groups[static_cast<std::size_t>(d.group)].name;
+      dn["member"] = d.member;
+      dn["start"] = d.start;
+      dn["duration"] = d.duration;
+      kn["disruptions"].push_back(dn);
+    }
+    kn["response"]["reassign"] = k.reassign;
+    kn["response"]["emergency_cost"] = k.emergencyCost;
+    kn["response"]["price_cap"] = k.priceCap;
+  }
+  const PartnerPolicySpec& pp = spec.partners;
+  if (pp.enabled) {
+    YAML::Node pn = n["partner_policy"];
+    pn["review_period"] = pp.reviewPeriod;
+    pn["terminate_share"] = pp.terminateShare;
+    pn["recruit"] = pp.recruit;
+    pn["rebate_share"] = pp.rebateShare;
+    pn["rebate_rate"] = pp.rebateRate;
+  }
+  const CoordinationSpec& co = spec.coordination;
+  YAML::Node con = n["coordination"];
+  con["shared_sales"] = co.sharedSales;
+  con["overstock_days"] = co.overstockDays;
+  con["delay_probability"] = co.delayProbability;
+  con["delay_ticks"] = co.delayTicks;
   const ConsumerSpec& c = spec.consumers;
   YAML::Node cn = n["consumers"];
   cn["count"] = c.count;

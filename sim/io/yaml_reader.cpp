@@ -234,8 +234,10 @@ std::string Reader::choice(std::string_view key, std::string fallback, const std
   return checkChoice(toText(v, where(v), keyPath(key)), choices, where(v), keyPath(key));
 }
 
-std::vector<double> Reader::numbers(std::string_view key, double min, double max) {
-  YAML::Node v = required(*this, valueOf(key), key);
+std::vector<double> Reader::numbers(std::string_view key, double min, double max, bool optional) {
+  YAML::Node v = valueOf(key);
+  if (optional && !v.IsDefined()) return {};
+  v = required(*this, v, key);
   if (!v.IsSequence()) raise(where(v), keyPath(key), "expected a list, got " + describe(v));
   std::vector<double> out;
   for (std::size_t i = 0; i < v.size(); ++i)

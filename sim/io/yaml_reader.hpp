@@ -43,7 +43,8 @@ class Reader {
   /// A string that must be one of choices ("did you mean" on a near miss).
   std::string choice(std::string_view key, const std::vector<std::string>& choices);
   std::string choice(std::string_view key, std::string fallback, const std::vector<std::string>& choices);
-  std::vector<double> numbers(std::string_view key, double min, double max);
+  /// A list of numbers; when `optional`, a missing key gives an empty list.
+  std::vector<double> numbers(std::string_view key, double min, double max, bool optional = false);
   std::vector<std::string> texts(std::string_view key);  // missing key -> empty list
 
   /// Sub-mapping (required / optional) and list of mappings.

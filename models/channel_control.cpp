@@ -1,0 +1,241 @@
+#include "models/channel_control.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "sim/core/rng.hpp"
+
+namespace chan::models {
+namespace {
+
+std::size_t idx(int i) { return static_cast<std::size_t>(i); }
+
+bool isMember(const World& w, int account) { return account >= 0 && idx(account) < w.members.size(); }
+
+int makerOf(const World& w, int m) { return w.brandMaker[idx(w.members.brand[idx(m)])]; }
+
+/// Chance in [0,1) for a (purpose, member, salt) on this tick: detections and audits.
+double chance(const World& w, StreamPurpose purpose, int member, std::uint64_t salt) {
+  return Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run), static_cast<std::uint64_t>(w.tick), purpose,
+                (idx(member) << 20) ^ salt)
+      .uniform();
+}
+
+void record(World& w, Event::Type type, int member, int counterparty, double units, double severity, bool detected,
+            const std::string& action) {
+  w.events.push_back({w.tick, type, member, counterparty, units, severity, detected, action});
+}
+
+void returnDeposit(World& w, int m) {
+  const double d = w.members.depositPosted[idx(m)];
+  const int maker = makerOf(w, m);
+  if (d <= 0 || maker < 0) return;
+  w.ledger.transfer(maker, m, d);
+  w.flows.otherCash[idx(maker)] -= d;
+  w.flows.otherCash[idx(m)] += d;
+  w.members.depositHeld[idx(maker)] -= d;
+  w.members.depositPosted[idx(m)] = 0;
+}
+
+}  // namespace
+
+void payOther(World& w, int payer, int payee, double amount) {
+  if (amount <= 0) return;
+  w.ledger.transfer(payer, payee, amount);
+  if (isMember(w, payer)) w.flows.otherExpense[idx(payer)] += amount, w.flows.otherCash[idx(payer)] -= amount;
+  if (isMember(w, payee)) w.flows.otherIncome[idx(payee)] += amount, w.flows.otherCash[idx(payee)] += amount;
+}
+
+void postDeposits(World& w) {
+  const double d = w.spec->enforcement.deposit;
+  if (!w.spec->enforcement.enabled || d <= 0) return;
+  for (std::size_t m = 0; m < w.members.size(); ++m) {
+    const int maker = makerOf(w, static_cast<int>(m));
+    if (w.members.kind[m] == MemberKind::Manufacturer || !w.members.active[m] || maker < 0) continue;
+    // a deposit is an asset of the reseller and a liability of the maker: cash moves, profit does not
+    w.ledger.transfer(static_cast<int>(m), maker, d);
+    w.flows.otherCash[m] -= d;
+    w.flows.otherCash[idx(maker)] += d;
+    w.members.depositPosted[m] = d;
+    w.members.depositHeld[idx(maker)] += d;
+  }
+}
+
+void terminate(World& w, int m, const std::string& why) {
+  Members& mb = w.members;
+  if (!mb.active[idx(m)]) return;
+  mb.active[idx(m)] = 0;
+  // unsold stock leaves the channel
+  w.ledger.writtenOff += mb.stock[idx(m)];
+  w.flows.writeOff[idx(m)] += mb.stockValue[idx(m)];
+  mb.stock[idx(m)] = mb.stockValue[idx(m)] = 0;
+  returnDeposit(w, m);
+  record(w, Event::Type::Termination, m, mb.supplier[idx(m)], 0, 0, true, why);
+  if (w.spec->risk.reassign) reassignBuyers(w, m);
+}
+
+void reassignBuyers(World& w, int failed) {
+  Members& mb = w.members;
+  const auto& peers = w.groupMembers[idx(mb.group[idx(failed)])];
+  std::vector<int> buyers;
+  for (auto e : boost::make_iterator_range(boost::out_edges(idx(failed), w.graph)))
+    buyers.push_back(static_cast<int>(boost::target(e, w.graph)));
+  for (int b : buyers) {
+    int best = -1;
+    double bestDistance = std::numeric_limits<double>::infinity();
+    for (int p : peers) {
+      if (p == failed || !mb.active[idx(p)] || disrupted(w, p)) continue;
+      const double d = std::hypot(mb.x[idx(p)] - mb.x[idx(b)], mb.y[idx(p)] - mb.y[idx(b)]);
+      if (d < bestDistance) best = p, bestDistance = d;
+    }
+    if (best < 0) continue;  // nobody left to take them over
+    SupplyTerms terms = w.graph[boost::edge(idx(failed), idx(b), w.graph).first];
+    terms.emergencyCost = w.spec->risk.emergencyCost;
+    boost::remove_edge(idx(failed), idx(b), w.graph);
+    boost::add_edge(idx(best), idx(b), terms, w.graph);
+    mb.supplier[idx(b)] = best;
+  }
+  // the outlets below each member changed: rebuild the supply subtrees used by pricing probes
+  for (auto& s : w.subtreeOutlets) s.clear();
+  for (std::size_t o = 0; o < w.outlets.size(); ++o)
+    for (int m = w.outlets[o]; m >= 0; m = mb.supplier[idx(m)]) w.subtreeOutlets[idx(m)].push_back(static_cast<int>(o));
+}
+
+bool disrupted(const World& w, int m) {
+  for (const DisruptionSpec& d : w.spec->risk.disruptions) {
+    const auto& group = w.groupMembers[idx(d.group)];
+    if (group[idx(d.member)] == m && w.tick >= d.start && w.tick < d.start + d.duration) return true;
+  }
+  return false;
+}
+
+std::string enforce(World& w, int m) {
+  const EnforcementSpec& e = w.spec->enforcement;
+  if (!e.enabled) return "";
+  Members& mb = w.members;
+  const int step = std::min<int>(mb.strikes[idx(m)]++, static_cast<int>(e.ladder.size()) - 1);
+  const int maker = makerOf(w, m);
+  switch (e.ladder[idx(step)]) {
+    case EnforcementAction::Warning: return "warning";
+    case EnforcementAction::Fine:
+      payOther(w, m, maker, e.fine);
+      return "fine";
+    case EnforcementAction::ForfeitDeposit: {
+      const double d = mb.depositPosted[idx(m)];
+      if (d <= 0) return "forfeit_deposit (none posted)";
+      // the deposit changes hands on the books only: the maker already holds the cash
+      mb.depositPosted[idx(m)] = 0;
+      mb.depositHeld[idx(maker)] -= d;
+      w.flows.otherExpense[idx(m)] += d;
+      w.flows.otherIncome[idx(maker)] += d;
+      return "forfeit_deposit";
+    }
+    case EnforcementAction::Suspend:
+      mb.suspendedUntil[idx(m)] = w.tick + e.suspensionTicks;
+      return "suspend";
+    case EnforcementAction::Terminate:
+      terminate(w, m, "enforcement");
+      return "terminate";
+  }
+  return "";
+}
+
+void monitor(World& w, std::vector<Event>& diversions) {
+  const MonitoringSpec& mon = w.spec->monitoring;
+  Members& mb = w.members;
+  // price: a day below MAP is a violation; monitoring sees it with the channel's probability
+  for (int m : w.outlets) {
+    if (!mb.active[idx(m)]) continue;
+    const double map = w.spec->brands[idx(mb.brand[idx(m)])].minAdvertised;
+    const double price = mb.price[idx(m)];
+    if (map <= 0 || price >= map * (1 - 1e-12)) continue;
+    ++mb.violationDays[idx(m)];
+    const double p = isOnline(mb.kind[idx(m)]) ? mon.onlineDetection : mon.offlineDetection;
+    const bool seen = mon.enabled && chance(w, StreamPurpose::Monitoring, m, 1) < p;
+    std::string action;
+    if (seen) ++mb.detections[idx(m)], action = enforce(w, m);
+    record(w, Event::Type::PriceUndercut, m, makerOf(w, m), 0, (map - price) / map, seen, action);
+  }
+  // territory: the day's cross-territory shipments, traced more often with serial codes
+  const double trace = mon.traceability ? mon.traceabilityDetection : mon.diversionDetection;
+  for (Event& e : diversions) {
+    e.detected = mon.enabled && chance(w, StreamPurpose::Monitoring, e.member, 2 + static_cast<std::uint64_t>(e.counterparty)) < trace;
+    if (e.detected) e.action = enforce(w, e.member);
+    w.events.push_back(e);
+  }
+  diversions.clear();
+  // the manufacturer pays for watching every active outlet
+  if (mon.enabled && mon.costPerOutletDay > 0)
+    for (int m : w.outlets)
+      if (mb.active[idx(m)] && makerOf(w, m) >= 0)
+        payOther(w, makerOf(w, m), w.ledger.account(External::Operations), mon.costPerOutletDay);
+}
+
+void reviewRisk(World& w) {
+  Members& mb = w.members;
+  const RiskSpec& r = w.spec->risk;
+  for (const DisruptionSpec& d : r.disruptions) {
+    if (d.start != w.tick) continue;
+    const int m = w.groupMembers[idx(d.group)][idx(d.member)];
+    record(w, Event::Type::Disruption, m, -1, 0, d.duration, true, r.reassign ? "reassign" : "");
+    if (r.reassign) reassignBuyers(w, m);
+  }
+  const double audit = w.spec->monitoring.enabled ? w.spec->monitoring.auditProbability : 0.0;
+  for (std::size_t m = 0; m < mb.size(); ++m) {
+    if (!mb.active[m] || mb.kind[m] == MemberKind::Manufacturer) continue;
+    const int expiry = w.spec->groups[idx(mb.group[m])].licenceExpiry;
+    if (expiry > 0 && w.tick > expiry && chance(w, StreamPurpose::Monitoring, static_cast<int>(m), 3) < audit) {
+      record(w, Event::Type::LicenceLapse, static_cast<int>(m), -1, 0, w.tick - expiry, true, "terminate");
+      terminate(w, static_cast<int>(m), "licence lapsed");
+      continue;
+    }
+    if (r.creditLine >= 0 && w.ledger.balance(static_cast<int>(m)) < -r.creditLine) {
+      record(w, Event::Type::Default, static_cast<int>(m), mb.supplier[m], 0, -w.ledger.balance(static_cast<int>(m)), true,
+             "bankruptcy");
+      terminate(w, static_cast<int>(m), "bankruptcy");
+    }
+  }
+}
+
+void reviewPartners(World& w, std::vector<double>& profitMark, std::vector<double>& purchaseMark) {
+  const PartnerPolicySpec& p = w.spec->partners;
+  Members& mb = w.members;
+  if (!p.enabled || w.tick % p.reviewPeriod != 0) return;
+  // rank the resellers the brand can replace: active outlets other than its own e-store
+  std::vector<std::pair<double, int>> ranked;
+  for (int m : w.outlets)
+    if (mb.active[idx(m)] && mb.kind[idx(m)] != MemberKind::EStore)
+      ranked.emplace_back(w.flows.profit(idx(m)) - profitMark[idx(m)], m);
+  std::sort(ranked.begin(), ranked.end());
+  const auto cut = static_cast<std::size_t>(std::floor(p.terminateShare * static_cast<double>(ranked.size())));
+  for (std::size_t k = 0; k < cut && ranked[k].first < 0; ++k) {
+    const int m = ranked[k].second;
+    terminate(w, m, "partner review");
+    if (!p.recruit) continue;
+    for (int candidate : w.groupMembers[idx(mb.group[idx(m)])]) {
+      if (mb.active[idx(candidate)] || mb.strikes[idx(candidate)] > 0 || w.flows.pricedTicks[idx(candidate)] > 0) continue;
+      mb.active[idx(candidate)] = 1;  // a reserve never active before joins
+      record(w, Event::Type::Recruitment, candidate, m, 0, 0, true, "recruit");
+      break;
+    }
+  }
+  // rebates to the best performers, on what they bought in the period
+  const auto top = static_cast<std::size_t>(std::floor(p.rebateShare * static_cast<double>(ranked.size())));
+  for (std::size_t k = 0; k < top; ++k) {
+    const int m = ranked[ranked.size() - 1 - k].second;
+    if (!mb.active[idx(m)] || makerOf(w, m) < 0) continue;
+    payOther(w, makerOf(w, m), m, p.rebateRate * (w.flows.purchases[idx(m)] - purchaseMark[idx(m)]));
+  }
+  // members losing money over the period dispute their terms with the supplier
+  for (std::size_t m = 0; m < mb.size(); ++m) {
+    const double periodProfit = w.flows.profit(m) - profitMark[m];
+    if (mb.active[m] && mb.kind[m] != MemberKind::Manufacturer && periodProfit < 0)
+      record(w, Event::Type::VerticalDispute, static_cast<int>(m), mb.supplier[m], 0, -periodProfit, true, "");
+    profitMark[m] = w.flows.profit(m);
+    purchaseMark[m] = w.flows.purchases[m];
+  }
+}
+
+}  // namespace chan::models

@@ -1,0 +1,45 @@
+#pragma once
+// Channel-control mechanisms of the seed deck (../shared/seed/OUTLINE.md, ch. 2, 4, 5):
+// price and diversion monitoring, the enforcement ladder with security deposits, member exit
+// and replacement, risk events with emergency responses, and the closed-loop partner policy.
+// Each is off unless the scenario turns it on; every money movement goes through the ledger.
+#include <vector>
+
+#include "sim/core/world.hpp"
+
+namespace chan::models {
+
+/// Pays `amount` between ledger accounts as income/expense of the members involved.
+void payOther(World& world, int payer, int payee, double amount);
+
+/// Set-up: every reseller posts the security deposit with its brand's manufacturer.
+void postDeposits(World& world);
+
+/// Removes member m from the channel: its stock is written off, its deposit returned, and
+/// (risk response `reassign`) its buyers move to the nearest active member of its group.
+void terminate(World& world, int member, const std::string& why);
+
+/// Moves the buyers of `failed` to the nearest active, undisrupted member of its group.
+void reassignBuyers(World& world, int failed);
+
+/// True while a scenario disruption stops member m shipping.
+bool disrupted(const World& world, int member);
+
+/// Applies the next rung of the escalation ladder to member m; returns the action's name.
+std::string enforce(World& world, int member);
+
+/// Daily monitoring: MAP violations of active outlets (actual and detected, by channel) and the
+/// cross-territory shipments of the day (`diversions`, detected with or without traceability).
+/// Appends events; charges the manufacturer the monitoring cost.
+void monitor(World& world, std::vector<Event>& diversions);
+
+/// Risk events of the day: disruptions starting (with the response), licence audits, and
+/// defaults of members whose cash fell below their credit line.
+void reviewRisk(World& world);
+
+/// Closed-loop partner policy: every review period, rank active outlets by profit since the
+/// last review; terminate loss-makers in the bottom share, recruit reserves, pay rebates to
+/// the top share. `profitMark` and `purchaseMark` hold each member's totals at the last review.
+void reviewPartners(World& world, std::vector<double>& profitMark, std::vector<double>& purchaseMark);
+
+}  // namespace chan::models
