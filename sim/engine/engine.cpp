@@ -134,7 +134,7 @@ void Engine::setPrices() {
       if (p.rule == PricingRule::ShareAdjust || w.tick % p.reviewPeriod != 0) continue;  // tick 0 priced at set-up
       if (w.members.owner[idx(m)] >= 0 || !w.members.active[idx(m)]) continue;  // priced by its owner, or gone
       models::PriceContext ctx = w.members.price;
-      w.members.price[idx(m)] = models::respond(w, m, buyingPrice(w, m), ctx);
+      w.members.price[idx(m)] = models::respond(w, m, unitCostOf(m), ctx);
       for (int j : w.owned[idx(m)]) w.members.price[idx(j)] = ctx[idx(j)];
     }
   }
@@ -347,6 +347,15 @@ void Engine::replenish(TickObservations& obs) {
       obs.ordersByTier[idx(t)] += units;
     }
   }
+}
+
+double Engine::unitCostOf(int m) const {
+  // a diverting outlet prices from what its goods cost it landed, wherever it buys them
+  const World& w = m_world;
+  const int source = w.members.supplier[idx(m)] < 0 ? -1 : chooseSource(m);
+  if (source == w.members.supplier[idx(m)]) return buyingPrice(w, m);
+  const MemberGroupSpec& g = groupOf(w, m);
+  return w.members.price[idx(source)] * (1.0 - g.discount) + g.transportCost;
 }
 
 SupplyTerms Engine::termsFor(int supplier, int buyer) const {

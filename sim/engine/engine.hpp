@@ -47,6 +47,7 @@ class Engine {
   void warn(TickObservations& obs) const;
   SupplyTerms termsFor(int supplier, int buyer) const;
   int chooseSource(int member) const;
+  double unitCostOf(int member) const;
 
   World m_world;
   MetricsRecorder m_metrics;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "models/pricing.hpp"
+
 namespace chan {
 namespace {
 
@@ -61,15 +63,19 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
   // diversion: units, the share traced, and price erosion where diverted goods arrive
   s.emplace_back("diversion.units", diverted);
   s.emplace_back("diversion.detected_share", ratio(divertedDetected, diverted));
-  double receiving = 0, receivingN = 0, other = 0, otherN = 0;
+  // erosion: how far below the price it would charge buying from its own supplier an outlet
+  // that received diverted goods sells (mean over those outlets, at the end of the run)
+  double actual = 0, own = 0;
   for (int m : w.outlets) {
     const auto i = static_cast<std::size_t>(m);
-    if (!w.spec->groups[static_cast<std::size_t>(w.members.group[i])].divert) continue;
-    (w.flows.divertedIn[i] > 0 ? receiving : other) += w.members.price[i];
-    (w.flows.divertedIn[i] > 0 ? receivingN : otherN) += 1;
+    if (w.flows.divertedIn[i] <= 0 || !w.members.active[i]) continue;
+    const int s0 = w.members.supplier[i];
+    const double discount = w.spec->groups[static_cast<std::size_t>(w.members.group[i])].discount;
+    models::PriceContext ctx = w.members.price;
+    actual += w.members.price[i];
+    own += models::respond(w, m, w.members.price[static_cast<std::size_t>(s0)] * (1 - discount), ctx);
   }
-  s.emplace_back("diversion.price_erosion",
-                 receivingN > 0 && otherN > 0 ? 1 - (receiving / receivingN) / (other / otherN) : 0.0);
+  s.emplace_back("diversion.price_erosion", own > 0 ? 1 - actual / own : 0.0);
   // bullwhip: variance of each tier's orders over the variance of consumer demand (first
   // tenth of the run left out as warm-up)
   std::vector<double> demand;
@@ -81,18 +87,20 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
     for (std::size_t k = skip; k < records.size(); ++k) orders.push_back(records[k].obs.ordersByTier[static_cast<std::size_t>(t)]);
     s.emplace_back("bullwhip.tier" + std::to_string(t), ratio(variance(orders), demandVar));
   }
-  // early warnings and risk
-  double overstock = 0, stockout = 0, lostInDisruption = 0, memberDays = 0;
-  double reachBefore = 0, beforeN = 0;
+  // early warnings and risk: sales lost while a disruption lasts, against the mean daily
+  // sales before it, and the ticks from its start until daily sales are back to 99% of that
+  double overstock = 0, stockout = 0, memberDays = 0, before = 0, beforeN = 0, lostInDisruption = 0;
   int firstDisrupted = -1, recovered = -1;
   for (const TickRecord& r : records) {
     overstock += r.obs.overstockWarnings, stockout += r.obs.stockoutWarnings;
-    if (r.obs.disrupted) lostInDisruption += std::max(0.0, r.obs.demand - r.obs.sold);
     if (r.obs.disrupted && firstDisrupted < 0) firstDisrupted = r.tick;
-    if (firstDisrupted < 0) reachBefore += r.obs.reached, beforeN += 1;
-    if (firstDisrupted >= 0 && recovered < 0 && r.tick > firstDisrupted && beforeN > 0 &&
-        r.obs.reached >= 0.99 * reachBefore / beforeN && r.obs.sold >= 0.99 * r.obs.demand)
-      recovered = r.tick;
+    if (firstDisrupted < 0) {
+      if (r.tick > static_cast<int>(skip)) before += r.obs.sold, beforeN += 1;
+      continue;
+    }
+    const double baseline = ratio(before, beforeN);
+    if (r.obs.disrupted) lostInDisruption += std::max(0.0, baseline - r.obs.sold);
+    if (recovered < 0 && r.tick > firstDisrupted && r.obs.sold >= 0.99 * baseline) recovered = r.tick;
   }
   for (std::size_t m = 0; m < w.members.size(); ++m) memberDays += w.members.kind[m] != MemberKind::Manufacturer;
   memberDays *= static_cast<double>(records.size());
