@@ -142,7 +142,7 @@ TEST_CASE("rng: normal() has mean 0 and standard deviation 1", "[rng]") {
   CHECK(std::fabs(beyond2 / n - p2) < 5 * std::sqrt(p2 * (1 - p2) / n));
 }
 
-TEST_CASE("rng: below(n) stays in [0, n) and is uniform over it", "[rng]") {
+TEST_CASE("rng: below(n) stays in 0..n-1 and is uniform over it", "[rng]") {
   Stream s(3, 0, 0, StreamPurpose::Allocation, 0);
   std::uint64_t largest = 0;
   for (int k = 0; k < 1000; ++k) largest = std::max(largest, s.below(1));

@@ -179,7 +179,7 @@ TEST_CASE("engine: results do not depend on the number of threads", "[engine][de
   }
 }
 
-TEST_CASE("engine: a sampled run repeats exactly; another seed differs", "[engine][determinism]") {
+TEST_CASE("engine: a sampled run repeats exactly, another seed differs", "[engine][determinism]") {
   const chan::ScenarioSpec spec = parse(tiers("sampled"));
   const RunText first = runText(spec);
   const RunText again = runText(spec);
