@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include <tbb/blocked_range.h>
@@ -10,8 +11,26 @@
 
 #include "sim/core/rng.hpp"
 
+// Performance notes (the arithmetic is exactly the straightforward version's: every sum is
+// taken in the same order, so outputs are identical bit for bit and independent of threads):
+//  - a consumer's weights, their total and "any option available" come from one pass over
+//    the row (rowWeights), not three;
+//  - in sampled mode the shopping draw comes first: a consumer who does not shop today only
+//    needs "is any outlet in my choice set available" (reach), not weights or exp();
+//  - the random-stream key of (seed, run, tick, purpose) is mixed once per phase (AgentKeys),
+//    leaving one mixing round per consumer;
+//  - block sums are accumulated in a per-thread dense scratch and kept as a sparse list of the
+//    outlets the block touched, so a phase no longer allocates, zeroes and merges
+//    blocks x outlets doubles (245 blocks x 2,002 outlets x 2 arrays at 1M consumers);
+//  - expectedSales recognises the "same prices, one outlet after another" sweep of the
+//    integrated-optimum search and answers it from one pass over all consumers (SweepMemo).
+
 namespace chan::models {
 namespace {
+
+/// Below this sum of option weights a row is recomputed in log space: each factor of a weight is
+/// scaled on its own, so their product can underflow while the choice probabilities do not.
+constexpr double kUnderflowGuard = 1e-200;
 
 constexpr std::int32_t kNone = -1;      // did not shop, or chose not to buy
 constexpr std::int32_t kUnfilled = -2;  // chose an outlet that ran out (set by fulfilment)
@@ -27,46 +46,241 @@ struct SegmentTable {
   }
 };
 
-/// Block-local sums, merged in block order so floating-point results never depend on threads.
+/// Stream keys of one (tick, purpose) for every agent. streamKey (sim/core/rng.hpp) mixes
+/// seed, run, tick and purpose before the agent, so those four rounds are done once here.
+/// Checked against streamKey at construction; should rng.hpp change, every key comes from
+/// streamKey itself.
+class AgentKeys {
+ public:
+  AgentKeys(const ScenarioSpec& spec, int tick, StreamPurpose purpose)
+      : m_seed(spec.seed),
+        m_run(static_cast<std::uint64_t>(spec.run)),
+        m_tick(static_cast<std::uint64_t>(tick)),
+        m_purpose(purpose) {
+    std::uint64_t h = mix64(m_seed + 0x9e3779b97f4a7c15ULL);
+    h = mix64(h ^ (m_run + 0x632be59bd9b4e019ULL));
+    h = mix64(h ^ (m_tick + 0x85157af5ULL));
+    m_prefix = mix64(h ^ static_cast<std::uint64_t>(purpose));
+    m_fast = true;
+    for (std::uint64_t agent : {0ULL, 1ULL, 4097ULL, 123456789ULL})
+      m_fast = m_fast && (*this)(agent) == streamKey(m_seed, m_run, m_tick, m_purpose, agent);
+  }
+  std::uint64_t operator()(std::uint64_t agent) const {
+    return m_fast ? mix64(m_prefix ^ (agent * 0xd6e8feb86659fd93ULL))
+                  : streamKey(m_seed, m_run, m_tick, m_purpose, agent);
+  }
+
+ private:
+  std::uint64_t m_seed, m_run, m_tick;
+  StreamPurpose m_purpose;
+  std::uint64_t m_prefix = 0;
+  bool m_fast = false;
+};
+
+/// Per-outlet flag: 1 when the outlet sells online.
+std::vector<std::uint8_t> onlineFlags(const World& w) {
+  std::vector<std::uint8_t> online(w.outlets.size());
+  for (std::size_t o = 0; o < online.size(); ++o)
+    online[o] = isOnline(w.members.kind[static_cast<std::size_t>(w.outlets[o])]) ? 1 : 0;
+  return online;
+}
+
+/// One consumer's options, evaluated: weights (as choiceWeights writes them), the outside
+/// option's weight, total = outside + sum of weights in row order, and whether any weight > 0.
+struct Row {
+  double outside = 0, total = 0;
+  bool any = false;
+};
+
+/// choiceWeights and the sums the phases take over its weights, in one pass. The common case
+/// (some option's weight is positive) is computed here; rows whose weights all underflow go
+/// through choiceWeights itself (log-space rescaling).
+inline Row rowWeights(const World& w, const OutletFactors& f, std::size_t i, double* weights) {
+  const auto& c = w.consumers;
+  const int s = c.segment[i];
+  const double* factor = f.factor.data() + static_cast<std::size_t>(s * f.outlets);
+  const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
+  const double* cw = c.choiceWeight.data() + begin;
+  const std::int32_t* co = c.choiceOutlet.data() + begin;
+  const double logOutside = c.logOutside[i];
+  Row r;
+  r.outside = std::isinf(logOutside) ? 0.0 : std::exp(logOutside + f.offset[static_cast<std::size_t>(s)]);
+  double total = r.outside, sum = 0;
+  for (std::uint32_t j = 0; j < len; ++j) {
+    const double x = cw[j] * factor[co[j]];
+    weights[j] = x;
+    total += x;
+    sum += x;
+  }
+  // choiceWeights keeps these weights when their sum from 0 is above the underflow guard
+  const bool positive = sum > kUnderflowGuard;
+  if (positive) {
+    r.total = total;
+    r.any = true;
+    return r;
+  }
+  if (len == 0) {
+    r.total = total;
+    return r;
+  }
+  // every available option underflowed (or something is NaN): the reference path
+  r.outside = choiceWeights(w, f, i, std::span<double>(weights, len));
+  r.total = r.outside;
+  for (std::uint32_t j = 0; j < len; ++j) {
+    r.total += weights[j];
+    r.any = r.any || weights[j] > 0;
+  }
+  return r;
+}
+
+/// rowWeights(...).any without storing weights or taking exp() (consumers who do not shop
+/// today). choiceWeights keeps a row's weights when their sum from 0 exceeds the underflow
+/// guard; the partial sums only grow (weights are >= 0) unless a weight is NaN, so the sum
+/// may stop once past the guard if no later weight can be NaN (factors: `factorsClean`, no NaN
+/// in f.factor; static weights: checked). Every other row goes through rowWeights.
+inline bool rowReaches(const World& w, const OutletFactors& f, bool factorsClean, std::size_t i, double* weights) {
+  const auto& c = w.consumers;
+  const double* factor = f.factor.data() + static_cast<std::size_t>(c.segment[i] * f.outlets);
+  const std::uint32_t begin = c.rowStart[i], end = c.rowStart[i + 1];
+  const double* cw = c.choiceWeight.data();
+  double sum = 0;
+  std::uint32_t j = begin;
+  if (factorsClean) {
+    for (; j < end; ++j) {
+      sum += cw[j] * factor[c.choiceOutlet[j]];
+      if (sum > kUnderflowGuard) break;
+    }
+    if (j < end) {
+      bool nan = false;
+      for (std::uint32_t k = j + 1; k < end; ++k) nan = nan || std::isnan(cw[k]);
+      if (!nan) return true;
+    }
+  } else {
+    for (; j < end; ++j) sum += cw[j] * factor[c.choiceOutlet[j]];
+    if (sum > kUnderflowGuard) return true;
+  }
+  return begin != end && rowWeights(w, f, i, weights).any;
+}
+
+/// Draws one option: returns the outlet index or kNone for the outside option.
+/// `total` = outside + weights summed in row order (Row::total).
+inline std::int32_t drawOption(const World& w, std::size_t i, const double* weights, double outside, double total,
+                               double u) {
+  const auto& c = w.consumers;
+  const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
+  if (!(total > 0) || std::isinf(outside)) return kNone;
+  double target = u * total - outside;
+  if (target < 0) return kNone;
+  for (std::uint32_t j = 0; j < len; ++j) {
+    target -= weights[j];
+    if (target < 0 && weights[j] > 0) return c.choiceOutlet[begin + j];
+  }
+  // rounding left target marginally >= 0: the last option with positive weight
+  for (std::uint32_t j = len; j-- > 0;)
+    if (weights[j] > 0) return c.choiceOutlet[begin + j];
+  return kNone;
+}
+
+/// Sums of one fixed block of consumers: the outlets it touched (sparse), shoppers and reach.
 struct BlockSums {
-  std::vector<double> demand, cannibalized;
+  struct Entry {
+    std::int32_t outlet;
+    double demand, cannibalized;
+  };
+  std::vector<Entry> entries;
   double shoppers = 0, reached = 0;
 };
+
+/// Dense per-thread accumulator for the block being processed. Entries are summed in
+/// consumer order exactly as dense per-block arrays would be; untouched outlets stay 0 and
+/// are left out (adding 0.0 to a non-negative sum changes nothing).
+class BlockAccumulator {
+ public:
+  void prepare(std::size_t outlets, std::size_t longestRow) {
+    if (m_demand.size() < outlets) {
+      m_demand.resize(outlets, 0.0);
+      m_cannibalized.resize(outlets, 0.0);
+      m_touched.resize(outlets, 0);
+    }
+    if (m_weights.size() < 2 * longestRow) m_weights.resize(2 * longestRow);
+    m_longestRow = longestRow;
+    m_list.clear();
+    shoppers.clear();
+  }
+  double* weights() { return m_weights.data(); }
+  double* weights2() { return m_weights.data() + m_longestRow; }
+  /// Sampled mode: today's shoppers of the block (consumer, second uniform draw), in order.
+  std::vector<std::pair<std::size_t, double>> shoppers;
+  void addDemand(std::size_t o, double units) {
+    touch(o);
+    m_demand[o] += units;
+  }
+  void addCannibalized(std::size_t o, double units) {
+    touch(o);
+    m_cannibalized[o] += units;
+  }
+  /// Moves the touched outlets' sums into `sums` and clears the scratch.
+  void flush(BlockSums& sums) {
+    sums.entries.reserve(m_list.size());
+    for (std::int32_t o : m_list) {
+      const auto k = static_cast<std::size_t>(o);
+      sums.entries.push_back({o, m_demand[k], m_cannibalized[k]});
+      m_demand[k] = m_cannibalized[k] = 0.0;
+      m_touched[k] = 0;
+    }
+    m_list.clear();
+  }
+
+ private:
+  void touch(std::size_t o) {
+    if (!m_touched[o]) {
+      m_touched[o] = 1;
+      m_list.push_back(static_cast<std::int32_t>(o));
+    }
+  }
+  std::vector<double> m_demand, m_cannibalized, m_weights;
+  std::size_t m_longestRow = 0;
+  std::vector<std::uint8_t> m_touched;
+  std::vector<std::int32_t> m_list;
+};
+
+// One per worker thread; a block body runs start to finish on one thread without waiting on
+// other tasks, so it is never re-entered.
+thread_local BlockAccumulator t_accumulator;
 
 std::size_t blockCount(const World& w) {
   const auto bs = static_cast<std::size_t>(w.spec->blockSize);
   return (w.consumers.size() + bs - 1) / bs;
 }
 
+/// Runs body(begin, end, sums, accumulator) over fixed-size consumer blocks in parallel and
+/// merges the block sums in block order into out.
 template <class Body>
-void forEachBlock(const World& w, std::vector<BlockSums>& blocks, const Body& body) {
+void forEachBlock(const World& w, DemandRound& out, const Body& body) {
   const std::size_t outlets = w.outlets.size();
-  blocks.assign(blockCount(w), BlockSums{});
+  const auto bs = static_cast<std::size_t>(w.spec->blockSize);
+  std::vector<BlockSums> blocks(blockCount(w));
   // simple_partitioner + grain 1: one task per fixed block, whatever the thread count
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, blocks.size(), 1),
       [&](const tbb::blocked_range<std::size_t>& r) {
-        std::vector<double> weights(w.consumers.longestRow);
+        BlockAccumulator& acc = t_accumulator;
         for (std::size_t b = r.begin(); b != r.end(); ++b) {
-          BlockSums& sums = blocks[b];
-          sums.demand.assign(outlets, 0.0);
-          sums.cannibalized.assign(outlets, 0.0);
-          const std::size_t begin = b * static_cast<std::size_t>(w.spec->blockSize);
-          const std::size_t end = std::min(w.consumers.size(), begin + static_cast<std::size_t>(w.spec->blockSize));
-          for (std::size_t i = begin; i < end; ++i) body(i, sums, weights);
+          acc.prepare(outlets, w.consumers.longestRow);
+          const std::size_t begin = b * bs;
+          const std::size_t end = std::min(w.consumers.size(), begin + bs);
+          body(begin, end, blocks[b], acc);
+          acc.flush(blocks[b]);
         }
       },
       tbb::simple_partitioner());
-}
-
-void mergeBlocks(const std::vector<BlockSums>& blocks, std::size_t outlets, DemandRound& out) {
   out.demand.assign(outlets, 0.0);
   out.cannibalized.assign(outlets, 0.0);
   out.shoppers = out.reached = 0;
   for (const BlockSums& b : blocks) {
-    for (std::size_t o = 0; o < outlets; ++o) {
-      out.demand[o] += b.demand[o];
-      out.cannibalized[o] += b.cannibalized[o];
+    for (const BlockSums::Entry& e : b.entries) {
+      out.demand[static_cast<std::size_t>(e.outlet)] += e.demand;
+      out.cannibalized[static_cast<std::size_t>(e.outlet)] += e.cannibalized;
     }
     out.shoppers += b.shoppers;
     out.reached += b.reached;
@@ -74,52 +288,267 @@ void mergeBlocks(const std::vector<BlockSums>& blocks, std::size_t outlets, Dema
 }
 
 /// True when consumer i's nearest outlet is a physical store that can sell today.
-bool nearestStoreAvailable(const World& w, const OutletFactors& f, std::size_t i, int segment) {
+inline bool nearestStoreAvailable(const World& w, const OutletFactors& f, const std::uint8_t* online, std::size_t i,
+                                  int segment) {
   const auto& c = w.consumers;
   if (c.rowStart[i] == c.rowStart[i + 1]) return false;
   const int o = c.choiceOutlet[c.rowStart[i]];
-  return !isOnline(w.members.kind[static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)])]) &&
-         f.factor[static_cast<std::size_t>(segment * f.outlets + o)] > 0;
+  return !online[o] && f.factor[static_cast<std::size_t>(segment * f.outlets + o)] > 0;
 }
 
 /// Records `mass` units requested by consumer i spread over its options by `weights`.
-void addRequests(const World& w, const OutletFactors& f, std::size_t i, int segment, std::span<const double> weights,
-                 double total, double mass, BlockSums& sums) {
+void addRequests(const World& w, const OutletFactors& f, const std::uint8_t* online, std::size_t i, int segment,
+                 const double* weights, double total, double mass, BlockAccumulator& acc) {
   const auto& c = w.consumers;
-  const bool storeNearby = nearestStoreAvailable(w, f, i, segment);
+  const bool storeNearby = nearestStoreAvailable(w, f, online, i, segment);
   for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j) {
     const double units = mass * weights[j - c.rowStart[i]] / total;
     const auto o = static_cast<std::size_t>(c.choiceOutlet[j]);
-    sums.demand[o] += units;
-    if (storeNearby && isOnline(w.members.kind[static_cast<std::size_t>(w.outlets[o])])) sums.cannibalized[o] += units;
+    acc.addDemand(o, units);
+    if (storeNearby && online[o]) acc.addCannibalized(o, units);
   }
 }
 
-/// Draws one option: returns the outlet index or kNone for the outside option.
-std::int32_t drawOption(const World& w, std::size_t i, std::span<double> weights, double outside, double u) {
-  const auto& c = w.consumers;
-  const std::uint32_t len = c.rowStart[i + 1] - c.rowStart[i];
-  double total = outside;
-  for (std::uint32_t j = 0; j < len; ++j) total += weights[j];
-  if (!(total > 0) || std::isinf(outside)) return kNone;
-  double target = u * total - outside;
-  if (target < 0) return kNone;
-  for (std::uint32_t j = 0; j < len; ++j) {
-    target -= weights[j];
-    if (target < 0 && weights[j] > 0) return c.choiceOutlet[c.rowStart[i] + j];
-  }
-  // rounding left target marginally >= 0: the last option with positive weight
-  for (std::uint32_t j = len; j-- > 0;)
-    if (weights[j] > 0) return c.choiceOutlet[c.rowStart[i] + j];
-  return kNone;
-}
-
-void countPick(const World& w, const OutletFactors& f, std::size_t i, int segment, std::int32_t pick, BlockSums& sums) {
+inline void countPick(const World& w, const OutletFactors& f, const std::uint8_t* online, std::size_t i, int segment,
+                      std::int32_t pick, double weight, BlockAccumulator& acc) {
   if (pick < 0) return;
   const auto o = static_cast<std::size_t>(pick);
-  sums.demand[o] += w.spec->consumers.weight;
-  if (isOnline(w.members.kind[static_cast<std::size_t>(w.outlets[o])]) && nearestStoreAvailable(w, f, i, segment))
-    sums.cannibalized[o] += w.spec->consumers.weight;
+  acc.addDemand(o, weight);
+  if (online[o] && nearestStoreAvailable(w, f, online, i, segment)) acc.addCannibalized(o, weight);
+}
+
+/// expectedSales(world, {o}, prices) for every outlet o at once: one pass over all consumers,
+/// adding each consumer's share to its outlets in consumer order, which is the order in which
+/// the one-outlet path visits world.outletConsumers[o]. Raw sums (before the consumer weight).
+/// `distinct`: no row lists an outlet twice (else the one-outlet path's repeated visits are
+/// reproduced).
+std::vector<double> salesByOutlet(const World& w, const OutletFactors& f, const SegmentTable& seg, bool distinct) {
+  const auto& c = w.consumers;
+  std::vector<double> units(w.outlets.size(), 0.0);
+  std::vector<double> weights(c.longestRow);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const Row r = rowWeights(w, f, i, weights.data());
+    if (std::isinf(r.outside)) continue;
+    if (!(r.total > 0)) continue;
+    const double shop = seg.shopProbability[c.segment[i]];
+    const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
+    const std::int32_t* co = c.choiceOutlet.data() + begin;
+    if (distinct) {
+      for (std::uint32_t j = 0; j < len; ++j) {
+        const double mine = 0.0 + weights[j];  // the one-outlet path's sum over the one entry
+        units[static_cast<std::size_t>(co[j])] += shop * mine / r.total;
+      }
+      continue;
+    }
+    for (std::uint32_t j = 0; j < len; ++j) {  // every entry of o, once per time o is listed
+      double mine = 0;
+      for (std::uint32_t k = 0; k < len; ++k)
+        if (co[k] == co[j]) mine += weights[k];
+      units[static_cast<std::size_t>(co[j])] += shop * mine / r.total;
+    }
+  }
+  return units;
+}
+
+/// Checks, once per world, that outletConsumers[o] lists, for every outlet, the consumers whose
+/// row holds o, in consumer order and once per entry (the visiting order salesByOutlet
+/// reproduces), and whether every row lists distinct outlets.
+struct RowOrder {
+  bool ordered = false, distinct = false;
+};
+RowOrder checkRowOrder(const World& w) {
+  const auto& c = w.consumers;
+  RowOrder r;
+  if (w.outletConsumers.size() != w.outlets.size()) return r;
+  std::vector<std::size_t> next(w.outlets.size(), 0);
+  std::vector<std::size_t> seen(w.outlets.size(), 0);  // stamp: consumer + 1
+  r.distinct = true;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j) {
+      const auto o = static_cast<std::size_t>(c.choiceOutlet[j]);
+      const auto& list = w.outletConsumers[o];
+      if (next[o] >= list.size() || list[next[o]] != static_cast<int>(i)) return r;
+      ++next[o];
+      r.distinct = r.distinct && seen[o] != i + 1;
+      seen[o] = i + 1;
+    }
+  }
+  for (std::size_t o = 0; o < next.size(); ++o)
+    if (next[o] != w.outletConsumers[o].size()) return r;
+  r.ordered = true;
+  return r;
+}
+
+/// Recognises the integrated-optimum sweep (Engine::summary): expectedSales called for outlet
+/// 0, 1, 2, ... in turn with the same prices. From the second consecutive call on, every
+/// outlet's answer comes from one salesByOutlet pass. The memo is per thread and identifies
+/// the world by address, tick, sizes, array addresses and (when a sweep starts) a sample of
+/// its choice data; the prices are compared in full. Another world, other prices or another
+/// order of outlets start afresh.
+struct SweepMemo {
+  struct Pointers {
+    const void *rowStart = nullptr, *choiceOutlet = nullptr, *choiceWeight = nullptr, *logOutside = nullptr,
+               *outletConsumers = nullptr, *spec = nullptr;
+    bool operator==(const Pointers&) const = default;
+  };
+  const World* world = nullptr;
+  Pointers data;
+  int tick = -1;
+  std::size_t consumers = 0, entries = 0;
+  std::vector<double> fingerprint;  // sampled choice data, segment constants, service levels
+  std::vector<double> prices;
+  int lastTarget = -1;
+  std::vector<double> units;  // salesByOutlet, once built
+  bool built = false;
+  bool checked = false;  // rows checked (checkRowOrder) for this world
+  RowOrder rows;
+  std::vector<double> scratch;
+};
+thread_local SweepMemo t_sweep;
+
+/// A sample of what expectedSales reads, to tell one world from another at the same address.
+void fingerprintOf(const World& w, std::vector<double>& fp) {
+  const auto& c = w.consumers;
+  fp.clear();
+  const std::size_t n = c.size(), e = c.choiceWeight.size();
+  constexpr std::size_t kSamples = 32;
+  for (std::size_t k = 0; k < kSamples && n > 0; ++k) {
+    const std::size_t i = k * (n - 1) / (kSamples - 1);
+    fp.push_back(c.logOutside[i]);
+    fp.push_back(static_cast<double>(c.rowStart[i + 1]));
+    fp.push_back(static_cast<double>(c.segment[i]));
+  }
+  for (std::size_t k = 0; k < kSamples && e > 0; ++k) {
+    const std::size_t j = k * (e - 1) / (kSamples - 1);
+    fp.push_back(c.choiceWeight[j]);
+    fp.push_back(static_cast<double>(c.choiceOutlet[j]));
+  }
+  for (const auto& s : w.spec->consumers.segments)
+    for (double v : {s.priceSensitivity, s.serviceWeight, s.noise, s.purchaseProbability}) fp.push_back(v);
+  fp.push_back(w.spec->consumers.weight);
+  for (int m : w.outlets) fp.push_back(w.members.serviceLevel[static_cast<std::size_t>(m)]);
+}
+
+/// Bitwise equality (stricter than ==: a mismatch only means recomputing).
+bool sameBits(std::span<const double> a, std::span<const double> b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
+
+/// The memo's answer for a one-outlet call (target), or NaN when the call must be computed.
+/// Builds the table on the second consecutive outlet of a sweep.
+double sweepLookup(const World& w, int target, std::span<const double> outletPrice) {
+  SweepMemo& m = t_sweep;
+  const std::size_t entries = w.consumers.choiceWeight.size();
+  const auto& c = w.consumers;
+  const bool sameWorld =
+      m.world == &w && m.tick == w.tick && m.consumers == c.size() && m.entries == entries &&
+      m.data == SweepMemo::Pointers{c.rowStart.data(),   c.choiceOutlet.data(),    c.choiceWeight.data(),
+                                    c.logOutside.data(), w.outletConsumers.data(), w.spec};
+  // within a sweep: the world's address, sizes and arrays, the prices and the next outlet;
+  // the full fingerprint is taken when a sweep starts
+  const bool continues = sameWorld && target == m.lastTarget + 1 && sameBits(m.prices, outletPrice);
+  if (!continues) {
+    // start afresh from this call (it is computed the ordinary way)
+    fingerprintOf(w, m.scratch);
+    if (!(sameWorld && sameBits(m.fingerprint, m.scratch))) {
+      m.checked = false;
+      std::swap(m.fingerprint, m.scratch);
+    }
+    m.data = {c.rowStart.data(),   c.choiceOutlet.data(),    c.choiceWeight.data(),
+              c.logOutside.data(), w.outletConsumers.data(), w.spec};
+    m.world = &w;
+    m.tick = w.tick;
+    m.consumers = w.consumers.size();
+    m.entries = entries;
+    m.prices.assign(outletPrice.begin(), outletPrice.end());
+    m.units.clear();
+    m.built = false;
+    m.lastTarget = target;
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  m.lastTarget = target;
+  if (!m.built) {
+    if (!m.checked) {
+      m.rows = checkRowOrder(w);
+      m.checked = true;
+    }
+    if (!m.rows.ordered) return std::numeric_limits<double>::quiet_NaN();
+    const std::vector<std::uint8_t> all(w.outlets.size(), 1);
+    OutletFactors f;
+    computeFactors(w, outletPrice, all, f);
+    const SegmentTable seg(*w.spec);
+    m.units = salesByOutlet(w, f, seg, m.rows.distinct);
+    m.built = true;
+  }
+  const double units = m.units[static_cast<std::size_t>(target)];
+  if (target + 1 == static_cast<int>(w.outlets.size())) {  // the sweep is complete
+    m.units = std::vector<double>();
+    m.built = false;
+    m.lastTarget = -2;  // no call continues it
+  }
+  return units * w.spec->consumers.weight;
+}
+
+/// Two shoppers at once: the same operations as rowWeights + drawOption for each, interleaved
+/// so that the two consumers' serial sums overlap. Returns false (nothing done) unless both
+/// rows have the same length, a positive weight and no outside option that blocks the draw
+/// the ordinary way; the caller then handles each consumer alone.
+inline bool drawPair(const World& w, const OutletFactors& f, std::size_t i1, double u1, std::size_t i2, double u2,
+                     double* w1, double* w2, std::int32_t& pick1, std::int32_t& pick2) {
+  const auto& c = w.consumers;
+  const std::uint32_t b1 = c.rowStart[i1], len = c.rowStart[i1 + 1] - b1;
+  const std::uint32_t b2 = c.rowStart[i2];
+  if (c.rowStart[i2 + 1] - b2 != len || len == 0) return false;
+  const int s1 = c.segment[i1], s2 = c.segment[i2];
+  const double* f1 = f.factor.data() + static_cast<std::size_t>(s1 * f.outlets);
+  const double* f2 = f.factor.data() + static_cast<std::size_t>(s2 * f.outlets);
+  const double lo1 = c.logOutside[i1], lo2 = c.logOutside[i2];
+  const double out1 = std::isinf(lo1) ? 0.0 : std::exp(lo1 + f.offset[static_cast<std::size_t>(s1)]);
+  const double out2 = std::isinf(lo2) ? 0.0 : std::exp(lo2 + f.offset[static_cast<std::size_t>(s2)]);
+  const double* cw1 = c.choiceWeight.data() + b1;
+  const double* cw2 = c.choiceWeight.data() + b2;
+  const std::int32_t* co1 = c.choiceOutlet.data() + b1;
+  const std::int32_t* co2 = c.choiceOutlet.data() + b2;
+  double total1 = out1, total2 = out2, sum1 = 0, sum2 = 0;  // sum: choiceWeights' own sum (from 0)
+  for (std::uint32_t j = 0; j < len; ++j) {
+    const double x1 = cw1[j] * f1[co1[j]];
+    const double x2 = cw2[j] * f2[co2[j]];
+    w1[j] = x1;
+    w2[j] = x2;
+    total1 += x1;
+    total2 += x2;
+    sum1 += x1;
+    sum2 += x2;
+  }
+  // rows choiceWeights would redo in log space take the ordinary path
+  if (!(sum1 > kUnderflowGuard) || !(sum2 > kUnderflowGuard)) return false;
+  if (!(total1 > 0) || !(total2 > 0) || std::isinf(out1) || std::isinf(out2)) return false;
+  double t1 = u1 * total1 - out1, t2 = u2 * total2 - out2;
+  if (t1 < 0 || t2 < 0) return false;
+  std::uint32_t p1 = len, p2 = len;
+  for (std::uint32_t j = 0; j < len; ++j) {
+    t1 -= w1[j];
+    t2 -= w2[j];
+    if (p1 == len && t1 < 0 && w1[j] > 0) p1 = j;
+    if (p2 == len && t2 < 0 && w2[j] > 0) p2 = j;
+    if (p1 != len && p2 != len) break;
+  }
+  // rounding left a target marginally >= 0: the last option with positive weight
+  if (p1 == len)
+    for (std::uint32_t j = len; j-- > 0;)
+      if (w1[j] > 0) {
+        p1 = j;
+        break;
+      }
+  if (p2 == len)
+    for (std::uint32_t j = len; j-- > 0;)
+      if (w2[j] > 0) {
+        p2 = j;
+        break;
+      }
+  pick1 = co1[p1];  // p < len: a positive weight exists
+  pick2 = co2[p2];
+  return true;
 }
 
 }  // namespace
@@ -130,6 +559,7 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
   const std::size_t n = world.outlets.size();
   out.outlets = static_cast<int>(n);
   out.factor.assign(segments.size() * n, 0.0);
+  out.logFactor.assign(segments.size() * n, -std::numeric_limits<double>::infinity());
   out.offset.assign(segments.size(), 0.0);
   std::vector<double> cost(n);
   for (std::size_t s = 0; s < segments.size(); ++s) {
@@ -141,8 +571,11 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
       lowest = std::min(lowest, cost[o]);
     }
     out.offset[s] = std::isfinite(lowest) ? lowest : 0.0;
-    for (std::size_t o = 0; o < n; ++o)
-      out.factor[s * n + o] = available[o] ? std::exp(out.offset[s] - cost[o]) : 0.0;
+    for (std::size_t o = 0; o < n; ++o) {
+      if (!available[o]) continue;
+      out.logFactor[s * n + o] = out.offset[s] - cost[o];
+      out.factor[s * n + o] = std::exp(out.logFactor[s * n + o]);
+    }
   }
 }
 
@@ -158,15 +591,19 @@ double choiceWeights(const World& world, const OutletFactors& f, std::size_t i, 
   }
   const double logOutside = c.logOutside[i] + f.offset[static_cast<std::size_t>(s)];
   const double outside = std::isinf(c.logOutside[i]) ? 0.0 : std::exp(logOutside);
-  if (total > 0 || len == 0) return outside;
-  // every available option underflowed (very small noise): rescale in log space
-  double best = -std::numeric_limits<double>::infinity();
+  if (total > kUnderflowGuard || len == 0) return outside;
+  // the options' weights are (nearly) underflowing, each factor scaled on its own: redo the
+  // row in log space from the exact logs, relative to its largest term (outside included)
+  const double* logFactor = f.logFactor.data() + static_cast<std::size_t>(s * f.outlets);
+  double best = std::isinf(c.logOutside[i]) ? -std::numeric_limits<double>::infinity() : logOutside;
   for (std::uint32_t j = 0; j < len; ++j) {
-    const double fo = factor[c.choiceOutlet[begin + j]];
-    weights[j] = fo > 0 ? std::log(c.choiceWeight[begin + j]) + std::log(fo) : -std::numeric_limits<double>::infinity();
+    weights[j] = c.choiceLogWeight[begin + j] + logFactor[c.choiceOutlet[begin + j]];
     best = std::max(best, weights[j]);
   }
-  if (std::isinf(best)) return outside;  // nothing available
+  if (std::isinf(best)) {  // nothing available and no outside option
+    for (std::uint32_t j = 0; j < len; ++j) weights[j] = 0;
+    return 0.0;
+  }
   for (std::uint32_t j = 0; j < len; ++j) weights[j] = std::exp(weights[j] - best);
   return std::isinf(c.logOutside[i]) ? 0.0 : std::exp(logOutside - best);
 }
@@ -175,35 +612,64 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
   const SegmentTable seg(*world.spec);
   const bool expected = world.spec->consumers.expected;
   const double weight = world.spec->consumers.weight;
-  const auto& spec = *world.spec;
+  const std::vector<std::uint8_t> online = onlineFlags(world);
+  const AgentKeys keys(*world.spec, world.tick, StreamPurpose::Shopping);
+  const bool factorsClean = std::none_of(f.factor.begin(), f.factor.end(), [](double x) { return std::isnan(x); });
   auto& c = world.consumers;
-  std::vector<BlockSums> blocks;
-  forEachBlock(world, blocks, [&](std::size_t i, BlockSums& sums, std::vector<double>& weights) {
-    const int s = c.segment[i];
-    const double outside = choiceWeights(world, f, i, weights);
-    const std::uint32_t len = c.rowStart[i + 1] - c.rowStart[i];
-    double total = outside;
-    bool any = false;
-    for (std::uint32_t j = 0; j < len; ++j) {
-      total += weights[j];
-      any = any || weights[j] > 0;
-    }
-    if (any) sums.reached += 1;
+  forEachBlock(world, out, [&](std::size_t begin, std::size_t end, BlockSums& sums, BlockAccumulator& acc) {
+    double* weights = acc.weights();
     if (expected) {
-      const double mass = weight * seg.shopProbability[static_cast<std::size_t>(s)];
-      sums.shoppers += mass;
-      if (any && std::isfinite(outside)) addRequests(world, f, i, s, weights, total, mass, sums);
+      for (std::size_t i = begin; i < end; ++i) {
+        const int s = c.segment[i];
+        const Row r = rowWeights(world, f, i, weights);
+        if (r.any) sums.reached += 1;
+        const double mass = weight * seg.shopProbability[static_cast<std::size_t>(s)];
+        sums.shoppers += mass;
+        if (r.any && std::isfinite(r.outside)) addRequests(world, f, online.data(), i, s, weights, r.total, mass, acc);
+      }
       return;
     }
-    Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), static_cast<std::uint64_t>(world.tick),
-               StreamPurpose::Shopping, i);
-    c.pick[i] = kNone;
-    if (rng.uniform() >= seg.shopProbability[static_cast<std::size_t>(s)]) return;
-    sums.shoppers += weight;
-    c.pick[i] = drawOption(world, i, weights, outside, rng.uniform());
-    countPick(world, f, i, s, c.pick[i], sums);
+    // who shops today (the first draw of each consumer's stream); the others only count
+    // towards reach. Every sum below adds the same constant (1 or the consumer weight) per
+    // consumer, so doing shoppers after non-shoppers leaves each sum unchanged.
+    auto& shoppers = acc.shoppers;
+    for (std::size_t i = begin; i < end; ++i) {
+      Stream rng(keys(i));
+      c.pick[i] = kNone;
+      if (rng.uniform() >= seg.shopProbability[c.segment[i]]) {
+        if (rowReaches(world, f, factorsClean, i, weights)) sums.reached += 1;
+        continue;
+      }
+      shoppers.emplace_back(i, rng.uniform());
+    }
+    auto single = [&](std::size_t i, double u) {
+      const Row r = rowWeights(world, f, i, weights);
+      if (r.any) sums.reached += 1;
+      sums.shoppers += weight;
+      c.pick[i] = drawOption(world, i, weights, r.outside, r.total, u);
+      countPick(world, f, online.data(), i, c.segment[i], c.pick[i], weight, acc);
+    };
+    std::size_t k = 0;
+    for (; k + 1 < shoppers.size(); k += 2) {
+      const auto [i1, u1] = shoppers[k];
+      const auto [i2, u2] = shoppers[k + 1];
+      std::int32_t pick1 = kNone, pick2 = kNone;
+      if (!drawPair(world, f, i1, u1, i2, u2, weights, acc.weights2(), pick1, pick2)) {
+        single(i1, u1);
+        single(i2, u2);
+        continue;
+      }
+      sums.reached += 1;
+      sums.reached += 1;
+      sums.shoppers += weight;
+      sums.shoppers += weight;
+      c.pick[i1] = pick1;
+      c.pick[i2] = pick2;
+      countPick(world, f, online.data(), i1, c.segment[i1], pick1, weight, acc);
+      countPick(world, f, online.data(), i2, c.segment[i2], pick2, weight, acc);
+    }
+    if (k < shoppers.size()) single(shoppers[k].first, shoppers[k].second);
   });
-  mergeBlocks(blocks, world.outlets.size(), out);
 }
 
 void substitute(World& world, const OutletFactors& first, const OutletFactors& second, std::span<const double> fill,
@@ -211,39 +677,42 @@ void substitute(World& world, const OutletFactors& first, const OutletFactors& s
   const SegmentTable seg(*world.spec);
   const bool expected = world.spec->consumers.expected;
   const double weight = world.spec->consumers.weight;
-  const auto& spec = *world.spec;
+  const std::vector<std::uint8_t> online = onlineFlags(world);
+  const AgentKeys keys(*world.spec, world.tick, StreamPurpose::Substitution);
   auto& c = world.consumers;
-  std::vector<BlockSums> blocks;
-  forEachBlock(world, blocks, [&](std::size_t i, BlockSums& sums, std::vector<double>& weights) {
-    const int s = c.segment[i];
-    if (!expected) {
-      if (c.pick[i] != kUnfilled) return;
-      Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), static_cast<std::uint64_t>(world.tick),
-                 StreamPurpose::Substitution, i);
-      const double outside = choiceWeights(world, second, i, weights);
-      c.pick[i] = drawOption(world, i, weights, outside, rng.uniform());
-      countPick(world, second, i, s, c.pick[i], sums);
-      return;
+  forEachBlock(world, out, [&](std::size_t begin, std::size_t end, BlockSums&, BlockAccumulator& acc) {
+    double* weights = acc.weights();
+    for (std::size_t i = begin; i < end; ++i) {
+      const int s = c.segment[i];
+      if (!expected) {
+        if (c.pick[i] != kUnfilled) continue;
+        Stream rng(keys(i));
+        const Row r = rowWeights(world, second, i, weights);
+        c.pick[i] = drawOption(world, i, weights, r.outside, r.total, rng.uniform());
+        countPick(world, second, online.data(), i, s, c.pick[i], weight, acc);
+        continue;
+      }
+      // expected mode: the unserved share of this consumer's first-round mass chooses again
+      const std::uint32_t rowBegin = c.rowStart[i], len = c.rowStart[i + 1] - rowBegin;
+      const Row r1 = rowWeights(world, first, i, weights);
+      if (!(r1.total > 0) || std::isinf(r1.outside)) continue;
+      double unserved = 0;
+      for (std::uint32_t j = 0; j < len; ++j)
+        unserved += weights[j] / r1.total * (1.0 - fill[static_cast<std::size_t>(c.choiceOutlet[rowBegin + j])]);
+      if (unserved <= 0) continue;
+      const double mass = weight * seg.shopProbability[static_cast<std::size_t>(s)] * unserved;
+      const Row r2 = rowWeights(world, second, i, weights);
+      if (r2.total > 0 && std::isfinite(r2.outside))
+        addRequests(world, second, online.data(), i, s, weights, r2.total, mass, acc);
     }
-    // expected mode: the unserved share of this consumer's first-round mass chooses again
-    const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
-    double outside = choiceWeights(world, first, i, weights);
-    double total = outside, unserved = 0;
-    for (std::uint32_t j = 0; j < len; ++j) total += weights[j];
-    if (!(total > 0) || std::isinf(outside)) return;
-    for (std::uint32_t j = 0; j < len; ++j)
-      unserved += weights[j] / total * (1.0 - fill[static_cast<std::size_t>(c.choiceOutlet[begin + j])]);
-    if (unserved <= 0) return;
-    const double mass = weight * seg.shopProbability[static_cast<std::size_t>(s)] * unserved;
-    outside = choiceWeights(world, second, i, weights);
-    total = outside;
-    for (std::uint32_t j = 0; j < len; ++j) total += weights[j];
-    if (total > 0 && std::isfinite(outside)) addRequests(world, second, i, s, weights, total, mass, sums);
   });
-  mergeBlocks(blocks, world.outlets.size(), out);
 }
 
 double expectedSales(const World& world, std::span<const int> targets, std::span<const double> outletPrice) {
+  if (targets.size() == 1) {
+    const double memo = sweepLookup(world, targets[0], outletPrice);
+    if (!std::isnan(memo)) return memo;
+  }
   const std::vector<std::uint8_t> all(world.outlets.size(), 1);
   OutletFactors f;
   computeFactors(world, outletPrice, all, f);
@@ -254,15 +723,13 @@ double expectedSales(const World& world, std::span<const int> targets, std::span
   std::vector<double> weights(c.longestRow);
   double units = 0;
   auto visit = [&](std::size_t i) {
-    const double outside = choiceWeights(world, f, i, weights);
-    if (std::isinf(outside)) return;
+    const Row r = rowWeights(world, f, i, weights.data());
+    if (std::isinf(r.outside)) return;
     const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
-    double total = outside, mine = 0;
-    for (std::uint32_t j = 0; j < len; ++j) {
-      total += weights[j];
+    double mine = 0;
+    for (std::uint32_t j = 0; j < len; ++j)
       if (isTarget[static_cast<std::size_t>(c.choiceOutlet[begin + j])]) mine += weights[j];
-    }
-    if (total > 0) units += seg.shopProbability[c.segment[i]] * mine / total;
+    if (r.total > 0) units += seg.shopProbability[c.segment[i]] * mine / r.total;
   };
   // a single outlet: only the consumers who can reach it; otherwise everyone
   if (targets.size() == 1) {

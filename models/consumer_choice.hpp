@@ -21,6 +21,7 @@ struct OutletFactors {
   int outlets = 0;
   std::vector<double> factor;  // [segment * outlets + o] = exp(-(alpha p - w svc)/mu + offset_s), 0 if unavailable
   std::vector<double> offset;  // per segment: min over outlets of (alpha p - w svc)/mu, so factors <= 1
+  std::vector<double> logFactor;  // log of factor, exact where the exp underflows (-inf if unavailable)
 };
 
 /// Fills factors from outlet prices (indexed by outlet) and availability (1 = can sell).

@@ -48,16 +48,28 @@ double unitsThrough(const World& w, int m, const std::vector<double>& prices) {
   return expectedSales(w, w.subtreeOutlets[idx(m)], prices);
 }
 
-/// Consolidated profit per tick of owner m and the members it owns, with their prices in ctx
-/// and every other member below responding.
-double consolidatedProfit(const World& w, int m, PriceContext ctx) {
+/// Margin per tick of member m at prices ctx (outlet prices in `prices`): an outlet earns its
+/// net price less its cost on its sales; a supplier earns, on the units through each buyer,
+/// the price that buyer pays (after its discount) less its own cost.
+double margin(const World& w, int m, const PriceContext& ctx, const std::vector<double>& prices, double cost) {
+  if (w.members.outletIndex[idx(m)] >= 0) return (netUnitRevenue(w, m, ctx[idx(m)]) - cost) * unitsThrough(w, m, prices);
+  double total = 0;
+  for (auto e : boost::make_iterator_range(boost::out_edges(idx(m), w.graph))) {
+    const int buyer = static_cast<int>(boost::target(e, w.graph));
+    total += (ctx[idx(m)] * (1.0 - w.graph[e].discount) - cost) * unitsThrough(w, buyer, prices);
+  }
+  return total;
+}
+
+/// Consolidated profit per tick of owner m (at unit cost `cost`) and the members it owns, with
+/// their prices in ctx and every other member below responding.
+double consolidatedProfit(const World& w, int m, double cost, PriceContext ctx) {
   const std::vector<int>& family = w.owned[idx(m)];
   propagate(w, m, ctx);
   for (int j : family) propagate(w, j, ctx);
   const std::vector<double> prices = outletPrices(w, ctx);
-  double profit = (netUnitRevenue(w, m, ctx[idx(m)]) - buyingCost(w, m, ctx)) * unitsThrough(w, m, prices);
-  for (int j : family)
-    profit += (netUnitRevenue(w, j, ctx[idx(j)]) - buyingCost(w, j, ctx)) * unitsThrough(w, j, prices);
+  double profit = margin(w, m, ctx, prices, cost);
+  for (int j : family) profit += margin(w, j, ctx, prices, buyingCost(w, j, ctx));
   return profit;
 }
 
@@ -66,28 +78,57 @@ double bestResponse(const World& w, int m, double unitCost, PriceContext& ctx) {
   const std::vector<int>& family = w.owned[idx(m)];
   if (family.empty()) {
     const double hi = upperBound(w, m, unitCost);
-    auto profit = [&](double x) { return (netUnitRevenue(w, m, x) - unitCost) * demandFaced(w, m, x, ctx); };
+    auto profit = [&](double x) {
+      PriceContext trial = ctx;
+      trial[idx(m)] = x;
+      propagate(w, m, trial);
+      return margin(w, m, trial, outletPrices(w, trial), unitCost);
+    };
     return maximizeScanned(profit, std::min(unitCost, hi), hi, p.grid, p.tolerance).first;
   }
-  // joint decision: cyclic coordinate ascent over the owner's price and its members' prices
+  // joint decision: cyclic coordinate ascent over the owner's price and its members' prices,
+  // each cycle followed by a line search along the cycle's net move (Hooke & Jeeves 1961), which
+  // climbs ridges such as the "threat" price line of a dual channel that single coordinates stall on
   std::vector<int> decisions{m};
   decisions.insert(decisions.end(), family.begin(), family.end());
   ctx[idx(m)] = std::max(ctx[idx(m)], unitCost);
-  for (int round = 0; round < 100; ++round) {
-    double moved = 0;
+  auto joint = [&](const PriceContext& trial) { return consolidatedProfit(w, m, unitCost, trial); };
+  for (int round = 0; round < 200; ++round) {
+    const PriceContext start = ctx;
+    std::vector<double> lo, hi;
     for (int j : decisions) {
       const double cost = j == m ? unitCost : buyingCost(w, j, ctx);
-      const double hi = upperBound(w, j, cost);
+      hi.push_back(upperBound(w, j, cost));
+      lo.push_back(std::min(cost, hi.back()));
+    }
+    for (std::size_t k = 0; k < decisions.size(); ++k) {
+      const int j = decisions[k];
       auto profit = [&](double x) {
         PriceContext trial = ctx;
         trial[idx(j)] = x;
-        return consolidatedProfit(w, m, trial);
+        return joint(trial);
       };
-      const double x = maximizeScanned(profit, std::min(cost, hi), hi, p.grid, p.tolerance).first;
-      moved = std::max(moved, std::fabs(x - ctx[idx(j)]) / std::max(1.0, std::fabs(x)));
-      ctx[idx(j)] = x;
+      ctx[idx(j)] = maximizeScanned(profit, lo[k], hi[k], p.grid, p.tolerance).first;
+    }
+    // pattern move: how far along the net move can we go inside the bounds?
+    double reach = 10, moved = 0;
+    for (std::size_t k = 0; k < decisions.size(); ++k) {
+      const double d = ctx[idx(decisions[k])] - start[idx(decisions[k])];
+      moved = std::max(moved, std::fabs(d) / std::max(1.0, std::fabs(ctx[idx(decisions[k])])));
+      if (d > 0) reach = std::min(reach, (hi[k] - ctx[idx(decisions[k])]) / d);
+      if (d < 0) reach = std::min(reach, (lo[k] - ctx[idx(decisions[k])]) / d);
     }
     if (moved < 10 * p.tolerance) break;
+    auto along = [&](double t) {
+      PriceContext trial = ctx;
+      for (int j : decisions) trial[idx(j)] = ctx[idx(j)] + t * (ctx[idx(j)] - start[idx(j)]);
+      return joint(trial);
+    };
+    const auto [t, best] = maximizeBrent(along, 0.0, std::max(0.0, reach), 1e-12);
+    if (t > 0 && best > joint(ctx)) {
+      const PriceContext base = ctx;
+      for (int j : decisions) ctx[idx(j)] = base[idx(j)] + t * (base[idx(j)] - start[idx(j)]);
+    }
   }
   return ctx[idx(m)];
 }

@@ -15,6 +15,11 @@ inline constexpr int kExitCheckFailed = 3;
 void addRunCommand(CLI::App& app, int& exitCode);
 void addCheckCommand(CLI::App& app, int& exitCode);
 void addValidateCommand(CLI::App& app, int& exitCode);
+void addSweepCommand(CLI::App& app, int& exitCode);
+void addMergeCommand(CLI::App& app, int& exitCode);
+void addAnalyzeCommand(CLI::App& app, int& exitCode);
+void addReportCommand(CLI::App& app, int& exitCode);
+void addGraphCommand(CLI::App& app, int& exitCode);
 
 /// Runs `body`, mapping exceptions to exit codes with one "error: ..." line on stderr.
 int guarded(const std::function<int()>& body);

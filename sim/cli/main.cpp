@@ -14,6 +14,11 @@ int main(int argc, char** argv) {
   addRunCommand(app, exitCode);
   addCheckCommand(app, exitCode);
   addValidateCommand(app, exitCode);
+  addSweepCommand(app, exitCode);
+  addMergeCommand(app, exitCode);
+  addAnalyzeCommand(app, exitCode);
+  addReportCommand(app, exitCode);
+  addGraphCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -73,6 +73,7 @@ struct Consumers {
   std::vector<std::uint32_t> rowStart;  // size count + 1
   std::vector<std::int32_t> choiceOutlet;   // outlet index
   std::vector<double> choiceWeight;     // exp(static utility / mu - rowMax): (0, 1]
+  std::vector<double> choiceLogWeight;  // static utility / mu - rowMax: exact where the exp underflows
   std::vector<double> logOutside;       // log weight of no purchase (-inf: no outside option)
   std::vector<std::int32_t> pick;       // this tick: outlet chosen, -1 none
   std::size_t longestRow = 1;           // longest choice set (sizes scratch buffers)

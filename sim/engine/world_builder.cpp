@@ -230,6 +230,7 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
   c.rowStart.assign(c.size() + 1, 0);
   c.choiceOutlet.clear();
   c.choiceWeight.clear();
+  c.choiceLogWeight.clear();
   for (std::size_t i = 0; i < c.size(); ++i) {
     const SegmentSpec& seg = spec.consumers.segments[c.segment[i]];
     grid.nearest(c.x[i], c.y[i], spec.consumers.nearest, spec.consumers.radius, near);
@@ -250,7 +251,10 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
     }
     // scale by the row maximum so weights lie in (0, 1]; the outside option keeps utility 0
     const double top = utility.empty() ? 0.0 : *std::max_element(utility.begin(), utility.end());
-    for (double u : utility) c.choiceWeight.push_back(std::exp(u - top));
+    for (double u : utility) {
+      c.choiceWeight.push_back(std::exp(u - top));
+      c.choiceLogWeight.push_back(u - top);
+    }
     c.logOutside[i] = seg.outsideOption ? -top : -std::numeric_limits<double>::infinity();
     c.rowStart[i + 1] = static_cast<std::uint32_t>(c.choiceOutlet.size());
     c.longestRow = std::max<std::size_t>(c.longestRow, utility.size());

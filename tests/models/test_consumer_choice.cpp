@@ -286,7 +286,7 @@ TEST_CASE("consumer choice: partial reach puts an outlet in that share of choice
 }
 
 TEST_CASE("consumer choice: near-deterministic choice keeps options whose weights underflow separately",
-          "[choice][!mayfail]") {
+          "[choice]") {
   // A dual channel with little noise (mu = 0.001): valuation 1, the online outlet B valued at
   // theta = 0.2. Static utilities / mu: A 1000, B 200; prices / mu: A 900.5, B 100. So
   //   U_A / mu = 99.5, U_B / mu = 100, outside 0  =>  P_A = 1 / (e^-99.5 + 1 + e^0.5),

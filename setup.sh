@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# chansim: install what the build needs, build, and run the flagship scenario or the tests.
+#
+#   ./setup.sh        install missing apt packages, build Release into build/,
+#                     run scenarios/flagship.yaml (summary on screen, files in outputs/flagship/)
+#   ./setup.sh test   install missing apt packages, build Release and run every CTest test in
+#                     build/ (unit, CLI, validation, ...), then build with ASan+UBSan into
+#                     build-asan/ and run each unit-test program there once
+#
+# Exits non-zero on the first failure. Builds are incremental: a second call rebuilds only
+# what changed. CHAN_JOBS sets the parallel build and test jobs (default 2).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+JOBS=${CHAN_JOBS:-2}
+
+# Debian 12 packages the project uses (C++ build, libraries, tests, benchmarks; MPI and the
+# Python stack for the sweep runner and the notebooks).
+PACKAGES=(
+  cmake g++ ninja-build pkg-config
+  libboost-graph-dev libeigen3-dev libtbb-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  catch2 libbenchmark-dev
+  libopenmpi-dev openmpi-bin
+  python3-pandas python3-matplotlib python3-nbconvert jupyter-nbconvert python3-nbclient python3-ipykernel
+  python3-munkres
+  python3-dev pybind11-dev python3-numpy graphviz chromium fonts-dejavu-core
+)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+usage() {
+  sed -n '4,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+install_packages() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    [[ $(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) == installed ]] || missing+=("$p")
+  done
+  if ((${#missing[@]} == 0)); then
+    echo "all ${#PACKAGES[@]} apt packages are installed"
+    return
+  fi
+  step "installing ${missing[*]}"
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  "${sudo[@]}" apt-get update
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+    -o DPkg::Lock::Timeout=600 "${missing[@]}"
+}
+
+# configure (cheap when nothing changed) and build one preset: build PRESET DIR
+build() {
+  local preset=$1 dir=$2
+  if [[ -f $dir/CMakeCache.txt ]] && ! grep -qx 'CMAKE_GENERATOR:INTERNAL=Ninja' "$dir/CMakeCache.txt"; then
+    echo "error: $dir/ was configured with another generator; remove it (rm -rf $dir) and rerun" >&2
+    exit 1
+  fi
+  step "configuring and building $preset in $dir/"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" --parallel "$JOBS"
+}
+
+timed() {  # timed LABEL CMD...: runs CMD and reports how long it took
+  local label=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "$label: $((SECONDS - start)) s"
+}
+
+mode=${1:-run}
+case $mode in
+  run)
+    step "checking apt packages"
+    install_packages
+    timed "release build" build release build
+    step "running scenarios/flagship.yaml"
+    build/chansim run scenarios/flagship.yaml
+    ;;
+  test)
+    step "checking apt packages"
+    install_packages
+    timed "release build" build release build
+    step "release tests (unit, CLI, validation)"
+    timed "release tests" ctest --preset release --parallel "$JOBS"
+    timed "asan build" build asan build-asan
+    # each Catch2 program (tests/**/chan_*tests) once, all its test cases in one process, so a
+    # test that CTest's discovery misses still runs; --warn NoTests fails if nothing ran
+    step "unit tests under ASan+UBSan (build-asan/)"
+    start=$SECONDS
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1  # as the asan test preset
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    programs=$(find build-asan/tests -type f -executable -name 'chan_*tests' | LC_ALL=C sort)
+    [[ -n $programs ]] || { echo "error: no test programs in build-asan/tests" >&2; exit 1; }
+    for program in $programs; do
+      echo "$program"
+      "$program" --warn NoTests
+    done
+    echo "asan tests: $((SECONDS - start)) s"
+    step "all tests passed in $SECONDS s"
+    ;;
+  -h | --help | help)
+    usage
+    ;;
+  *)
+    usage >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,31 @@
+#include "sim/report/html_report.hpp"
+
+#include <string>
+
+#include "sim/io/atomic_file.hpp"
+#include "sim/io/yaml_reader.hpp"
+
+namespace chan::report {
+
+namespace fs = std::filesystem;
+
+DirectoryKind detectDirectory(const fs::path& dir) {
+  if (!fs::is_directory(dir)) throw io::InputError(dir.string() + ": not a directory");
+  if (fs::exists(dir / "runs.csv") || fs::exists(dir / "aggregate.csv")) return DirectoryKind::Sweep;
+  if (fs::exists(dir / "summary.json") || fs::exists(dir / "timeseries.csv")) return DirectoryKind::Run;
+  throw io::InputError(dir.string() +
+                       ": neither a run directory (summary.json, timeseries.csv) nor a sweep directory (runs.csv, "
+                       "aggregate.csv)");
+}
+
+std::string reportHtml(const fs::path& dir) {
+  return detectDirectory(dir) == DirectoryKind::Sweep ? sweepReportHtml(dir) : runReportHtml(dir);
+}
+
+fs::path writeReport(const fs::path& dir, const fs::path& out) {
+  const fs::path file = out.empty() ? dir / "report.html" : out;
+  io::writeFileAtomic(file, reportHtml(dir));
+  return file;
+}
+
+}  // namespace chan::report
