@@ -5,6 +5,7 @@ namespace chan::validation {
 const std::vector<CaseInfo>& allCases() {
   static const std::vector<CaseInfo> cases = {
       {"double_marginalization", "Spengler (1950), J. Political Economy 58(4)", doubleMarginalization},
+      {"dual_channel", "Chiang, Chhajed & Hess (2003), Management Science 49(1)", dualChannel},
       {"bullwhip", "Chen, Drezner, Ryan & Simchi-Levi (2000), Management Science 46(3)", bullwhip},
       {"logit_bertrand", "Anderson, de Palma & Thisse (1992), Discrete Choice Theory of Product Differentiation",
        logitBertrand},
