@@ -25,6 +25,9 @@ cases=(
   "retail_K10|scenarios/bench/retail_choice.yaml|"
   "retail_K50|scenarios/bench/retail_choice.yaml|--ticks 50 --set consumers.count=5000 --set members[1].count=50 --set consumers.choice_set.nearest=50"
   "retail_expected|scenarios/bench/retail_choice.yaml|--ticks 30 --set consumers.mode=expected"
+  "retail_tiny_noise|scenarios/bench/retail_choice.yaml|--ticks 30 --set consumers.segments[0].noise=0.002"
+  "retail_tiny_noise_outside|scenarios/bench/retail_choice.yaml|--ticks 30 --set consumers.segments[0].noise=0.002 --set consumers.segments[0].outside_option=true --set consumers.segments[0].purchase_probability=0.3"
+  "retail_tiny_noise_outside_expected|scenarios/bench/retail_choice.yaml|--ticks 10 --set consumers.segments[0].noise=0.002 --set consumers.segments[0].outside_option=true --set consumers.mode=expected"
   "scale_small|scenarios/bench/scale.yaml|--ticks 30 --set consumers.count=50000 --set members[3].count=100"
   "scale_small_expected|scenarios/bench/scale.yaml|--ticks 15 --set consumers.count=50000 --set members[3].count=100 --set consumers.mode=expected"
 )

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include <tbb/blocked_range.h>
@@ -22,8 +21,8 @@
 //  - block sums are accumulated in a per-thread dense scratch and kept as a sparse list of the
 //    outlets the block touched, so a phase no longer allocates, zeroes and merges
 //    blocks x outlets doubles (245 blocks x 2,002 outlets x 2 arrays at 1M consumers);
-//  - expectedSales recognises the "same prices, one outlet after another" sweep of the
-//    integrated-optimum search and answers it from one pass over all consumers (SweepMemo).
+//  - expectedSalesByOutlet answers every outlet's expected sales from one pass over all
+//    consumers (the integrated-optimum search used to call expectedSales outlet by outlet).
 
 namespace chan::models {
 namespace {
@@ -133,30 +132,48 @@ inline Row rowWeights(const World& w, const OutletFactors& f, std::size_t i, dou
   return r;
 }
 
+/// Whether every static choice weight of the world is finite. Scanned on a world's first
+/// tick and kept (per thread) while the same world's ticks follow one another; any other call
+/// scans again.
+bool staticWeightsFinite(const World& w) {
+  struct Memo {
+    const World* world = nullptr;
+    const double* data = nullptr;
+    std::size_t size = 0;
+    const ScenarioSpec* spec = nullptr;
+    int tick = 0;
+    bool finite = false;
+  };
+  thread_local Memo memo;
+  const auto& cw = w.consumers.choiceWeight;
+  const bool continues = memo.world == &w && memo.data == cw.data() && memo.size == cw.size() && memo.spec == w.spec &&
+                         w.tick == memo.tick + 1;
+  if (!continues) {
+    const bool finite = std::all_of(cw.begin(), cw.end(), [](double x) { return std::isfinite(x); });
+    memo = {&w, cw.data(), cw.size(), w.spec, 0, finite};
+  }
+  memo.tick = w.tick;
+  return memo.finite;
+}
+
 /// rowWeights(...).any without storing weights or taking exp() (consumers who do not shop
 /// today). choiceWeights keeps a row's weights when their sum from 0 exceeds the underflow
-/// guard; the partial sums only grow (weights are >= 0) unless a weight is NaN, so the sum
-/// may stop once past the guard if no later weight can be NaN (factors: `factorsClean`, no NaN
-/// in f.factor; static weights: checked). Every other row goes through rowWeights.
-inline bool rowReaches(const World& w, const OutletFactors& f, bool factorsClean, std::size_t i, double* weights) {
+/// guard. Static weights (exp() values) and factors are >= 0, so while every term is finite
+/// the partial sums only grow and the sum may stop once past the guard: `finite` says the
+/// factors and all static weights are (chooseOutlets checks). Every other row goes through
+/// rowWeights.
+inline bool rowReaches(const World& w, const OutletFactors& f, bool finite, std::size_t i, double* weights) {
   const auto& c = w.consumers;
   const double* factor = f.factor.data() + static_cast<std::size_t>(c.segment[i] * f.outlets);
   const std::uint32_t begin = c.rowStart[i], end = c.rowStart[i + 1];
-  const double* cw = c.choiceWeight.data();
   double sum = 0;
-  std::uint32_t j = begin;
-  if (factorsClean) {
-    for (; j < end; ++j) {
-      sum += cw[j] * factor[c.choiceOutlet[j]];
-      if (sum > kUnderflowGuard) break;
-    }
-    if (j < end) {
-      bool nan = false;
-      for (std::uint32_t k = j + 1; k < end; ++k) nan = nan || std::isnan(cw[k]);
-      if (!nan) return true;
+  if (finite) {
+    for (std::uint32_t j = begin; j < end; ++j) {
+      sum += c.choiceWeight[j] * factor[c.choiceOutlet[j]];
+      if (sum > kUnderflowGuard) return true;
     }
   } else {
-    for (; j < end; ++j) sum += cw[j] * factor[c.choiceOutlet[j]];
+    for (std::uint32_t j = begin; j < end; ++j) sum += c.choiceWeight[j] * factor[c.choiceOutlet[j]];
     if (sum > kUnderflowGuard) return true;
   }
   return begin != end && rowWeights(w, f, i, weights).any;
@@ -317,176 +334,23 @@ inline void countPick(const World& w, const OutletFactors& f, const std::uint8_t
   if (online[o] && nearestStoreAvailable(w, f, online, i, segment)) acc.addCannibalized(o, weight);
 }
 
-/// expectedSales(world, {o}, prices) for every outlet o at once: one pass over all consumers,
-/// adding each consumer's share to its outlets in consumer order, which is the order in which
-/// the one-outlet path visits world.outletConsumers[o]. Raw sums (before the consumer weight).
-/// `distinct`: no row lists an outlet twice (else the one-outlet path's repeated visits are
-/// reproduced).
-std::vector<double> salesByOutlet(const World& w, const OutletFactors& f, const SegmentTable& seg, bool distinct) {
+/// expectedSalesByOutlet's pass: each consumer's share added to its outlets in consumer
+/// order (the order of world.outletConsumers[o]). Raw sums, before the consumer weight.
+std::vector<double> salesByOutlet(const World& w, const OutletFactors& f, const SegmentTable& seg) {
   const auto& c = w.consumers;
   std::vector<double> units(w.outlets.size(), 0.0);
   std::vector<double> weights(c.longestRow);
   for (std::size_t i = 0; i < c.size(); ++i) {
     const Row r = rowWeights(w, f, i, weights.data());
-    if (std::isinf(r.outside)) continue;
-    if (!(r.total > 0)) continue;
+    if (std::isinf(r.outside) || !(r.total > 0)) continue;
     const double shop = seg.shopProbability[c.segment[i]];
     const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
-    const std::int32_t* co = c.choiceOutlet.data() + begin;
-    if (distinct) {
-      for (std::uint32_t j = 0; j < len; ++j) {
-        const double mine = 0.0 + weights[j];  // the one-outlet path's sum over the one entry
-        units[static_cast<std::size_t>(co[j])] += shop * mine / r.total;
-      }
-      continue;
-    }
-    for (std::uint32_t j = 0; j < len; ++j) {  // every entry of o, once per time o is listed
-      double mine = 0;
-      for (std::uint32_t k = 0; k < len; ++k)
-        if (co[k] == co[j]) mine += weights[k];
-      units[static_cast<std::size_t>(co[j])] += shop * mine / r.total;
+    for (std::uint32_t j = 0; j < len; ++j) {
+      const double mine = 0.0 + weights[j];  // as expectedSales sums the target's weights from 0
+      units[static_cast<std::size_t>(c.choiceOutlet[begin + j])] += shop * mine / r.total;
     }
   }
   return units;
-}
-
-/// Checks, once per world, that outletConsumers[o] lists, for every outlet, the consumers whose
-/// row holds o, in consumer order and once per entry (the visiting order salesByOutlet
-/// reproduces), and whether every row lists distinct outlets.
-struct RowOrder {
-  bool ordered = false, distinct = false;
-};
-RowOrder checkRowOrder(const World& w) {
-  const auto& c = w.consumers;
-  RowOrder r;
-  if (w.outletConsumers.size() != w.outlets.size()) return r;
-  std::vector<std::size_t> next(w.outlets.size(), 0);
-  std::vector<std::size_t> seen(w.outlets.size(), 0);  // stamp: consumer + 1
-  r.distinct = true;
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j) {
-      const auto o = static_cast<std::size_t>(c.choiceOutlet[j]);
-      const auto& list = w.outletConsumers[o];
-      if (next[o] >= list.size() || list[next[o]] != static_cast<int>(i)) return r;
-      ++next[o];
-      r.distinct = r.distinct && seen[o] != i + 1;
-      seen[o] = i + 1;
-    }
-  }
-  for (std::size_t o = 0; o < next.size(); ++o)
-    if (next[o] != w.outletConsumers[o].size()) return r;
-  r.ordered = true;
-  return r;
-}
-
-/// Recognises the integrated-optimum sweep (Engine::summary): expectedSales called for outlet
-/// 0, 1, 2, ... in turn with the same prices. From the second consecutive call on, every
-/// outlet's answer comes from one salesByOutlet pass. The memo is per thread and identifies
-/// the world by address, tick, sizes, array addresses and (when a sweep starts) a sample of
-/// its choice data; the prices are compared in full. Another world, other prices or another
-/// order of outlets start afresh.
-struct SweepMemo {
-  struct Pointers {
-    const void *rowStart = nullptr, *choiceOutlet = nullptr, *choiceWeight = nullptr, *logOutside = nullptr,
-               *outletConsumers = nullptr, *spec = nullptr;
-    bool operator==(const Pointers&) const = default;
-  };
-  const World* world = nullptr;
-  Pointers data;
-  int tick = -1;
-  std::size_t consumers = 0, entries = 0;
-  std::vector<double> fingerprint;  // sampled choice data, segment constants, service levels
-  std::vector<double> prices;
-  int lastTarget = -1;
-  std::vector<double> units;  // salesByOutlet, once built
-  bool built = false;
-  bool checked = false;  // rows checked (checkRowOrder) for this world
-  RowOrder rows;
-  std::vector<double> scratch;
-};
-thread_local SweepMemo t_sweep;
-
-/// A sample of what expectedSales reads, to tell one world from another at the same address.
-void fingerprintOf(const World& w, std::vector<double>& fp) {
-  const auto& c = w.consumers;
-  fp.clear();
-  const std::size_t n = c.size(), e = c.choiceWeight.size();
-  constexpr std::size_t kSamples = 32;
-  for (std::size_t k = 0; k < kSamples && n > 0; ++k) {
-    const std::size_t i = k * (n - 1) / (kSamples - 1);
-    fp.push_back(c.logOutside[i]);
-    fp.push_back(static_cast<double>(c.rowStart[i + 1]));
-    fp.push_back(static_cast<double>(c.segment[i]));
-  }
-  for (std::size_t k = 0; k < kSamples && e > 0; ++k) {
-    const std::size_t j = k * (e - 1) / (kSamples - 1);
-    fp.push_back(c.choiceWeight[j]);
-    fp.push_back(static_cast<double>(c.choiceOutlet[j]));
-  }
-  for (const auto& s : w.spec->consumers.segments)
-    for (double v : {s.priceSensitivity, s.serviceWeight, s.noise, s.purchaseProbability}) fp.push_back(v);
-  fp.push_back(w.spec->consumers.weight);
-  for (int m : w.outlets) fp.push_back(w.members.serviceLevel[static_cast<std::size_t>(m)]);
-}
-
-/// Bitwise equality (stricter than ==: a mismatch only means recomputing).
-bool sameBits(std::span<const double> a, std::span<const double> b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
-}
-
-/// The memo's answer for a one-outlet call (target), or NaN when the call must be computed.
-/// Builds the table on the second consecutive outlet of a sweep.
-double sweepLookup(const World& w, int target, std::span<const double> outletPrice) {
-  SweepMemo& m = t_sweep;
-  const std::size_t entries = w.consumers.choiceWeight.size();
-  const auto& c = w.consumers;
-  const bool sameWorld =
-      m.world == &w && m.tick == w.tick && m.consumers == c.size() && m.entries == entries &&
-      m.data == SweepMemo::Pointers{c.rowStart.data(),   c.choiceOutlet.data(),    c.choiceWeight.data(),
-                                    c.logOutside.data(), w.outletConsumers.data(), w.spec};
-  // within a sweep: the world's address, sizes and arrays, the prices and the next outlet;
-  // the full fingerprint is taken when a sweep starts
-  const bool continues = sameWorld && target == m.lastTarget + 1 && sameBits(m.prices, outletPrice);
-  if (!continues) {
-    // start afresh from this call (it is computed the ordinary way)
-    fingerprintOf(w, m.scratch);
-    if (!(sameWorld && sameBits(m.fingerprint, m.scratch))) {
-      m.checked = false;
-      std::swap(m.fingerprint, m.scratch);
-    }
-    m.data = {c.rowStart.data(),   c.choiceOutlet.data(),    c.choiceWeight.data(),
-              c.logOutside.data(), w.outletConsumers.data(), w.spec};
-    m.world = &w;
-    m.tick = w.tick;
-    m.consumers = w.consumers.size();
-    m.entries = entries;
-    m.prices.assign(outletPrice.begin(), outletPrice.end());
-    m.units.clear();
-    m.built = false;
-    m.lastTarget = target;
-    return std::numeric_limits<double>::quiet_NaN();
-  }
-  m.lastTarget = target;
-  if (!m.built) {
-    if (!m.checked) {
-      m.rows = checkRowOrder(w);
-      m.checked = true;
-    }
-    if (!m.rows.ordered) return std::numeric_limits<double>::quiet_NaN();
-    const std::vector<std::uint8_t> all(w.outlets.size(), 1);
-    OutletFactors f;
-    computeFactors(w, outletPrice, all, f);
-    const SegmentTable seg(*w.spec);
-    m.units = salesByOutlet(w, f, seg, m.rows.distinct);
-    m.built = true;
-  }
-  const double units = m.units[static_cast<std::size_t>(target)];
-  if (target + 1 == static_cast<int>(w.outlets.size())) {  // the sweep is complete
-    m.units = std::vector<double>();
-    m.built = false;
-    m.lastTarget = -2;  // no call continues it
-  }
-  return units * w.spec->consumers.weight;
 }
 
 /// Two shoppers at once: the same operations as rowWeights + drawOption for each, interleaved
@@ -614,7 +478,9 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
   const double weight = world.spec->consumers.weight;
   const std::vector<std::uint8_t> online = onlineFlags(world);
   const AgentKeys keys(*world.spec, world.tick, StreamPurpose::Shopping);
-  const bool factorsClean = std::none_of(f.factor.begin(), f.factor.end(), [](double x) { return std::isnan(x); });
+  const bool finite =
+      std::all_of(f.factor.begin(), f.factor.end(), [](double x) { return std::isfinite(x) && x >= 0; }) &&
+      staticWeightsFinite(world);
   auto& c = world.consumers;
   forEachBlock(world, out, [&](std::size_t begin, std::size_t end, BlockSums& sums, BlockAccumulator& acc) {
     double* weights = acc.weights();
@@ -637,7 +503,7 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       Stream rng(keys(i));
       c.pick[i] = kNone;
       if (rng.uniform() >= seg.shopProbability[c.segment[i]]) {
-        if (rowReaches(world, f, factorsClean, i, weights)) sums.reached += 1;
+        if (rowReaches(world, f, finite, i, weights)) sums.reached += 1;
         continue;
       }
       shoppers.emplace_back(i, rng.uniform());
@@ -709,10 +575,6 @@ void substitute(World& world, const OutletFactors& first, const OutletFactors& s
 }
 
 double expectedSales(const World& world, std::span<const int> targets, std::span<const double> outletPrice) {
-  if (targets.size() == 1) {
-    const double memo = sweepLookup(world, targets[0], outletPrice);
-    if (!std::isnan(memo)) return memo;
-  }
   const std::vector<std::uint8_t> all(world.outlets.size(), 1);
   OutletFactors f;
   computeFactors(world, outletPrice, all, f);
@@ -738,6 +600,15 @@ double expectedSales(const World& world, std::span<const int> targets, std::span
     for (std::size_t i = 0; i < c.size(); ++i) visit(i);
   }
   return units * world.spec->consumers.weight;
+}
+
+std::vector<double> expectedSalesByOutlet(const World& world, std::span<const double> outletPrice) {
+  const std::vector<std::uint8_t> all(world.outlets.size(), 1);
+  OutletFactors f;
+  computeFactors(world, outletPrice, all, f);
+  std::vector<double> units = salesByOutlet(world, f, SegmentTable(*world.spec));
+  for (double& u : units) u *= world.spec->consumers.weight;
+  return units;
 }
 
 }  // namespace chan::models

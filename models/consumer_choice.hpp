@@ -53,4 +53,9 @@ void substitute(World& world, const OutletFactors& first, const OutletFactors& s
 /// `outletPrice` and all had stock: the demand a pricing behaviour probes.
 double expectedSales(const World& world, std::span<const int> targets, std::span<const double> outletPrice);
 
+/// expectedSales(world, {o}, outletPrice) for every outlet o, from one pass over the consumers
+/// (units per tick, indexed by outlet). Same sums in the same order as the one-outlet calls
+/// when no choice set lists an outlet twice (world_builder never does).
+std::vector<double> expectedSalesByOutlet(const World& world, std::span<const double> outletPrice);
+
 }  // namespace chan::models

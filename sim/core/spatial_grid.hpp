@@ -31,29 +31,49 @@ class SpatialGrid {
   void nearest(double px, double py, int k, double radius, std::vector<std::pair<double, int>>& out) const {
     out.clear();
     if (k <= 0 || m_x.empty()) return;
+    const auto kk = static_cast<std::size_t>(k);
     const int cx = std::clamp(static_cast<int>(px / m_cell), 0, m_cols - 1);
     const int cy = std::clamp(static_cast<int>(py / m_cell), 0, m_rows - 1);
     const int maxRing = std::max(m_cols, m_rows);
+    // out is a max-heap of the k best (distance, index) pairs seen so far
+    auto visit = [&](int gx, int gy) {
+      if (gx < 0 || gy < 0 || gx >= m_cols || gy >= m_rows) return;
+      const auto c = static_cast<std::size_t>(gy * m_cols + gx);
+      for (int j = m_start[c]; j < m_start[c + 1]; ++j) {
+        const int i = m_items[static_cast<std::size_t>(j)];
+        const double dx = m_x[static_cast<std::size_t>(i)] - px, dy = m_y[static_cast<std::size_t>(i)] - py;
+        // skip hypot for points certainly farther than the k-th best (hypot and sqrt agree to a few ulp)
+        if (out.size() == kk && std::sqrt(dx * dx + dy * dy) * (1 - 1e-12) > out.front().first) continue;
+        const double d = std::hypot(dx, dy);
+        if (radius > 0 && d > radius) continue;
+        const std::pair<double, int> p(d, i);
+        if (out.size() < kk) {
+          out.push_back(p);
+          std::push_heap(out.begin(), out.end());
+        } else if (p < out.front()) {
+          std::pop_heap(out.begin(), out.end());
+          out.back() = p;
+          std::push_heap(out.begin(), out.end());
+        }
+      }
+    };
     for (int ring = 0; ring <= maxRing; ++ring) {
-      for (int gy = cy - ring; gy <= cy + ring; ++gy) {
-        for (int gx = cx - ring; gx <= cx + ring; ++gx) {
-          if (std::max(std::abs(gx - cx), std::abs(gy - cy)) != ring) continue;  // ring border only
-          if (gx < 0 || gy < 0 || gx >= m_cols || gy >= m_rows) continue;
-          const auto c = static_cast<std::size_t>(gy * m_cols + gx);
-          for (int j = m_start[c]; j < m_start[c + 1]; ++j) {
-            const int i = m_items[static_cast<std::size_t>(j)];
-            const double d = std::hypot(m_x[static_cast<std::size_t>(i)] - px, m_y[static_cast<std::size_t>(i)] - py);
-            if (radius <= 0 || d <= radius) out.emplace_back(d, i);
-          }
+      if (ring == 0) {
+        visit(cx, cy);
+      } else {  // the border of the square: top and bottom rows, then the columns between
+        for (int gx = cx - ring; gx <= cx + ring; ++gx) visit(gx, cy - ring);
+        for (int gx = cx - ring; gx <= cx + ring; ++gx) visit(gx, cy + ring);
+        for (int gy = cy - ring + 1; gy <= cy + ring - 1; ++gy) {
+          visit(cx - ring, gy);
+          visit(cx + ring, gy);
         }
       }
       // every point outside the searched square is farther than ring * cell
-      std::sort(out.begin(), out.end());
       const double safe = ring * m_cell;
-      if (static_cast<int>(out.size()) >= k && out[static_cast<std::size_t>(k - 1)].first <= safe) break;
+      if (out.size() == kk && out.front().first <= safe) break;
       if (radius > 0 && safe >= radius) break;
     }
-    if (static_cast<int>(out.size()) > k) out.resize(static_cast<std::size_t>(k));
+    std::sort_heap(out.begin(), out.end());
   }
 
  private:

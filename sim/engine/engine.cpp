@@ -527,10 +527,11 @@ Summary Engine::summary() const {
     for (std::size_t o = 0; o < all.size(); ++o) all[o] = static_cast<int>(o);
     auto contribution = [&](double p) {
       std::vector<double> price(all.size(), p);
+      const std::vector<double> sales = models::expectedSalesByOutlet(w, price);  // one pass for all outlets
       double perUnit = 0;  // average delivery and commission cost is outlet-specific: use each outlet's own
       double units = 0;
       for (int o : all) {
-        const double q = models::expectedSales(w, std::span<const int>(&o, 1), price);
+        const double q = sales[idx(o)];
         units += q;
         perUnit += q * (models::netUnitRevenue(w, w.outlets[idx(o)], p) - cost);
       }
