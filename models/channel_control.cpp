@@ -98,9 +98,7 @@ void reassignBuyers(World& w, int failed) {
     mb.supplier[idx(b)] = best;
   }
   // the outlets below each member changed: rebuild the supply subtrees used by pricing probes
-  for (auto& s : w.subtreeOutlets) s.clear();
-  for (std::size_t o = 0; o < w.outlets.size(); ++o)
-    for (int m = w.outlets[o]; m >= 0; m = mb.supplier[idx(m)]) w.subtreeOutlets[idx(m)].push_back(static_cast<int>(o));
+  w.rebuildSubtrees();
 }
 
 bool disrupted(const World& w, int m) {

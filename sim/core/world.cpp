@@ -36,6 +36,13 @@ const char* eventTypeName(Event::Type t) {
   return "?";
 }
 
+void World::rebuildSubtrees() {
+  subtreeOutlets.assign(members.size(), {});
+  for (std::size_t o = 0; o < outlets.size(); ++o)
+    for (int m = outlets[o]; m >= 0; m = members.supplier[static_cast<std::size_t>(m)])
+      subtreeOutlets[static_cast<std::size_t>(m)].push_back(static_cast<int>(o));
+}
+
 void MemberFlows::resize(std::size_t n) {
   for (auto* v : {&unitsSold, &revenue, &cogs, &commission, &shipping, &holding, &fixed, &unitsBought,
                   &purchases, &openingValue, &feeIncome, &feeExpense, &otherIncome, &otherExpense, &otherCash, &writeOff, &divertedIn, &lostUnits, &stockoutTicks, &pricedTicks, &undercutTicks})

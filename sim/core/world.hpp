@@ -143,6 +143,8 @@ struct World {
   int tick = 0;
 
   int tierCount() const { return static_cast<int>(byTier.size()); }
+  /// Recomputes subtreeOutlets from the members' suppliers (after set-up or a reassignment).
+  void rebuildSubtrees();
 };
 
 }  // namespace chan

@@ -45,9 +45,7 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     for (int m : tier) {
       const PricingSpec& p = groupOf(w, m).pricing;
       if (w.members.owner[idx(m)] >= 0) continue;  // priced by its owner
-      models::PriceContext ctx = w.members.price;
-      double price = models::respond(w, m, buyingPrice(w, m), ctx);
-      for (int j : w.owned[idx(m)]) w.members.price[idx(j)] = ctx[idx(j)];
+      double price = priceMember(m, buyingPrice(w, m));
       if (p.rule == PricingRule::ShareAdjust && p.initialHigh > 0) {
         Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Pricing, idx(m));
         price = rng.uniform(p.initialLow, p.initialHigh);
@@ -71,6 +69,15 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
   m_purchaseMark.assign(w.members.size(), 0.0);
   m_outletRequests.assign(w.outlets.size(), 0.0);
   if (spec.check) verifyConservation();
+}
+
+double Engine::priceMember(int m, double unitCost) {
+  // the behaviour sees every member's current price; an owner also sets its members' prices
+  World& w = m_world;
+  models::PriceContext ctx = w.members.price;
+  const double price = models::respond(w, m, unitCost, ctx);
+  for (int j : w.owned[idx(m)]) w.members.price[idx(j)] = ctx[idx(j)];
+  return price;
 }
 
 void Engine::run() {
@@ -133,9 +140,7 @@ void Engine::setPrices() {
       const PricingSpec& p = groupOf(w, m).pricing;
       if (p.rule == PricingRule::ShareAdjust || w.tick % p.reviewPeriod != 0) continue;  // tick 0 priced at set-up
       if (w.members.owner[idx(m)] >= 0 || !w.members.active[idx(m)]) continue;  // priced by its owner, or gone
-      models::PriceContext ctx = w.members.price;
-      w.members.price[idx(m)] = models::respond(w, m, unitCostOf(m), ctx);
-      for (int j : w.owned[idx(m)]) w.members.price[idx(j)] = ctx[idx(j)];
+      w.members.price[idx(m)] = priceMember(m, unitCostOf(m));
     }
   }
   // emergency response: while any supplier is disrupted, outlets cap their prices

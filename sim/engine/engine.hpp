@@ -48,6 +48,7 @@ class Engine {
   SupplyTerms termsFor(int supplier, int buyer) const;
   int chooseSource(int member) const;
   double unitCostOf(int member) const;
+  double priceMember(int member, double unitCost);
 
   World m_world;
   MetricsRecorder m_metrics;

@@ -147,10 +147,7 @@ void indexMembers(World& w) {
   w.byTier.assign(static_cast<std::size_t>(tiers), {});
   for (std::size_t m = 0; m < mb.size(); ++m) w.byTier[static_cast<std::size_t>(mb.tier[m])].push_back(static_cast<int>(m));
   // outlets below each member: walk up the supplier chain from every outlet
-  w.subtreeOutlets.assign(mb.size(), {});
-  for (std::size_t o = 0; o < w.outlets.size(); ++o)
-    for (int m = w.outlets[o]; m >= 0; m = mb.supplier[static_cast<std::size_t>(m)])
-      w.subtreeOutlets[static_cast<std::size_t>(m)].push_back(static_cast<int>(o));
+  w.rebuildSubtrees();
 }
 
 void initialiseState(const ScenarioSpec& spec, World& w) {
