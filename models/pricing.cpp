@@ -86,50 +86,37 @@ double bestResponse(const World& w, int m, double unitCost, PriceContext& ctx) {
     };
     return maximizeScanned(profit, std::min(unitCost, hi), hi, p.grid, p.tolerance).first;
   }
-  // joint decision: cyclic coordinate ascent over the owner's price and its members' prices,
-  // each cycle followed by a line search along the cycle's net move (Hooke & Jeeves 1961), which
-  // climbs ridges such as the "threat" price line of a dual channel that single coordinates stall on
-  std::vector<int> decisions{m};
-  decisions.insert(decisions.end(), family.begin(), family.end());
-  ctx[idx(m)] = std::max(ctx[idx(m)], unitCost);
-  auto joint = [&](const PriceContext& trial) { return consolidatedProfit(w, m, unitCost, trial); };
-  for (int round = 0; round < 200; ++round) {
-    const PriceContext start = ctx;
-    std::vector<double> lo, hi;
-    for (int j : decisions) {
-      const double cost = j == m ? unitCost : buyingCost(w, j, ctx);
-      hi.push_back(upperBound(w, j, cost));
-      lo.push_back(std::min(cost, hi.back()));
+  // joint decision as a profile optimisation: the owner's own price outside; inside, for each
+  // trial price, the owned members' prices by cyclic coordinate ascent (a single pass when it
+  // owns one member). Nesting follows kinked ridges, such as a dual channel's "threat" line
+  // p_d = theta p_r, on which coordinate and pattern searches over all prices at once stall.
+  auto withMembers = [&](double x, PriceContext& trial) {
+    trial[idx(m)] = x;
+    for (int round = 0; round < 100; ++round) {
+      double moved = 0;
+      for (int j : family) {
+        const double cost = buyingCost(w, j, trial);
+        const double hi = upperBound(w, j, cost);
+        auto profit = [&](double y) {
+          PriceContext probe = trial;
+          probe[idx(j)] = y;
+          return consolidatedProfit(w, m, unitCost, probe);
+        };
+        const double y = maximizeScanned(profit, std::min(cost, hi), hi, p.grid, p.tolerance).first;
+        moved = std::max(moved, std::fabs(y - trial[idx(j)]) / std::max(1.0, std::fabs(y)));
+        trial[idx(j)] = y;
+      }
+      if (family.size() == 1 || moved < 10 * p.tolerance) break;
     }
-    for (std::size_t k = 0; k < decisions.size(); ++k) {
-      const int j = decisions[k];
-      auto profit = [&](double x) {
-        PriceContext trial = ctx;
-        trial[idx(j)] = x;
-        return joint(trial);
-      };
-      ctx[idx(j)] = maximizeScanned(profit, lo[k], hi[k], p.grid, p.tolerance).first;
-    }
-    // pattern move: how far along the net move can we go inside the bounds?
-    double reach = 10, moved = 0;
-    for (std::size_t k = 0; k < decisions.size(); ++k) {
-      const double d = ctx[idx(decisions[k])] - start[idx(decisions[k])];
-      moved = std::max(moved, std::fabs(d) / std::max(1.0, std::fabs(ctx[idx(decisions[k])])));
-      if (d > 0) reach = std::min(reach, (hi[k] - ctx[idx(decisions[k])]) / d);
-      if (d < 0) reach = std::min(reach, (lo[k] - ctx[idx(decisions[k])]) / d);
-    }
-    if (moved < 10 * p.tolerance) break;
-    auto along = [&](double t) {
-      PriceContext trial = ctx;
-      for (int j : decisions) trial[idx(j)] = ctx[idx(j)] + t * (ctx[idx(j)] - start[idx(j)]);
-      return joint(trial);
-    };
-    const auto [t, best] = maximizeBrent(along, 0.0, std::max(0.0, reach), 1e-12);
-    if (t > 0 && best > joint(ctx)) {
-      const PriceContext base = ctx;
-      for (int j : decisions) ctx[idx(j)] = base[idx(j)] + t * (base[idx(j)] - start[idx(j)]);
-    }
-  }
+    return consolidatedProfit(w, m, unitCost, trial);
+  };
+  auto profile = [&](double x) {
+    PriceContext trial = ctx;
+    return withMembers(x, trial);
+  };
+  const double hi = upperBound(w, m, unitCost);
+  const double best = maximizeScanned(profile, std::min(unitCost, hi), hi, p.grid, p.tolerance).first;
+  withMembers(best, ctx);
   return ctx[idx(m)];
 }
 

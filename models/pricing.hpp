@@ -5,8 +5,8 @@
 // probing that demand with the consumers' own choice model while every member below it
 // responds in turn (backward induction, as in Spengler's serial chain). A member that owns
 // others (`owner:` in YAML) maximises their consolidated profit over all of their prices
-// jointly, by cyclic coordinate ascent (a manufacturer with its own e-store, a firm with
-// several products).
+// jointly (a manufacturer with its own e-store, a firm with several products): its own price
+// in an outer search, its members' prices re-optimised inside for each trial price.
 #include <vector>
 
 #include "sim/core/world.hpp"
