@@ -91,18 +91,82 @@ struct Row {
   bool any = false;
 };
 
+/// Exact choice (noise 0) for consumer i: writes the share of the consumer's valuation cell
+/// v_i +- h where each option is best into weights, sets `any` when some option is available
+/// and returns the outside option's share (0 without one). An option's utility at valuation
+/// v_i + y is its utility at v_i plus theta_o y (theta_o: the outlet's valuation factor); the
+/// cell is cut where two utilities cross and each piece goes to the option best inside it.
+double exactShares(const World& w, const OutletFactors& f, std::size_t i, double* weights, bool& any) {
+  const auto& c = w.consumers;
+  const auto s = static_cast<std::size_t>(c.segment[i]);
+  const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
+  const double h = c.cellHalfWidth[s];
+  // scratch reused by the thread: exact segments are the validation models, not the hot path
+  thread_local std::vector<double> level, slope, cuts;
+  level.clear(), slope.clear();
+  any = false;
+  for (std::uint32_t j = 0; j < len; ++j) {
+    const auto o = static_cast<std::size_t>(c.choiceOutlet[begin + j]);
+    const bool available = f.factor[s * static_cast<std::size_t>(f.outlets) + o] > 0;
+    any = any || available;
+    weights[j] = 0;
+    level.push_back(available ? c.choiceLogWeight[begin + j] + f.utility[s * static_cast<std::size_t>(f.outlets) + o]
+                              : -std::numeric_limits<double>::infinity());
+    slope.push_back(w.members.valuationFactor[static_cast<std::size_t>(w.outlets[o])]);
+  }
+  const bool outsideOption = !std::isinf(c.logOutside[i]);
+  if (outsideOption) level.push_back(0.0), slope.push_back(0.0);
+  double outside = 0;
+  // gives `share` to the options best at y, split evenly between exact ties
+  auto award = [&](double y, double share) {
+    double top = -std::numeric_limits<double>::infinity();
+    int ties = 0;
+    for (std::size_t k = 0; k < level.size(); ++k) {
+      const double u = level[k] + slope[k] * y;
+      if (u > top) top = u, ties = 1;
+      else if (u == top) ++ties;
+    }
+    if (std::isinf(top)) return;  // nothing available and no outside option
+    for (std::size_t k = 0; k < level.size(); ++k) {
+      if (level[k] + slope[k] * y != top) continue;
+      if (k < len) weights[k] += share / ties;
+      else outside += share / ties;
+    }
+  };
+  if (h <= 0) {
+    award(0.0, 1.0);
+    return outside;
+  }
+  cuts.assign({-h, h});
+  for (std::size_t j = 0; j < level.size(); ++j)
+    for (std::size_t k = j + 1; k < level.size(); ++k) {
+      if (slope[j] == slope[k] || std::isinf(level[j]) || std::isinf(level[k])) continue;
+      const double y = (level[k] - level[j]) / (slope[j] - slope[k]);
+      if (y > -h && y < h) cuts.push_back(y);
+    }
+  std::sort(cuts.begin(), cuts.end());
+  for (std::size_t k = 0; k + 1 < cuts.size(); ++k)
+    if (cuts[k + 1] > cuts[k]) award(0.5 * (cuts[k] + cuts[k + 1]), (cuts[k + 1] - cuts[k]) / (2 * h));
+  return outside;
+}
+
 /// choiceWeights and the sums the phases take over its weights, in one pass. The common case
 /// (some option's weight is positive) is computed here; rows whose weights all underflow go
 /// through choiceWeights itself (log-space rescaling).
 inline Row rowWeights(const World& w, const OutletFactors& f, std::size_t i, double* weights) {
   const auto& c = w.consumers;
   const int s = c.segment[i];
+  Row r;
+  if (f.exact[static_cast<std::size_t>(s)]) {
+    r.outside = r.total = exactShares(w, f, i, weights, r.any);
+    for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j) r.total += weights[j - c.rowStart[i]];
+    return r;
+  }
   const double* factor = f.factor.data() + static_cast<std::size_t>(s * f.outlets);
   const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
   const double* cw = c.choiceWeight.data() + begin;
   const std::int32_t* co = c.choiceOutlet.data() + begin;
   const double logOutside = c.logOutside[i];
-  Row r;
   r.outside = std::isinf(logOutside) ? 0.0 : std::exp(logOutside + f.offset[static_cast<std::size_t>(s)]);
   double total = r.outside, sum = 0;
   for (std::uint32_t j = 0; j < len; ++j) {
@@ -364,6 +428,7 @@ inline bool drawPair(const World& w, const OutletFactors& f, std::size_t i1, dou
   const std::uint32_t b2 = c.rowStart[i2];
   if (c.rowStart[i2 + 1] - b2 != len || len == 0) return false;
   const int s1 = c.segment[i1], s2 = c.segment[i2];
+  if (f.exact[static_cast<std::size_t>(s1)] || f.exact[static_cast<std::size_t>(s2)]) return false;
   const double* f1 = f.factor.data() + static_cast<std::size_t>(s1 * f.outlets);
   const double* f2 = f.factor.data() + static_cast<std::size_t>(s2 * f.outlets);
   const double lo1 = c.logOutside[i1], lo2 = c.logOutside[i2];
@@ -425,9 +490,20 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
   out.factor.assign(segments.size() * n, 0.0);
   out.logFactor.assign(segments.size() * n, -std::numeric_limits<double>::infinity());
   out.offset.assign(segments.size(), 0.0);
+  out.exact.assign(segments.size(), 0);
+  out.utility.assign(segments.size() * n, 0.0);
   std::vector<double> cost(n);
   for (std::size_t s = 0; s < segments.size(); ++s) {
     const SegmentSpec& seg = segments[s];
+    if (seg.noise == 0) {  // exact choice: utilities, and factors that only say "available"
+      out.exact[s] = 1;
+      for (std::size_t o = 0; o < n; ++o) {
+        const double service = world.members.serviceLevel[static_cast<std::size_t>(world.outlets[o])];
+        out.utility[s * n + o] = seg.serviceWeight * service - seg.priceSensitivity * outletPrice[o];
+        if (available[o]) out.factor[s * n + o] = 1, out.logFactor[s * n + o] = 0;
+      }
+      continue;
+    }
     double lowest = std::numeric_limits<double>::infinity();
     for (std::size_t o = 0; o < n; ++o) {
       const double service = world.members.serviceLevel[static_cast<std::size_t>(world.outlets[o])];
@@ -446,6 +522,10 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
 double choiceWeights(const World& world, const OutletFactors& f, std::size_t i, std::span<double> weights) {
   const auto& c = world.consumers;
   const int s = c.segment[i];
+  if (f.exact[static_cast<std::size_t>(s)]) {
+    bool any = false;
+    return exactShares(world, f, i, weights.data(), any);
+  }
   const double* factor = f.factor.data() + static_cast<std::size_t>(s * f.outlets);
   const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
   double total = 0;

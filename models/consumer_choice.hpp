@@ -8,6 +8,12 @@
 // The static part is exponentiated once at set-up (World::Consumers::choiceWeight, scaled by the
 // row maximum) and the per-tick part once per (segment, outlet) per tick (OutletFactors), so a
 // decision costs one multiply per option: no exp, no allocation, no virtual call.
+//
+// Exact choice (a segment with noise 0): each consumer takes the option of highest utility,
+// the outside option included, ties shared. A consumer of a uniform_quantiles segment stands
+// for the valuations of its quantile cell; utilities are linear in v, so its "weights" are the
+// exact shares of the cell where each option is best, and the population's demand is that of
+// the continuous distribution, kinks included (the valuation models of the validation cases).
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -22,6 +28,8 @@ struct OutletFactors {
   std::vector<double> factor;  // [segment * outlets + o] = exp(-(alpha p - w svc)/mu + offset_s), 0 if unavailable
   std::vector<double> offset;  // per segment: min over outlets of (alpha p - w svc)/mu, so factors <= 1
   std::vector<double> logFactor;  // log of factor, exact where the exp underflows (-inf if unavailable)
+  std::vector<std::uint8_t> exact;  // per segment: 1 for exact choice (noise 0); factor is then 1 or 0
+  std::vector<double> utility;      // exact segments, [segment * outlets + o]: w svc - alpha p
 };
 
 /// Fills factors from outlet prices (indexed by outlet) and availability (1 = can sell).
@@ -29,7 +37,9 @@ void computeFactors(const World& world, std::span<const double> outletPrice,
                     std::span<const std::uint8_t> available, OutletFactors& out);
 
 /// Choice weights of consumer i's options into `weights` (row order); returns the outside
-/// option's weight. Handles rows whose weights underflow by recomputing in log space.
+/// option's weight. Handles rows whose weights underflow by recomputing in log space. For an
+/// exact-choice consumer the weights are the shares of its valuation cell (they add up to 1
+/// with the outside option's).
 double choiceWeights(const World& world, const OutletFactors& f, std::size_t i, std::span<double> weights);
 
 /// What the consumer phase reports for one round of choices.

@@ -192,6 +192,15 @@ void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& ci
     segmentEnd.push_back(static_cast<std::size_t>(std::llround(cumulative * static_cast<double>(n))));
   }
   segmentEnd.back() = n;
+  // a consumer of a uniform_quantiles segment stands for its quantile cell of valuations (used
+  // by exact choice, see models/consumer_choice.hpp); other distributions have point values
+  c.cellHalfWidth.clear();
+  for (std::size_t s = 0; s < cs.segments.size(); ++s) {
+    const Distribution& d = cs.segments[s].valuation;
+    const auto members = static_cast<double>(segmentEnd[s] - (s == 0 ? 0 : segmentEnd[s - 1]));
+    const bool cells = d.type == Distribution::Type::UniformQuantiles && members > 0;
+    c.cellHalfWidth.push_back(cells ? (d.b - d.a) / (2 * members) : 0.0);
+  }
   std::size_t seg = 0, segStart = 0;
   for (std::size_t i = 0; i < n; ++i) {
     while (i >= segmentEnd[seg]) segStart = segmentEnd[seg++];
@@ -230,6 +239,7 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
   c.choiceLogWeight.clear();
   for (std::size_t i = 0; i < c.size(); ++i) {
     const SegmentSpec& seg = spec.consumers.segments[c.segment[i]];
+    const bool exact = seg.noise == 0;  // deterministic choice keeps utilities, not weights
     grid.nearest(c.x[i], c.y[i], spec.consumers.nearest, spec.consumers.radius, near);
     utility.clear();
     auto add = [&](int o, double distance) {
@@ -237,7 +247,7 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
       const double u = c.valuation[i] * mb.valuationFactor[m] + (isOnline(mb.kind[m]) ? seg.onlinePreference : 0.0) -
                        seg.travelCost * distance - seg.deliveryCost * mb.deliveryDays[m];
       c.choiceOutlet.push_back(o);
-      utility.push_back(u / seg.noise);
+      utility.push_back(exact ? u : u / seg.noise);
     };
     for (const auto& [d, k] : near) add(physical[static_cast<std::size_t>(k)], d);
     for (int o : online) {
@@ -247,9 +257,9 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
       if (reach >= 1 || rng.uniform() < reach) add(o, 0.0);
     }
     // scale by the row maximum so weights lie in (0, 1]; the outside option keeps utility 0
-    const double top = utility.empty() ? 0.0 : *std::max_element(utility.begin(), utility.end());
+    const double top = utility.empty() || exact ? 0.0 : *std::max_element(utility.begin(), utility.end());
     for (double u : utility) {
-      c.choiceWeight.push_back(std::exp(u - top));
+      c.choiceWeight.push_back(exact ? 1.0 : std::exp(u - top));
       c.choiceLogWeight.push_back(u - top);
     }
     c.logOutside[i] = seg.outsideOption ? -top : -std::numeric_limits<double>::infinity();

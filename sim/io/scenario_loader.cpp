@@ -111,7 +111,9 @@ SegmentSpec readSegment(Reader r) {
   s.onlinePreference = r.number("online_preference", 0, -1e6, 1e6);
   s.serviceWeight = r.number("service_weight", s.serviceWeight, -1e6, 1e6);
   s.purchaseProbability = r.number("purchase_probability", s.purchaseProbability, 0, 1);
-  s.noise = r.number("noise", s.noise, 1e-9, 1e9);
+  s.noise = r.number("noise", s.noise, 0, 1e9);  // 0: exact choice (models/consumer_choice.hpp)
+  // utilities are divided by the noise: below this they overflow the weights
+  if (s.noise > 0 && s.noise < 1e-9) r.fail("noise", "must be 0 (exact choice) or at least 1e-09");
   s.outsideOption = r.boolean("outside_option", true);
   r.finish();
   return s;

@@ -156,6 +156,14 @@ TEST_CASE("loader: absurd consumer counts", "[loader]") {
                       "fewer consumers, nearest or online outlets");
 }
 
+TEST_CASE("loader: logit noise is 0 (exact choice) or large enough to divide by", "[loader]") {
+  CHECK(parse(withLine(9, "  count: 100\n  segments: [{name: s, noise: 0}]")).consumers.segments[0].noise == 0);
+  REQUIRE_THROWS_WITH(parse(withLine(9, "  count: 100\n  segments: [{name: s, noise: 1e-12}]")),
+                      "t.yaml:10:31: consumers.segments[0].noise: must be 0 (exact choice) or at least 1e-09");
+  REQUIRE_THROWS_WITH(parse(withLine(9, "  count: 100\n  segments: [{name: s, noise: -1}]")),
+                      Catch::Contains("consumers.segments[0].noise: must be between 0 and"));
+}
+
 TEST_CASE("loader: a channel without an outlet group", "[loader]") {
   REQUIRE_THROWS_WITH(parse(withLine(7, "")),
                       "t.yaml:6:3: members: at least one outlet group (a kind that sells to consumers) is required");

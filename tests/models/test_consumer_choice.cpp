@@ -415,3 +415,75 @@ consumers:
     REQUIRE(c.logOutside[i] == Approx(-best / 1.5).epsilon(1e-12));
   }
 }
+
+// Exact choice (noise 0): a uniform_quantiles population stands for the continuous uniform
+// distribution, so demand is the textbook valuation model's, kinks included. Two online
+// outlets, valuation factors 1 (a store-like channel, price p1) and theta (price p2), v ~ U[0,1]:
+// by hand, buy at 1 if v - p1 >= max(0, theta v - p2), at 2 if theta v - p2 > max(0, v - p1):
+//   both sell (p2 < theta p1): d1 = 1 - (p1 - p2)/(1 - theta), d2 = (theta p1 - p2)/(theta (1 - theta))
+//   otherwise:                 d1 = 1 - p1, d2 = 0.
+namespace {
+
+std::string twoChannels(double theta, int count, const std::string& valuation = "{dist: uniform_quantiles, low: 0, high: 1}",
+                        const std::string& mode = "expected") {
+  return R"(
+name: exact
+ticks: 1
+seed: 3
+block_size: 64
+brands: [{name: b, unit_cost: 0}]
+members:
+  - {group: maker, kind: manufacturer}
+  - {group: one, kind: e_store, supplier: maker, reach: 1, service_level: 0, delivery_days: 0}
+  - {group: two, kind: e_store, supplier: maker, reach: 1, service_level: 0, delivery_days: 0, valuation_factor: )" +
+         std::to_string(theta) + "}\nconsumers:\n  count: " + std::to_string(count) + "\n  weight: 1\n  mode: " + mode +
+         "\n  segments:\n    - {name: s, valuation: " + valuation +
+         ", price_sensitivity: 1, travel_cost: 0, delivery_cost: 0, service_weight: 0, noise: 0}\n";
+}
+
+}  // namespace
+
+TEST_CASE("consumer choice: exact choice of a quantile population gives the continuous demand", "[choice]") {
+  const double theta = 0.8;
+  for (int count : {7, 100}) {
+    Built b(twoChannels(theta, count));
+    const double n = count;
+    // both channels sell: the e-store band of valuations lies inside single cells' edges
+    for (const auto& [p1, p2] : std::vector<std::pair<double, double>>{{0.575, 0.45}, {0.6, 0.41}, {0.7, 0.55}}) {
+      const double d1 = 1 - (p1 - p2) / (1 - theta), d2 = (theta * p1 - p2) / (theta * (1 - theta));
+      CHECK(sales(b.world, {0}, {p1, p2}) == Approx(n * d1).epsilon(1e-12));
+      CHECK(sales(b.world, {1}, {p1, p2}) == Approx(n * d2).epsilon(1e-12));
+    }
+    // the second channel priced out (p2 >= theta p1): linear demand 1 - p1 at the first
+    for (double p1 : {0.1, 0.333, 0.75}) {
+      CHECK(sales(b.world, {0}, {p1, theta * p1 + 0.01}) == Approx(n * (1 - p1)).epsilon(1e-12));
+      CHECK(sales(b.world, {1}, {p1, theta * p1 + 0.01}) == 0.0);
+    }
+  }
+}
+
+TEST_CASE("consumer choice: exact choice of point valuations takes the best option, ties shared", "[choice]") {
+  // every consumer values the good at 1: U_1 = 1 - p1, U_2 = 0.5 - p2, outside 0
+  Built b(twoChannels(0.5, 10, "{dist: constant, value: 1}"));
+  CHECK(sales(b.world, {1}, {0.7, 0.1}) == 10.0);   // U_1 = 0.3 < U_2 = 0.4
+  CHECK(sales(b.world, {0}, {0.7, 0.1}) == 0.0);
+  CHECK(sales(b.world, {0}, {0.5, 0.3}) == 10.0);   // 0.5 > 0.2
+  CHECK(sales(b.world, {0}, {0.6, 0.1}) == 5.0);    // 0.4 = 0.4: shared
+  CHECK(sales(b.world, {1}, {0.6, 0.1}) == 5.0);
+  CHECK(sales(b.world, {0, 1}, {1.5, 0.9}) == 0.0);  // both negative: the outside option
+}
+
+TEST_CASE("consumer choice: sampled exact choices follow the cell shares", "[choice]") {
+  // one consumer per cell of width 1/4: at p1 = 0.6 (second channel priced out) the cell
+  // [0.5, 0.75) buys with probability 0.6; the others always (above) or never (below)
+  Built b(twoChannels(0.8, 4, "{dist: uniform_quantiles, low: 0, high: 1}", "sampled"));
+  OutletFactors f;
+  computeFactors(b.world, std::vector<double>{0.6, 0.9}, std::vector<std::uint8_t>{1, 1}, f);
+  std::vector<double> weights(2);
+  const double outside = chan::models::choiceWeights(b.world, f, 2, weights);
+  CHECK(weights[0] == Approx(0.6).epsilon(1e-12));
+  CHECK(weights[1] == 0.0);
+  CHECK(outside == Approx(0.4).epsilon(1e-12));
+  CHECK(chan::models::choiceWeights(b.world, f, 3, weights) == 0.0);
+  CHECK(weights[0] == 1.0);
+}
