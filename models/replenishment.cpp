@@ -32,15 +32,20 @@ double target(const World& w, int member, int leadTime) {
 }
 
 /// Adds the targets and inventory positions of the active, authorised members below `member`
-/// (its contract buyers, their buyers, ...) to `targets` and `position`.
+/// (its contract buyers, their buyers, ...) to `targets` and `position`. A member's stock above
+/// its own target counts only up to the target: it cannot be moved sideways to a sibling short
+/// of goods (without the cap, one overstocked buyer starves the others: echelon stock assumes
+/// balanced stocks, Clark & Scarf 1960).
 void addEchelon(const World& w, int member, double& targets, double& position) {
   for (auto e : boost::make_iterator_range(boost::out_edges(static_cast<std::size_t>(member), w.graph))) {
     const auto b = boost::target(e, w.graph);
     if (!w.members.active[b] || groupOf(w, b).unauthorised) continue;
     const ReplenishSpec& r = groupOf(w, b).replenish;
-    if (r.rule == ReplenishRule::OrderUpTo) targets += target(w, static_cast<int>(b), w.graph[e].leadTime);
-    if (r.rule == ReplenishRule::MinMax) targets += r.orderUpTo;
-    position += w.members.stock[b] + w.members.onOrder[b];
+    const double goal = r.rule == ReplenishRule::OrderUpTo ? target(w, static_cast<int>(b), w.graph[e].leadTime)
+                        : r.rule == ReplenishRule::MinMax  ? r.orderUpTo
+                                                           : 0.0;
+    targets += goal;
+    position += std::min(goal, w.members.stock[b] + w.members.onOrder[b]);
     addEchelon(w, static_cast<int>(b), targets, position);
   }
 }
