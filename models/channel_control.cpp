@@ -48,12 +48,36 @@ void payOther(World& w, int payer, int payee, double amount) {
   if (isMember(w, payee)) w.flows.otherIncome[idx(payee)] += amount, w.flows.otherCash[idx(payee)] += amount;
 }
 
+bool authorisedReseller(const World& w, int m) {
+  const MemberKind k = w.members.kind[idx(m)];
+  return k != MemberKind::Manufacturer && k != MemberKind::Logistics &&
+         !w.spec->groups[idx(w.members.group[idx(m)])].unauthorised;
+}
+
+double traceProbability(const World& w) {
+  const MonitoringSpec& mon = w.spec->monitoring;
+  if (!mon.enabled) return 0.0;
+  return mon.traceability ? mon.traceabilityDetection : mon.diversionDetection;
+}
+
+double expectedDiversionPenalty(const World& w) {
+  return w.spec->enforcement.enabled ? traceProbability(w) * w.spec->enforcement.fine : 0.0;
+}
+
+double authorisedRetailPrice(const World& w, int brand) {
+  double sum = 0, n = 0;
+  for (int m : w.outlets)
+    if (w.members.active[idx(m)] && w.members.brand[idx(m)] == brand && authorisedReseller(w, m))
+      sum += w.members.price[idx(m)], n += 1;
+  return n > 0 ? sum / n : 0.0;
+}
+
 void postDeposits(World& w) {
   const double d = w.spec->enforcement.deposit;
   if (!w.spec->enforcement.enabled || d <= 0) return;
   for (std::size_t m = 0; m < w.members.size(); ++m) {
     const int maker = makerOf(w, static_cast<int>(m));
-    if (w.members.kind[m] == MemberKind::Manufacturer || !w.members.active[m] || maker < 0) continue;
+    if (!authorisedReseller(w, static_cast<int>(m)) || !w.members.active[m] || maker < 0) continue;
     // a deposit is an asset of the reseller and a liability of the maker: cash moves, profit does not
     w.ledger.transfer(static_cast<int>(m), maker, d);
     w.flows.otherCash[m] -= d;
@@ -145,7 +169,7 @@ void monitor(World& w, std::vector<Event>& diversions) {
   Members& mb = w.members;
   // price: a day below MAP is a violation; monitoring sees it with the channel's probability
   for (int m : w.outlets) {
-    if (!mb.active[idx(m)]) continue;
+    if (!mb.active[idx(m)] || !authorisedReseller(w, m)) continue;  // the brand cannot police a gray seller
     const double map = w.spec->brands[idx(mb.brand[idx(m)])].minAdvertised;
     const double price = mb.price[idx(m)];
     if (map <= 0 || price >= map * (1 - 1e-12)) continue;
@@ -156,8 +180,8 @@ void monitor(World& w, std::vector<Event>& diversions) {
     if (seen) ++mb.detections[idx(m)], action = enforce(w, m);
     record(w, Event::Type::PriceUndercut, m, makerOf(w, m), 0, (map - price) / map, seen, action);
   }
-  // territory: the day's cross-territory shipments, traced more often with serial codes
-  const double trace = mon.traceability ? mon.traceabilityDetection : mon.diversionDetection;
+  // off-contract shipments of the day (territory and gray market), traced more often with serial codes
+  const double trace = traceProbability(w);
   for (Event& e : diversions) {
     e.detected = mon.enabled && chance(w, StreamPurpose::Monitoring, e.member, 2 + static_cast<std::uint64_t>(e.counterparty)) < trace;
     if (e.detected) e.action = enforce(w, e.member);
@@ -204,7 +228,7 @@ void reviewPartners(World& w, std::vector<double>& profitMark, std::vector<doubl
   // rank the resellers the brand can replace: active outlets other than its own e-store
   std::vector<std::pair<double, int>> ranked;
   for (int m : w.outlets)
-    if (mb.active[idx(m)] && mb.kind[idx(m)] != MemberKind::EStore)
+    if (mb.active[idx(m)] && mb.kind[idx(m)] != MemberKind::EStore && authorisedReseller(w, m))
       ranked.emplace_back(w.flows.profit(idx(m)) - profitMark[idx(m)], m);
   std::sort(ranked.begin(), ranked.end());
   const auto cut = static_cast<std::size_t>(std::floor(p.terminateShare * static_cast<double>(ranked.size())));
@@ -229,7 +253,7 @@ void reviewPartners(World& w, std::vector<double>& profitMark, std::vector<doubl
   // members losing money over the period dispute their terms with the supplier
   for (std::size_t m = 0; m < mb.size(); ++m) {
     const double periodProfit = w.flows.profit(m) - profitMark[m];
-    if (mb.active[m] && mb.kind[m] != MemberKind::Manufacturer && periodProfit < 0)
+    if (mb.active[m] && authorisedReseller(w, static_cast<int>(m)) && periodProfit < 0)
       record(w, Event::Type::VerticalDispute, static_cast<int>(m), mb.supplier[m], 0, -periodProfit, true, "");
     profitMark[m] = w.flows.profit(m);
     purchaseMark[m] = w.flows.purchases[m];

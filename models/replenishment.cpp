@@ -20,19 +20,77 @@ double forecast(const Members& mb, int member) {
   return filled > 0 ? mb.forecastSum[m] / filled : 0.0;
 }
 
+namespace {
+
+const MemberGroupSpec& groupOf(const World& w, std::size_t m) {
+  return w.spec->groups[static_cast<std::size_t>(w.members.group[m])];
+}
+
+/// Stock an order-up-to member aims to hold, on hand and on order.
+double target(const World& w, int member, int leadTime) {
+  return forecast(w.members, member) * (leadTime + groupOf(w, static_cast<std::size_t>(member)).replenish.coverDays);
+}
+
+/// Adds the targets and inventory positions of the active, authorised members below `member`
+/// (its contract buyers, their buyers, ...) to `targets` and `position`. A member's stock above
+/// its own target counts only up to the target: it cannot be moved sideways to a sibling short
+/// of goods (without the cap, one overstocked buyer starves the others: echelon stock assumes
+/// balanced stocks, Clark & Scarf 1960).
+void addEchelon(const World& w, int member, double& targets, double& position) {
+  for (auto e : boost::make_iterator_range(boost::out_edges(static_cast<std::size_t>(member), w.graph))) {
+    const auto b = boost::target(e, w.graph);
+    if (!w.members.active[b] || groupOf(w, b).unauthorised) continue;
+    const ReplenishSpec& r = groupOf(w, b).replenish;
+    const double goal = r.rule == ReplenishRule::OrderUpTo ? target(w, static_cast<int>(b), w.graph[e].leadTime)
+                        : r.rule == ReplenishRule::MinMax  ? r.orderUpTo
+                                                           : 0.0;
+    targets += goal;
+    position += std::min(goal, w.members.stock[b] + w.members.onOrder[b]);
+    addEchelon(w, static_cast<int>(b), targets, position);
+  }
+}
+
+}  // namespace
+
 double orderQuantity(const World& w, int member, int leadTime) {
   const auto m = static_cast<std::size_t>(member);
-  const ReplenishSpec& r = w.spec->groups[static_cast<std::size_t>(w.members.group[m])].replenish;
-  const double position = w.members.stock[m] + w.members.onOrder[m];
+  const ReplenishSpec& r = groupOf(w, m).replenish;
+  double position = w.members.stock[m] + w.members.onOrder[m];
   switch (r.rule) {
     case ReplenishRule::None: return 0;
     case ReplenishRule::OrderUpTo: {
-      const double target = forecast(w.members, member) * (leadTime + r.coverDays);
-      return std::max(0.0, target - position);
+      double goal = target(w, member, leadTime);
+      // real-time visibility: goods anywhere below are this member's to account for
+      if (w.spec->coordination.visibility && !isOutlet(w.members.kind[m])) addEchelon(w, member, goal, position);
+      return std::max(0.0, goal - position);
     }
     case ReplenishRule::MinMax: return position <= r.reorderPoint ? r.orderUpTo - position : 0.0;
   }
   return 0;
+}
+
+double volumeDiscount(const std::vector<VolumeDiscount>& steps, double units) {
+  double off = 0;
+  for (const VolumeDiscount& s : steps)
+    if (units >= s.minUnits) off = s.discount;
+  return off;
+}
+
+double batchForDiscount(const World& w, int member, double units, double unitPrice) {
+  const auto m = static_cast<std::size_t>(member);
+  const std::vector<VolumeDiscount>& steps = groupOf(w, m).volumeDiscounts;
+  const double daily = forecast(w.members, member);
+  if (daily <= 0) return units;
+  const double paid = unitPrice * (1.0 - volumeDiscount(steps, units));  // per unit at the order as it is
+  double best = units, bestCost = units * paid;
+  for (const VolumeDiscount& s : steps) {
+    if (s.minUnits <= units) continue;
+    const double extra = s.minUnits - units;
+    const double cost = s.minUnits * unitPrice * (1.0 - s.discount) - extra * paid +
+                        w.members.holdingCost[m] * extra * extra / (2.0 * daily);
+    if (cost < bestCost) best = s.minUnits, bestCost = cost;
+  }
+  return best;
 }
 
 }  // namespace chan::models

@@ -207,7 +207,7 @@ struct RunResult {
     for (const auto& [k, v] : summary) d[py::str(k)] = v;
     return d;
   }
-  py::object timeseries() const { return frameOfText(chan::io::timeseriesCsv(engine->metrics())); }
+  py::object timeseries() const { return frameOfText(chan::io::timeseriesCsv(engine->metrics(), *engine->world().spec)); }
   py::object members() const { return frameOfText(chan::io::membersCsv(engine->world())); }
   std::string write(const fs::path& dir) const {
     chan::io::writeRunOutputs(dir, *engine, summary,

@@ -16,6 +16,7 @@ enum class MemberKind : std::uint8_t {
   EStore,       // the brand's own online store
   Marketplace,  // third-party platform; keeps a commission on each sale
   SocialSeller, // social-media reseller; reaches a share of consumers, earns a referral commission
+  Logistics,    // 3PL logistics provider: carries shipments on the links that name it, for a fee
 };
 bool isOutlet(MemberKind kind);
 bool isOnline(MemberKind kind);
@@ -43,6 +44,22 @@ enum class SupplierRule : std::uint8_t {
   Territory,   // the supplier whose territory contains the member (else the nearest)
   Nearest,     // the nearest supplier
   RoundRobin,  // member i buys from supplier i mod count
+};
+
+/// One step of an all-units quantity discount: an order of at least `minUnits` gets `discount`
+/// off every unit (Silver, Pyke & Peterson 1998, ch. 5).
+struct VolumeDiscount {
+  double minUnits = 0;  // units, > 0; steps strictly increasing
+  double discount = 0;  // fraction off the price after terms.discount, 0..1, increasing with minUnits
+};
+
+/// How shipments on a link travel: lead time and reliability (a logistics provider's, or the
+/// in-house carriage of `coordination`), and the fee per unit the buyer pays the provider.
+struct CarriageSpec {
+  int leadTime = 2;             // ticks from shipment to arrival when on time
+  double delayProbability = 0;  // chance a shipment is late, 0..1
+  int delayTicks = 0;           // extra ticks of a late shipment
+  double feePerUnit = 0;        // currency per unit carried, paid by the buyer to the provider
 };
 
 /// A named random distribution (Repast-style), used for consumer attributes.
@@ -95,6 +112,9 @@ struct MemberGroupSpec {
   int leadTime = 2;                     // ticks from order to arrival
   double minOrder = 0;                  // units; smaller orders are rounded up
   double fixedFee = 0;                  // currency per tick paid to the supplier (two-part tariff)
+  std::vector<VolumeDiscount> volumeDiscounts;  // supplier's quantity discounts on this link (none: off)
+  int logisticsGroup = -1;              // group of kind logistics carrying this group's inbound goods (-1: in-house)
+  CarriageSpec carriage;                // kind logistics: the service it offers
   // operating economics (defaults depend on kind, see kindDefaults in world_builder)
   double fixedCost = -1;                // currency per tick
   double holdingCost = -1;              // currency per unit on hand per tick
@@ -109,6 +129,9 @@ struct MemberGroupSpec {
   // diversion (outlets): may buy from any member of the supplier group when cheaper landed
   bool divert = false;
   double transportCost = 0;             // currency per unit bought outside its own territory
+  // unauthorised (gray-market) reseller: buys off-contract from any member of the supplier group
+  // willing to sell, paying transport on every unit; the brand has no contract with it
+  bool unauthorised = false;
   // member roles (deck ch. 1): service and value-added provision, paid per unit sold
   double serviceLift = 0;               // added to the service level (0..1)
   double valueLift = 0;                 // fraction added to consumers' valuation of this outlet
@@ -212,6 +235,8 @@ struct PartnerPolicySpec {
 
 struct CoordinationSpec {
   bool sharedSales = false;          // upstream members forecast from consumer sales, not orders
+  bool visibility = false;           // IoT: upstream members see downstream stock and sales in real time
+                                     // and order on echelon inventory position (implies shared sales)
   double overstockDays = 30;         // early warning: days of supply above this
   double delayProbability = 0;       // logistics: chance a shipment is late ...
   int delayTicks = 0;                // ... by this many ticks
@@ -238,5 +263,10 @@ struct ScenarioSpec {
   int blockSize = 4096;             // consumers per parallel block (fixed: results never depend on threads)
   bool check = false;               // verify conservation every tick
 };
+
+/// Which optional mechanisms a scenario uses (they add summary metrics and timeseries columns).
+bool hasVolumeDiscounts(const ScenarioSpec& spec);
+bool hasGrayResellers(const ScenarioSpec& spec);
+bool hasLogisticsProviders(const ScenarioSpec& spec);
 
 }  // namespace chan

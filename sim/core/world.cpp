@@ -1,8 +1,12 @@
 #include "sim/core/world.hpp"
 
+#include <algorithm>
+
 namespace chan {
 
-bool isOutlet(MemberKind kind) { return kind != MemberKind::Manufacturer && kind != MemberKind::Distributor; }
+bool isOutlet(MemberKind kind) {
+  return kind != MemberKind::Manufacturer && kind != MemberKind::Distributor && kind != MemberKind::Logistics;
+}
 
 bool isOnline(MemberKind kind) {
   return kind == MemberKind::EStore || kind == MemberKind::Marketplace || kind == MemberKind::SocialSeller;
@@ -17,6 +21,7 @@ const char* kindName(MemberKind kind) {
     case MemberKind::EStore: return "e_store";
     case MemberKind::Marketplace: return "marketplace";
     case MemberKind::SocialSeller: return "social_seller";
+    case MemberKind::Logistics: return "logistics";
   }
   return "?";
 }
@@ -32,20 +37,36 @@ const char* eventTypeName(Event::Type t) {
     case Event::Type::LicenceLapse: return "licence_lapse";
     case Event::Type::Termination: return "termination";
     case Event::Type::Recruitment: return "recruitment";
+    case Event::Type::GrayMarket: return "gray_market";
   }
   return "?";
 }
 
+bool hasVolumeDiscounts(const ScenarioSpec& spec) {
+  return std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return !g.volumeDiscounts.empty(); });
+}
+
+bool hasGrayResellers(const ScenarioSpec& spec) {
+  return std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return g.unauthorised; });
+}
+
+bool hasLogisticsProviders(const ScenarioSpec& spec) {
+  return std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return g.kind == MemberKind::Logistics; });
+}
+
 void World::rebuildSubtrees() {
   subtreeOutlets.assign(members.size(), {});
-  for (std::size_t o = 0; o < outlets.size(); ++o)
-    for (int m = outlets[o]; m >= 0; m = members.supplier[static_cast<std::size_t>(m)])
+  for (std::size_t o = 0; o < outlets.size(); ++o) {
+    // an unauthorised reseller buys off-contract: it is in nobody's supply subtree but its own
+    const bool gray = spec->groups[static_cast<std::size_t>(members.group[static_cast<std::size_t>(outlets[o])])].unauthorised;
+    for (int m = outlets[o]; m >= 0; m = gray ? -1 : members.supplier[static_cast<std::size_t>(m)])
       subtreeOutlets[static_cast<std::size_t>(m)].push_back(static_cast<int>(o));
+  }
 }
 
 void MemberFlows::resize(std::size_t n) {
   for (auto* v : {&unitsSold, &revenue, &cogs, &commission, &shipping, &holding, &fixed, &unitsBought,
-                  &purchases, &openingValue, &feeIncome, &feeExpense, &otherIncome, &otherExpense, &otherCash, &writeOff, &divertedIn, &lostUnits, &stockoutTicks, &pricedTicks, &undercutTicks})
+                  &purchases, &openingValue, &feeIncome, &feeExpense, &otherIncome, &otherExpense, &otherCash, &writeOff, &divertedIn, &volumeDiscount, &carriedUnits, &carriedShipments, &lateShipments, &lostUnits, &stockoutTicks, &pricedTicks, &undercutTicks})
     v->assign(n, 0.0);
 }
 

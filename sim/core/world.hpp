@@ -36,6 +36,7 @@ struct Members {
   std::vector<double> x, y;     // km
   std::vector<int> supplier;    // member id of the supplier, -1 for manufacturers
   std::vector<int> owner;       // member id whose owner sets this member's price, -1 for none
+  std::vector<int> carrier;     // logistics provider carrying the member's inbound goods, -1: in-house
   std::vector<int> outletIndex; // index among outlets, -1 for non-outlets
   // operating parameters resolved from group and kind defaults
   std::vector<double> fixedCost, holdingCost, shippingCost, commission;
@@ -102,6 +103,8 @@ struct MemberFlows {
   std::vector<double> otherCash;               // net cash of those, and of deposits posted or returned
   std::vector<double> writeOff;                // book value of stock written off
   std::vector<double> divertedIn;              // units bought from a supplier outside the member's territory
+  std::vector<double> volumeDiscount;          // supplier: money given off list prices as volume discounts
+  std::vector<double> carriedUnits, carriedShipments, lateShipments;  // logistics provider: what it carried
   std::vector<double> lostUnits, stockoutTicks, pricedTicks, undercutTicks;
   void resize(std::size_t n);
   double profit(std::size_t m) const {
@@ -114,7 +117,7 @@ struct MemberFlows {
 struct Event {
   enum class Type : std::uint8_t {
     PriceUndercut, TerritoryDiversion, Cannibalization, VerticalDispute, Default, Disruption, LicenceLapse,
-    Termination, Recruitment
+    Termination, Recruitment, GrayMarket
   };
   int tick = 0;
   Type type = Type::PriceUndercut;

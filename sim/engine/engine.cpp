@@ -242,6 +242,7 @@ void Engine::serveConsumers(TickObservations& obs) {
     obs.demand += round1.demand[o];
     obs.sold += served[o];
     if (isOnline(w.members.kind[idx(m)])) obs.onlineSold += served[o];
+    if (groupOf(w, m).unauthorised) obs.graySold += served[o];
     obs.outletsStockedOut += short1[o] || short2[o];
     w.flows.stockoutTicks[idx(m)] += short1[o] || short2[o];
     w.flows.lostUnits[idx(m)] += round1.demand[o] - std::min(round1.demand[o], served[o]);
@@ -310,7 +311,7 @@ void Engine::sell(int outlet, double units) {
 void Engine::replenish(TickObservations& obs) {
   World& w = m_world;
   Members& mb = w.members;
-  const bool shared = w.spec->coordination.sharedSales;
+  const bool shared = w.spec->coordination.sharedSales;  // (visibility shares sales too)
   for (int t = w.tierCount() - 1; t >= 0; --t) {
     for (int m : w.byTier[idx(t)]) {
       // fill the orders received from the tier(s) below, rationing stock proportionally;
@@ -321,7 +322,7 @@ void Engine::replenish(TickObservations& obs) {
       if (!isOutlet(mb.kind[idx(m)])) {  // outlets recorded consumer demand
         // shared information: forecast from the consumer demand below, not from orders
         double seen = asked;
-        if (shared) {
+        if (shared || w.spec->coordination.visibility) {
           seen = 0;
           for (int o : w.subtreeOutlets[idx(m)]) seen += m_outletRequests[idx(o)];
         }
@@ -343,11 +344,18 @@ void Engine::replenish(TickObservations& obs) {
       orders.clear();
       // then place this member's own order upstream
       if (mb.supplier[idx(m)] < 0 || !mb.active[idx(m)]) continue;
-      const int source = chooseSource(m);
       const SupplyTerms terms = termsFor(mb.supplier[idx(m)], m);
       double units = models::orderQuantity(w, m, terms.leadTime);
       if (units > kTiny && units < terms.minOrder) units = terms.minOrder;
       if (units <= kTiny) continue;
+      const int source = chooseSource(m, units);
+      if (source < 0) continue;  // an unauthorised reseller nobody will sell to
+      const std::vector<VolumeDiscount>& steps = groupOf(w, m).volumeDiscounts;
+      if (!steps.empty()) {
+        units = models::batchForDiscount(w, m, units, mb.price[idx(source)] * (1.0 - terms.discount));
+        obs.discountOrders += 1;
+        obs.discountOrderUnits += units;
+      }
       m_ordersTo[idx(source)].emplace_back(m, units);
       obs.ordersByTier[idx(t)] += units;
     }
@@ -355,12 +363,24 @@ void Engine::replenish(TickObservations& obs) {
 }
 
 double Engine::unitCostOf(int m) const {
-  // a diverting outlet prices from what its goods cost it landed, wherever it buys them
+  // a diverting outlet prices from what its goods cost it landed, wherever it buys them (an
+  // unauthorised one from its cheapest source, whether or not that source will sell today)
   const World& w = m_world;
-  const int source = w.members.supplier[idx(m)] < 0 ? -1 : chooseSource(m);
-  if (source == w.members.supplier[idx(m)]) return buyingPrice(w, m);
+  const int source = w.members.supplier[idx(m)] < 0 ? -1 : chooseSource(m, 0.0);
   const MemberGroupSpec& g = groupOf(w, m);
-  return w.members.price[idx(source)] * (1.0 - g.discount) + g.transportCost;
+  if (source == w.members.supplier[idx(m)] && !g.unauthorised) return buyingPrice(w, m);
+  // goods bought off-contract pay transport (see ship); with no source left, the supplier's terms
+  const int from = source < 0 ? w.members.supplier[idx(m)] : source;
+  return w.members.price[idx(from)] * (1.0 - g.discount) + g.transportCost;
+}
+
+double Engine::landedCost(int m, int source) const {
+  // price after the buyer's discount, plus transport when the goods come from another
+  // territory or, for an unauthorised reseller, always (it has no local contract)
+  const Members& mb = m_world.members;
+  const MemberGroupSpec& g = groupOf(m_world, m);
+  const bool away = g.unauthorised || mb.territory[idx(source)] != mb.territory[idx(m)];
+  return mb.price[idx(source)] * (1.0 - g.discount) + (away ? g.transportCost : 0.0);
 }
 
 SupplyTerms Engine::termsFor(int supplier, int buyer) const {
@@ -372,21 +392,24 @@ SupplyTerms Engine::termsFor(int supplier, int buyer) const {
   return {g.discount, g.leadTime, g.minOrder, 0.0, 0.0};
 }
 
-int Engine::chooseSource(int m) const {
-  // an outlet allowed to divert buys wherever the landed cost is lowest: price after its
-  // discount, plus transport when the source sits in another territory
+int Engine::chooseSource(int m, double units) const {
+  // an outlet allowed to divert buys wherever the landed cost is lowest
   const World& w = m_world;
   const Members& mb = w.members;
   const int own = mb.supplier[idx(m)];
   const MemberGroupSpec& g = groupOf(w, m);
   if (!g.divert) return own;
-  auto landed = [&](int s) {
-    const bool away = mb.territory[idx(s)] != mb.territory[idx(m)];
-    return mb.price[idx(s)] * (1.0 - g.discount) + (away ? g.transportCost : 0.0);
-  };
-  int best = own;
+  // gray market: a seller sells to an unauthorised reseller only when the gap between the
+  // brand's authorised retail price and its own price covers the transport and the penalty it
+  // expects per unit (the chance monitoring traces the shipment times the fine)
+  const bool gray = g.unauthorised && units > 0;
+  const double gap = gray ? models::authorisedRetailPrice(w, mb.brand[idx(m)]) : 0.0;
+  const double hurdle = gray ? g.transportCost + models::expectedDiversionPenalty(w) / units : 0.0;
+  auto sells = [&](int s) { return !gray || gap - mb.price[idx(s)] * (1.0 - g.discount) > hurdle; };
+  int best = g.unauthorised ? -1 : own;
   for (int s : w.groupMembers[idx(g.supplierGroup)])
-    if (mb.active[idx(s)] && !models::disrupted(w, s) && landed(s) < landed(best) - 1e-12) best = s;
+    if (mb.active[idx(s)] && !models::disrupted(w, s) && sells(s) && (best < 0 || landedCost(m, s) < landedCost(m, best) - 1e-12))
+      best = s;
   return best;
 }
 
@@ -405,7 +428,13 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
     mb.stockValue[s] += cost;
   }
   const SupplyTerms terms = termsFor(supplier, buyer);
-  const double value = units * mb.price[s] * (1.0 - terms.discount);
+  const MemberGroupSpec& buyerGroup = groupOf(w, buyer);
+  // all-units volume discount of the buyer's terms on the units shipped
+  const double listValue = units * mb.price[s] * (1.0 - terms.discount);
+  const double discount = listValue * models::volumeDiscount(buyerGroup.volumeDiscounts, units);
+  const double value = listValue - discount;
+  w.flows.volumeDiscount[s] += discount;
+  obs.volumeDiscount += discount;
   const double cogs = mb.stockValue[s] * std::min(1.0, units / mb.stock[s]);
   mb.stock[s] -= units;
   mb.stockValue[s] -= cogs;
@@ -417,9 +446,15 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
   w.flows.purchases[b] += value;
   // emergency supply after a reassignment costs extra logistics; off-contract goods cost transport
   models::payOther(w, buyer, w.ledger.account(External::Logistics), units * terms.emergencyCost);
-  if (supplier != mb.supplier[b]) models::payOther(w, buyer, w.ledger.account(External::Logistics), units * groupOf(w, buyer).transportCost);
-  // territory encroachment: a distributor supplying an outlet in another's exclusive territory
-  if (mb.kind[s] == MemberKind::Distributor && isOutlet(mb.kind[b])) {
+  if (supplier != mb.supplier[b] || buyerGroup.unauthorised)
+    models::payOther(w, buyer, w.ledger.account(External::Logistics), units * buyerGroup.transportCost);
+  // gray market: goods sold to an unauthorised reseller, for monitoring to trace
+  if (buyerGroup.unauthorised) {
+    obs.grayShipped += units;
+    m_diversions.push_back({w.tick, Event::Type::GrayMarket, supplier, buyer, units, units, false, ""});
+  }
+  // territory encroachment: a distributor supplying an authorised outlet in another's exclusive territory
+  if (mb.kind[s] == MemberKind::Distributor && isOutlet(mb.kind[b]) && !buyerGroup.unauthorised) {
     obs.distributorUnits += units;
     const int territory = mb.territory[b];
     if (territory >= 0 && mb.territory[s] != territory && m_exclusiveHolder[idx(territory)] >= 0 &&
@@ -430,14 +465,26 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
                               units, false, ""});
     }
   }
-  // logistics reliability: a shipment may be late
+  // carriage: the buyer's logistics provider, else the in-house carriage of `coordination`; a
+  // shipment is late with the carrier's delay probability (one draw per link and tick)
   const CoordinationSpec& co = w.spec->coordination;
-  int lead = terms.leadTime;
-  if (co.delayProbability > 0 &&
-      Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run), static_cast<std::uint64_t>(w.tick),
-             StreamPurpose::Logistics, (s << 24) ^ b)
-              .uniform() < co.delayProbability)
-    lead += co.delayTicks;
+  const int carrier = mb.carrier[b];
+  const CarriageSpec carriage =
+      carrier >= 0 ? groupOf(w, carrier).carriage : CarriageSpec{terms.leadTime, co.delayProbability, co.delayTicks, 0.0};
+  const bool late = carriage.delayProbability > 0 && carriage.delayTicks > 0 &&
+                    Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run), static_cast<std::uint64_t>(w.tick),
+                           StreamPurpose::Logistics, (s << 24) ^ b)
+                            .uniform() < carriage.delayProbability;
+  const int lead = terms.leadTime + (late ? carriage.delayTicks : 0);
+  obs.shipments += 1;
+  obs.lateShipments += late;
+  if (carrier >= 0) {  // the provider earns its fee from the buyer
+    const auto c = idx(carrier);
+    models::payOther(w, buyer, carrier, units * carriage.feePerUnit);
+    w.flows.carriedUnits[c] += units;
+    w.flows.carriedShipments[c] += 1;
+    w.flows.lateShipments[c] += late;
+  }
   if (lead <= 0) {
     mb.stock[b] += units;
     mb.stockValue[b] += value;

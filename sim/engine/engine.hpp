@@ -46,7 +46,11 @@ class Engine {
   void mediate(const models::DemandRound& round1, const models::DemandRound& round2, const std::vector<double>& served);
   void warn(TickObservations& obs) const;
   SupplyTerms termsFor(int supplier, int buyer) const;
-  int chooseSource(int member) const;
+  /// Where member m buys an order of `units` now: its supplier, or with diversion the source of
+  /// lowest landed cost (for an unauthorised reseller, among those willing to sell; -1 if none).
+  /// `units` 0 asks for the cheapest source without the sellers' check (pricing).
+  int chooseSource(int member, double units) const;
+  double landedCost(int member, int source) const;
   double unitCostOf(int member) const;
   double priceMember(int member, double unitCost);
 

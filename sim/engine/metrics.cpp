@@ -102,7 +102,7 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
     if (r.obs.disrupted) lostInDisruption += std::max(0.0, baseline - r.obs.sold);
     if (recovered < 0 && r.tick > firstDisrupted && r.obs.sold >= 0.99 * baseline) recovered = r.tick;
   }
-  for (std::size_t m = 0; m < w.members.size(); ++m) memberDays += w.members.kind[m] != MemberKind::Manufacturer;
+  for (std::size_t m = 0; m < w.members.size(); ++m) memberDays += w.members.kind[m] != MemberKind::Manufacturer && w.members.kind[m] != MemberKind::Logistics;
   memberDays *= static_cast<double>(records.size());
   s.emplace_back("warnings.overstock_rate", ratio(overstock, memberDays));
   s.emplace_back("warnings.stockout_risk_rate", ratio(stockout, memberDays));
@@ -127,6 +127,63 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
   }
 }
 
+/// Metrics of the optional mechanisms: volume discounts, the gray market, logistics providers
+/// (README "summary.json"); each block only when the scenario uses the mechanism.
+void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Summary& s) {
+  const ScenarioSpec& spec = *w.spec;
+  const std::size_t n = w.members.size();
+  auto groupOf = [&](std::size_t m) -> const MemberGroupSpec& { return spec.groups[static_cast<std::size_t>(w.members.group[m])]; };
+  if (hasVolumeDiscounts(spec)) {
+    // the rate is the discount over what the buyers with discount terms would have paid without it
+    double amount = 0, paid = 0;
+    for (std::size_t m = 0; m < n; ++m) {
+      amount += w.flows.volumeDiscount[m];
+      if (!groupOf(m).volumeDiscounts.empty()) paid += w.flows.purchases[m];
+    }
+    s.emplace_back("volume_discount.amount", amount);
+    s.emplace_back("volume_discount.rate", ratio(amount, amount + paid));
+    s.emplace_back("volume_discount.mean_order_units", ratio(sum.discountOrderUnits, sum.discountOrders));
+  }
+  if (hasGrayResellers(spec)) {
+    double shipped = 0, detected = 0, authorisedUnits = 0, authorisedRevenue = 0;
+    for (const Event& e : w.events)
+      if (e.type == Event::Type::GrayMarket) shipped += e.units, detected += e.detected ? e.units : 0;
+    for (int m : w.outlets) {
+      const auto i = static_cast<std::size_t>(m);
+      if (groupOf(i).unauthorised) continue;
+      authorisedUnits += w.flows.unitsSold[i];
+      authorisedRevenue += w.flows.revenue[i];
+    }
+    s.emplace_back("gray.units", shipped);
+    s.emplace_back("gray.detected_share", ratio(detected, shipped));
+    s.emplace_back("gray.consumer_units", sum.graySold);
+    s.emplace_back("gray.share", ratio(sum.graySold, sum.sold));
+    s.emplace_back("gray.authorised_units", authorisedUnits);
+    s.emplace_back("gray.authorised_mean_price", ratio(authorisedRevenue, authorisedUnits));
+  }
+  if (hasLogisticsProviders(spec)) {
+    s.emplace_back("logistics.shipments", sum.shipments);
+    s.emplace_back("logistics.on_time_share", ratio(sum.shipments - sum.lateShipments, sum.shipments));
+    double fees = 0;
+    for (std::size_t g = 0; g < spec.groups.size(); ++g) {
+      if (spec.groups[g].kind != MemberKind::Logistics) continue;
+      double units = 0, shipments = 0, late = 0, groupFees = 0;
+      for (int m : w.groupMembers[g]) {
+        const auto i = static_cast<std::size_t>(m);
+        units += w.flows.carriedUnits[i], shipments += w.flows.carriedShipments[i], late += w.flows.lateShipments[i];
+        groupFees += w.flows.otherIncome[i];  // a provider's only other income is its fees
+      }
+      const std::string key = "logistics." + spec.groups[g].name;
+      s.emplace_back(key + ".units", units);
+      s.emplace_back(key + ".shipments", shipments);
+      s.emplace_back(key + ".on_time_share", ratio(shipments - late, shipments));
+      s.emplace_back(key + ".fees", groupFees);
+      fees += groupFees;
+    }
+    s.emplace_back("logistics.fees", fees);
+  }
+}
+
 }  // namespace
 
 double referencePrice(const World& w, int member) {
@@ -134,23 +191,29 @@ double referencePrice(const World& w, int member) {
   return b.minAdvertised > 0 ? b.minAdvertised : b.suggestedRetail;
 }
 
-std::vector<std::string> timeseriesColumns(int tiers) {
+std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec) {
   std::vector<std::string> c{"tick", "demand_units", "sold_units", "lost_units", "fill_rate", "revenue",
                              "mean_retail_price", "undercut_share", "consumer_reach", "outlets_in_stock",
                              "outlets_stocked_out", "online_units", "cannibalized_units", "distributor_units",
                              "cross_territory_units", "channel_profit", "manufacturer_profit", "overstock_warnings",
                              "stockout_warnings", "disrupted"};
   for (int t = 1; t < tiers; ++t) c.push_back("orders_tier" + std::to_string(t));
+  if (hasVolumeDiscounts(spec)) c.insert(c.end(), {"volume_discount"});
+  if (hasGrayResellers(spec)) c.insert(c.end(), {"gray_shipped_units", "gray_units"});
+  if (hasLogisticsProviders(spec)) c.insert(c.end(), {"shipments", "late_shipments"});
   return c;
 }
 
-std::vector<double> timeseriesValues(const TickRecord& r) {
+std::vector<double> timeseriesValues(const TickRecord& r, const ScenarioSpec& spec) {
   const TickObservations& o = r.obs;
   std::vector<double> v{static_cast<double>(r.tick), o.demand, o.sold, std::max(0.0, o.demand - o.sold), ratio(o.sold, o.demand),
           r.revenue, r.meanRetailPrice, r.undercutShare, o.reached, o.outletsInStock, o.outletsStockedOut,
           o.onlineSold, o.cannibalized, o.distributorUnits, o.crossTerritory, r.channelProfit, r.manufacturerProfit,
           o.overstockWarnings, o.stockoutWarnings, o.disrupted ? 1.0 : 0.0};
   for (std::size_t t = 1; t < o.ordersByTier.size(); ++t) v.push_back(o.ordersByTier[t]);
+  if (hasVolumeDiscounts(spec)) v.insert(v.end(), {o.volumeDiscount});
+  if (hasGrayResellers(spec)) v.insert(v.end(), {o.grayShipped, o.graySold});
+  if (hasLogisticsProviders(spec)) v.insert(v.end(), {o.shipments, o.lateShipments});
   return v;
 }
 
@@ -195,6 +258,11 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency) 
     sum.outletsStockedOut += r.obs.outletsStockedOut;
     sum.distributorUnits += r.obs.distributorUnits;
     sum.crossTerritory += r.obs.crossTerritory;
+    sum.discountOrders += r.obs.discountOrders;
+    sum.discountOrderUnits += r.obs.discountOrderUnits;
+    sum.graySold += r.obs.graySold;
+    sum.shipments += r.obs.shipments;
+    sum.lateShipments += r.obs.lateShipments;
     reachSum += r.obs.reached;
   }
   for (int m : w.outlets) {
@@ -220,10 +288,11 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency) 
   std::map<int, std::pair<double, double>> byTier;            // tier -> (profit, revenue)
   std::map<std::string, std::pair<double, double>> byKind;    // kind -> (profit, revenue)
   for (std::size_t m = 0; m < w.members.size(); ++m) {
-    auto& t = byTier[w.members.tier[m]];
     auto& k = byKind[kindName(w.members.kind[m])];
-    t.first += w.flows.profit(m), t.second += w.flows.revenue[m];
     k.first += w.flows.profit(m), k.second += w.flows.revenue[m];
+    if (w.members.tier[m] < 0) continue;  // logistics providers stand outside the tiers
+    auto& t = byTier[w.members.tier[m]];
+    t.first += w.flows.profit(m), t.second += w.flows.revenue[m];
   }
   for (const auto& [tier, pr] : byTier) {
     const std::string key = "margin.tier" + std::to_string(tier);
@@ -242,6 +311,7 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency) 
   s.emplace_back("coverage.lost_units", std::max(0.0, sum.demand - sum.sold));
 
   addMechanismMetrics(w, m_records, s);
+  addPriceAndLogisticsMetrics(w, sum, s);
 
   s.emplace_back("sales.units", sum.sold);
   s.emplace_back("sales.revenue", consumerRevenue(w));

@@ -25,6 +25,13 @@ struct TickObservations {
   double overstockWarnings = 0;      // members with more days of supply than the bound
   double stockoutWarnings = 0;       // members whose stock and pipeline miss the lead-time demand
   bool disrupted = false;            // a supply disruption was under way
+  double volumeDiscount = 0;         // money suppliers gave off list prices as volume discounts
+  double discountOrders = 0;         // orders placed by buyers with volume-discount terms ...
+  double discountOrderUnits = 0;     // ... and their units
+  double grayShipped = 0;            // units sold to unauthorised resellers
+  double graySold = 0;               // units unauthorised resellers sold to consumers
+  double shipments = 0;              // shipments between members
+  double lateShipments = 0;          // of which delivered late
 };
 
 /// One row of timeseries.csv.
@@ -38,10 +45,10 @@ struct TickRecord {
   double manufacturerProfit = 0;
 };
 
-/// Names of the timeseries.csv columns, in order (orders_tier<k> for tiers 1..tiers-1), and the
-/// values of one row.
-std::vector<std::string> timeseriesColumns(int tiers);
-std::vector<double> timeseriesValues(const TickRecord& r);
+/// Names of the timeseries.csv columns, in order (orders_tier<k> for tiers 1..tiers-1, then the
+/// columns of the optional mechanisms the scenario uses), and the values of one row.
+std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec);
+std::vector<double> timeseriesValues(const TickRecord& r, const ScenarioSpec& spec);
 
 /// Dotted metric names ("conflict.undercut_rate") with values, in output order.
 using Summary = std::vector<std::pair<std::string, double>>;

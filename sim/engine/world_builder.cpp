@@ -24,6 +24,7 @@ KindDefaults kindDefaults(MemberKind kind) {
     case MemberKind::EStore: return {30, 0.01, 1.0, 0, 0.6, 2, 1};
     case MemberKind::Marketplace: return {0, 0.01, 1.0, 0.12, 0.4, 3, 1};
     case MemberKind::SocialSeller: return {0, 0.01, 1.0, 0.05, 0.3, 4, 0.3};
+    case MemberKind::Logistics: return {0, 0, 0, 0, 0, 0, 0};
   }
   return {};
 }
@@ -44,7 +45,11 @@ void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& citi
   for (std::size_t g = 0; g < spec.groups.size(); ++g) {
     const MemberGroupSpec& gs = spec.groups[g];
     const KindDefaults def = kindDefaults(gs.kind);
-    const int tier = gs.supplierGroup < 0 ? 0 : mb.tier[static_cast<std::size_t>(groupMembers[static_cast<std::size_t>(gs.supplierGroup)][0])] + 1;
+    // logistics providers carry goods but hold none: they belong to no tier of the supply chain
+    const int tier = gs.kind == MemberKind::Logistics ? -1
+                     : gs.supplierGroup < 0
+                         ? 0
+                         : mb.tier[static_cast<std::size_t>(groupMembers[static_cast<std::size_t>(gs.supplierGroup)][0])] + 1;
     for (int k = 0; k < gs.count + gs.reserve; ++k) {
       const int id = static_cast<int>(mb.size());
       groupMembers[g].push_back(id);
@@ -109,6 +114,7 @@ void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std:
   Members& mb = w.members;
   mb.supplier.assign(mb.size(), -1);
   mb.owner.assign(mb.size(), -1);
+  mb.carrier.assign(mb.size(), -1);
   w.owned.assign(mb.size(), {});
   for (std::size_t g = 0; g < spec.groups.size(); ++g) {
     if (spec.groups[g].ownerGroup < 0) continue;
@@ -127,6 +133,11 @@ void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std:
       const int m = groupMembers[g][k];
       const int s = chooseSupplier(w, m, static_cast<int>(k), gs.supplierRule, candidates);
       mb.supplier[static_cast<std::size_t>(m)] = s;
+      // the group's logistics provider group: its members carry for the buyers in turn
+      if (gs.logisticsGroup >= 0) {
+        const auto& carriers = groupMembers[static_cast<std::size_t>(gs.logisticsGroup)];
+        mb.carrier[static_cast<std::size_t>(m)] = carriers[k % carriers.size()];
+      }
       boost::add_edge(static_cast<std::size_t>(s), static_cast<std::size_t>(m),
                       SupplyTerms{gs.discount, gs.leadTime, gs.minOrder, gs.fixedFee}, w.graph);
     }
@@ -145,7 +156,8 @@ void indexMembers(World& w) {
     }
   }
   w.byTier.assign(static_cast<std::size_t>(tiers), {});
-  for (std::size_t m = 0; m < mb.size(); ++m) w.byTier[static_cast<std::size_t>(mb.tier[m])].push_back(static_cast<int>(m));
+  for (std::size_t m = 0; m < mb.size(); ++m)
+    if (mb.tier[m] >= 0) w.byTier[static_cast<std::size_t>(mb.tier[m])].push_back(static_cast<int>(m));
   // outlets below each member: walk up the supplier chain from every outlet
   w.rebuildSubtrees();
 }

@@ -83,13 +83,14 @@ std::string summaryJson(const Summary& summary) {
   return j.dump(2) + "\n";
 }
 
-std::string timeseriesCsv(const MetricsRecorder& metrics) {
+std::string timeseriesCsv(const MetricsRecorder& metrics, const ScenarioSpec& spec) {
   std::ostringstream out;
-  const auto columns = timeseriesColumns(metrics.records().empty() ? 1 : static_cast<int>(metrics.records().front().obs.ordersByTier.size()));
+  const auto columns =
+      timeseriesColumns(metrics.records().empty() ? 1 : static_cast<int>(metrics.records().front().obs.ordersByTier.size()), spec);
   for (std::size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c];
   out << "\n";
   for (const TickRecord& r : metrics.records()) {
-    const auto values = timeseriesValues(r);
+    const auto values = timeseriesValues(r, spec);
     for (std::size_t c = 0; c < values.size(); ++c) out << (c ? "," : "") << formatNumber(values[c]);
     out << "\n";
   }
@@ -138,7 +139,7 @@ void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, con
   YAML::Emitter yaml;
   yaml << resolved;
   writeFileAtomic(dir / "scenario.resolved.yaml", std::string(yaml.c_str()) + "\n");
-  writeFileAtomic(dir / "timeseries.csv", timeseriesCsv(engine.metrics()));
+  writeFileAtomic(dir / "timeseries.csv", timeseriesCsv(engine.metrics(), *engine.world().spec));
   writeFileAtomic(dir / "members.csv", membersCsv(w));
   writeFileAtomic(dir / "events.csv", eventsCsv(w));
   writeFileAtomic(dir / "summary.json", summaryJson(summary));

@@ -22,7 +22,7 @@ struct RunInfo {
 std::string formatNumber(double v);
 
 std::string summaryJson(const Summary& summary);
-std::string timeseriesCsv(const MetricsRecorder& metrics);
+std::string timeseriesCsv(const MetricsRecorder& metrics, const ScenarioSpec& spec);
 std::string membersCsv(const World& world);
 std::string eventsCsv(const World& world);
 

@@ -15,7 +15,7 @@ constexpr double kMaxChoiceEntries = 2e9;  // consumers x choice-set size (memor
 
 // name tables shared by the reader and the writer, in enum order
 const std::vector<std::string> kKinds = {"manufacturer", "distributor", "offline_store", "specialty_store",
-                                         "e_store",      "marketplace", "social_seller"};
+                                         "e_store",      "marketplace", "social_seller", "logistics"};
 const std::vector<std::string> kPricing = {"fixed", "cost_plus", "best_response", "share_adjust", "map_compliant",
                                            "opportunistic"};
 const std::vector<std::string> kActions = {"warning", "fine", "forfeit_deposit", "suspend", "terminate"};
@@ -155,13 +155,18 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   } else if (g.kind == MemberKind::Manufacturer && brandNames.size() > 1) {
     r.fail("brand", "required for a manufacturer when the scenario has several brands");
   }
-  if (g.kind == MemberKind::Manufacturer) {
-    if (r.has("supplier")) r.fail("supplier", "a manufacturer has no supplier");
+  // an unauthorised reseller may buy from outlets too; nobody else may
+  const bool unauthorised = r.has("diversion") && r.map("diversion").boolean("unauthorised", false);
+  if (g.kind == MemberKind::Manufacturer || g.kind == MemberKind::Logistics) {
+    if (r.has("supplier")) r.fail("supplier", std::string("a ") + kindName(g.kind) + " has no supplier");
   } else {
     const std::string supplier = r.text("supplier");
     g.supplierGroup = indexByName(r, "supplier", supplier, groupNames, "supplier group (define it above)");
     const MemberGroupSpec& s = spec.groups[static_cast<std::size_t>(g.supplierGroup)];
-    if (isOutlet(s.kind)) r.fail("supplier", "group '" + supplier + "' is an outlet and cannot supply others");
+    if (s.kind == MemberKind::Logistics) r.fail("supplier", "group '" + supplier + "' is a logistics provider and sells no goods");
+    if (isOutlet(s.kind) && !unauthorised)
+      r.fail("supplier", "group '" + supplier + "' is an outlet and cannot supply others");
+    if (s.unauthorised) r.fail("supplier", "group '" + supplier + "' is an unauthorised reseller and cannot supply others");
     if (!r.has("brand")) g.brand = s.brand;
   }
   if (r.has("owner")) {
@@ -182,7 +187,36 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
     g.leadTime = static_cast<int>(t->integer("lead_time", g.leadTime, 0, 3650));
     g.minOrder = t->number("min_order", 0, 0, kHuge);
     g.fixedFee = t->number("fixed_fee", 0, 0, kHuge);
+    for (Reader& v : t->list("volume_discounts")) {
+      VolumeDiscount step{v.number("min_units", 1e-9, kHuge), v.number("discount", 0, 1)};
+      // all-units steps: a larger order never gets a smaller discount
+      if (!g.volumeDiscounts.empty() && step.minUnits <= g.volumeDiscounts.back().minUnits)
+        v.fail("min_units", "must be above the previous step's min_units");
+      if (!g.volumeDiscounts.empty() && step.discount < g.volumeDiscounts.back().discount)
+        v.fail("discount", "must not be below the previous step's discount");
+      v.finish();
+      g.volumeDiscounts.push_back(step);
+    }
+    if (t->has("logistics")) {
+      const std::string provider = t->text("logistics");
+      g.logisticsGroup = indexByName(*t, "logistics", provider, groupNames, "logistics group (define it above)");
+      const MemberGroupSpec& lg = spec.groups[static_cast<std::size_t>(g.logisticsGroup)];
+      if (lg.kind != MemberKind::Logistics) t->fail("logistics", "group '" + provider + "' is not of kind logistics");
+      // the provider's lead time is the link's lead time
+      if (t->has("lead_time")) t->fail("lead_time", "the logistics provider's lead_time applies: give one or the other");
+      g.leadTime = lg.carriage.leadTime;
+    }
     t->finish();
+    if (g.supplierGroup < 0 && (!g.volumeDiscounts.empty() || g.logisticsGroup >= 0))
+      r.fail("terms", "only a group with a supplier has supply terms");
+  }
+  if (auto c = r.optionalMap("logistics")) {
+    if (g.kind != MemberKind::Logistics) r.fail("logistics", "only a group of kind logistics offers carriage");
+    g.carriage.leadTime = static_cast<int>(c->integer("lead_time", g.carriage.leadTime, 0, 3650));
+    g.carriage.delayProbability = c->number("delay_probability", 0, 0, 1);
+    g.carriage.delayTicks = static_cast<int>(c->integer("delay_ticks", 0, 0, 3650));
+    g.carriage.feePerUnit = c->number("fee_per_unit", 0, 0, kHuge);
+    c->finish();
   }
   g.fixedCost = r.number("fixed_cost", -1, 0, kHuge);
   g.holdingCost = r.number("holding_cost", -1, 0, kHuge);
@@ -197,7 +231,9 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   if (auto d = r.optionalMap("diversion")) {
     g.divert = d->boolean("enabled", true);
     g.transportCost = d->number("transport_cost", 0, 0, kHuge);
+    g.unauthorised = d->boolean("unauthorised", false);
     d->finish();
+    if (unauthorised && !g.divert) r.fail("diversion", "an unauthorised reseller buys off-contract: enabled must be true");
     if (!isOutlet(g.kind)) r.fail("diversion", "only outlets source across territories");
   }
   if (auto role = r.optionalMap("role")) {
@@ -209,11 +245,13 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   g.reserve = static_cast<int>(r.integer("reserve", 0, 0, kMaxMembersPerGroup));
   g.licenceExpiry = static_cast<int>(r.integer("licence_expiry", 0, 0, kMaxTicks));
   if (auto p = r.optionalMap("pricing")) g.pricing = readPricing(*p);
-  if (g.kind == MemberKind::Manufacturer) g.replenish.rule = ReplenishRule::None;
+  if (g.kind == MemberKind::Logistics && r.has("pricing")) r.fail("pricing", "a logistics provider charges logistics.fee_per_unit");
+  if (g.kind == MemberKind::Manufacturer || g.kind == MemberKind::Logistics) g.replenish.rule = ReplenishRule::None;
   if (auto p = r.optionalMap("replenishment")) {
     g.replenish = readReplenish(*p);
     if (g.kind == MemberKind::Manufacturer && g.replenish.rule != ReplenishRule::None)
       r.fail("replenishment", "manufacturers produce to order: use rule none");
+    if (g.kind == MemberKind::Logistics) r.fail("replenishment", "a logistics provider holds no goods");
   }
   r.finish();
   return g;
@@ -289,6 +327,7 @@ PartnerPolicySpec readPartners(Reader r) {
 CoordinationSpec readCoordination(Reader r) {
   CoordinationSpec c;
   c.sharedSales = r.boolean("shared_sales", false);
+  c.visibility = r.boolean("visibility", false);
   c.overstockDays = r.number("overstock_days", c.overstockDays, 0, 1e6);
   c.delayProbability = r.number("delay_probability", 0, 0, 1);
   c.delayTicks = static_cast<int>(r.integer("delay_ticks", 0, 0, 3650));
@@ -401,9 +440,22 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   n["exclusive"] = g.exclusive;
   n["placement"] = g.placement;
   n["terms"]["discount"] = g.discount;
-  n["terms"]["lead_time"] = g.leadTime;
+  if (g.logisticsGroup >= 0) n["terms"]["logistics"] = spec.groups[static_cast<std::size_t>(g.logisticsGroup)].name;
+  else n["terms"]["lead_time"] = g.leadTime;
   n["terms"]["min_order"] = g.minOrder;
   n["terms"]["fixed_fee"] = g.fixedFee;
+  for (const VolumeDiscount& v : g.volumeDiscounts) {
+    YAML::Node vn;
+    vn["min_units"] = v.minUnits;
+    vn["discount"] = v.discount;
+    n["terms"]["volume_discounts"].push_back(vn);
+  }
+  if (g.kind == MemberKind::Logistics) {
+    n["logistics"]["lead_time"] = g.carriage.leadTime;
+    n["logistics"]["delay_probability"] = g.carriage.delayProbability;
+    n["logistics"]["delay_ticks"] = g.carriage.delayTicks;
+    n["logistics"]["fee_per_unit"] = g.carriage.feePerUnit;
+  }
   // -1 means "kind default": written out only when set
   auto optional = [&](const char* key, double v) { if (v >= 0) n[key] = v; };
   optional("fixed_cost", g.fixedCost);
@@ -419,6 +471,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   if (g.divert) {
     n["diversion"]["enabled"] = true;
     n["diversion"]["transport_cost"] = g.transportCost;
+    if (g.unauthorised) n["diversion"]["unauthorised"] = true;
   }
   if (g.serviceLift > 0 || g.valueLift > 0) {
     n["role"]["service_lift"] = g.serviceLift;
@@ -530,6 +583,7 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
   const CoordinationSpec& co = spec.coordination;
   YAML::Node con = n["coordination"];
   con["shared_sales"] = co.sharedSales;
+  if (co.visibility) con["visibility"] = true;  // written only when on: older resolved files stay as they were
   con["overstock_days"] = co.overstockDays;
   con["delay_probability"] = co.delayProbability;
   con["delay_ticks"] = co.delayTicks;

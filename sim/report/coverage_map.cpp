@@ -15,7 +15,7 @@ namespace {
 
 const std::string& kindColor(MemberKind k) {
   static const std::vector<std::string> colors = {"#000000", "#0072B2", "#E69F00", "#CC79A7",
-                                                  "#009E73", "#D55E00", "#56B4E9"};
+                                                  "#009E73", "#D55E00", "#56B4E9", "#999999"};
   return colors[static_cast<std::size_t>(k)];
 }
 

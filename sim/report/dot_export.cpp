@@ -49,17 +49,18 @@ const char* shapeOf(MemberKind k) {
     case MemberKind::EStore: return "component";
     case MemberKind::Marketplace: return "folder";
     case MemberKind::SocialSeller: return "note";
+    case MemberKind::Logistics: return "cds";
   }
   return "ellipse";
 }
 
 // the report's colours by kind, and light fills of them
 const char* colorOf(MemberKind k) {
-  static const char* const colors[] = {"#000000", "#0072B2", "#E69F00", "#CC79A7", "#009E73", "#D55E00", "#56B4E9"};
+  static const char* const colors[] = {"#000000", "#0072B2", "#E69F00", "#CC79A7", "#009E73", "#D55E00", "#56B4E9", "#999999"};
   return colors[static_cast<std::size_t>(k)];
 }
 const char* fillOf(MemberKind k) {
-  static const char* const fills[] = {"#e8e8e8", "#d6e8f5", "#fbefd6", "#f5e4ee", "#d6f0e8", "#f7e0d6", "#e2f2fb"};
+  static const char* const fills[] = {"#e8e8e8", "#d6e8f5", "#fbefd6", "#f5e4ee", "#d6f0e8", "#f7e0d6", "#e2f2fb", "#f0f0f0"};
   return fills[static_cast<std::size_t>(k)];
 }
 

@@ -376,7 +376,7 @@ std::string pnlSection(const RunData& d) {
   }
   // kinds in the schema's order
   const std::vector<std::string> order = {"manufacturer", "distributor", "offline_store", "specialty_store",
-                                          "e_store",      "marketplace", "social_seller"};
+                                          "e_store",      "marketplace", "social_seller", "logistics"};
   for (const auto& k : order)
     if (byKind.count(k)) kindRows.push_back(byKind[k]), kindRows.back().label = k;
   for (auto& [k, r] : byKind)

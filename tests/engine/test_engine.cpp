@@ -64,7 +64,7 @@ struct RunText {
 RunText runText(const chan::ScenarioSpec& spec) {
   chan::Engine engine(spec);
   engine.run();
-  return {chan::io::timeseriesCsv(engine.metrics()), chan::io::membersCsv(engine.world())};
+  return {chan::io::timeseriesCsv(engine.metrics(), *engine.world().spec), chan::io::membersCsv(engine.world())};
 }
 
 RunText runWithThreads(const chan::ScenarioSpec& spec, std::size_t threads) {

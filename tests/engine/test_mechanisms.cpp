@@ -3,6 +3,7 @@
 // conservation checked every tick.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -21,7 +22,17 @@ struct Run {
   std::vector<std::uint8_t> active;
   std::vector<double> otherIncome, otherExpense;
   std::vector<chan::MemberKind> kind;
+  std::vector<int> group;
+  std::vector<double> purchases, unitsBought, carriedUnits;
 };
+
+/// Sum of `values` over the members of group g.
+double groupSum(const Run& r, const std::vector<double>& values, int g) {
+  double sum = 0;
+  for (std::size_t m = 0; m < values.size(); ++m)
+    if (r.group[m] == g) sum += values[m];
+  return sum;
+}
 
 Run run(const std::string& name, std::vector<std::string> sets) {
   sets.push_back("check=true");
@@ -31,7 +42,8 @@ Run run(const std::string& name, std::vector<std::string> sets) {
   const auto summary = engine.summary();
   const chan::World& w = engine.world();
   return {Metrics(summary.begin(), summary.end()), w.events, w.members.active, w.flows.otherIncome,
-          w.flows.otherExpense, w.members.kind};
+          w.flows.otherExpense, w.members.kind, w.members.group, w.flows.purchases, w.flows.unitsBought,
+          w.flows.carriedUnits};
 }
 
 }  // namespace
@@ -151,4 +163,110 @@ TEST_CASE("partner policy: loss-making outlets are replaced from the reserve", "
   CHECK(r.metrics.at("partners.terminated") > 0);
   CHECK(r.metrics.at("partners.recruited") > 0);
   CHECK(r.metrics.at("partners.recruited") <= 4);
+}
+
+TEST_CASE("volume discounts: stores pay less per unit and order in bigger batches", "[mechanisms]") {
+  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
+  auto none = base, dearStorage = base;
+  // a step no order reaches keeps the mechanism's metrics but gives nothing
+  none.push_back("members[2].terms.volume_discounts=[{min_units: 1e9, discount: 0}]");
+  dearStorage.push_back("members[2].holding_cost=1");
+  const Run on = run("volume_discounts", base), off = run("volume_discounts", none), dear = run("volume_discounts", dearStorage);
+  const int stores = 2;
+  const double costOn = groupSum(on, on.purchases, stores) / groupSum(on, on.unitsBought, stores);
+  const double costOff = groupSum(off, off.purchases, stores) / groupSum(off, off.unitsBought, stores);
+  CHECK(costOn < costOff);
+  // no store pays less than the deepest step allows
+  CHECK(costOn >= costOff * (1 - 0.06) - 1e-9);
+  CHECK(on.metrics.at("volume_discount.amount") > 0);
+  CHECK(off.metrics.at("volume_discount.amount") == 0);
+  CHECK(on.metrics.at("volume_discount.rate") <= 0.06 + 1e-12);
+  // batching reacts: orders round up to a step, unless holding the extra units costs more
+  CHECK(on.metrics.at("volume_discount.mean_order_units") > off.metrics.at("volume_discount.mean_order_units"));
+  CHECK(dear.metrics.at("volume_discount.mean_order_units") < on.metrics.at("volume_discount.mean_order_units"));
+}
+
+TEST_CASE("gray market: a bigger gap between authorised retail and wholesale prices sells more into the gray channel",
+          "[mechanisms]") {
+  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
+  auto narrow = base, closed = base;
+  narrow.push_back("members[2].pricing.markup=0.15");
+  closed.push_back("members[3].diversion.transport_cost=100");  // above any gap: no seller will sell
+  const Run wide = run("gray_market", base), small = run("gray_market", narrow), none = run("gray_market", closed);
+  REQUIRE(wide.metrics.at("gray.units") > 0);
+  CHECK(wide.metrics.at("gray.units") > small.metrics.at("gray.units"));
+  CHECK(wide.metrics.at("gray.share") > small.metrics.at("gray.share"));
+  CHECK(none.metrics.at("gray.units") == 0);
+  // the gray channel takes sales from the authorised stores
+  CHECK(none.metrics.at("gray.authorised_units") > wide.metrics.at("gray.authorised_units"));
+  // sellers are the distributors, buyers the unauthorised reseller; the brand never polices the latter
+  for (const chan::Event& e : wide.events) {
+    if (e.type == chan::Event::Type::GrayMarket) {
+      CHECK(wide.kind[static_cast<std::size_t>(e.member)] == chan::MemberKind::Distributor);
+      CHECK(wide.group[static_cast<std::size_t>(e.counterparty)] == 3);
+    }
+    if (e.type == chan::Event::Type::PriceUndercut) CHECK(wide.group[static_cast<std::size_t>(e.member)] != 3);
+  }
+}
+
+TEST_CASE("gray market: traceability detects a larger share of gray units", "[mechanisms]") {
+  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
+  auto traced = base;
+  traced.push_back("monitoring.traceability=true");
+  CHECK(run("gray_market", traced).metrics.at("gray.detected_share") >
+        run("gray_market", base).metrics.at("gray.detected_share") + 0.2);
+}
+
+TEST_CASE("gray market: a higher expected penalty means fewer gray shipments and at a prohibitive one none",
+          "[mechanisms]") {
+  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
+  auto risky = base, prohibitive = base;
+  risky.push_back("enforcement.fine=20000");
+  prohibitive.push_back("enforcement.fine=1000000");
+  const Run low = run("gray_market", base), high = run("gray_market", risky), huge = run("gray_market", prohibitive);
+  auto shipments = [](const Run& r) {
+    return std::count_if(r.events.begin(), r.events.end(), [](const chan::Event& e) { return e.type == chan::Event::Type::GrayMarket; });
+  };
+  REQUIRE(shipments(low) > 0);
+  CHECK(shipments(high) < shipments(low));
+  CHECK(high.metrics.at("gray.units") <= low.metrics.at("gray.units"));
+  CHECK(huge.metrics.at("gray.units") == 0);
+}
+
+TEST_CASE("visibility: ordering on echelon stock with real-time sales damps upstream order swings", "[mechanisms]") {
+  const std::vector<std::string> base{"consumers.count=10000", "ticks=200"};
+  auto visible = base;
+  visible.push_back("coordination.visibility=true");
+  const Run off = run("information_sharing", base), on = run("information_sharing", visible);
+  CHECK(on.metrics.at("bullwhip.tier1") < off.metrics.at("bullwhip.tier1"));
+  CHECK(on.metrics.at("bullwhip.tier2") < off.metrics.at("bullwhip.tier2"));
+  CHECK(on.metrics.at("coverage.stockout_rate") <= off.metrics.at("coverage.stockout_rate"));
+}
+
+TEST_CASE("logistics providers: a less reliable carrier delivers late more often and fills less demand", "[mechanisms]") {
+  const std::vector<std::string> base{"consumers.count=8000", "ticks=120"};
+  auto reliable = base, unreliable = base;
+  reliable.push_back("members[1].logistics.delay_probability=0");
+  unreliable.push_back("members[1].logistics.delay_probability=0.6");
+  const Run good = run("logistics_providers", reliable), bad = run("logistics_providers", unreliable);
+  CHECK(good.metrics.at("logistics.economy.on_time_share") == 1);
+  CHECK(bad.metrics.at("logistics.economy.on_time_share") < 0.6);
+  CHECK(bad.metrics.at("logistics.on_time_share") < good.metrics.at("logistics.on_time_share"));
+  CHECK(bad.metrics.at("coverage.fill_rate") < good.metrics.at("coverage.fill_rate"));
+  // the other provider's service does not depend on this one's reliability
+  CHECK(bad.metrics.at("logistics.express.on_time_share") == good.metrics.at("logistics.express.on_time_share"));
+}
+
+TEST_CASE("logistics providers: the fees the stores pay are what the providers earn", "[mechanisms]") {
+  const Run r = run("logistics_providers", {"consumers.count=8000", "ticks=120"});
+  const int express = 0, economy = 1, westStores = 4, eastStores = 5;
+  const double expressFees = groupSum(r, r.otherIncome, express), economyFees = groupSum(r, r.otherIncome, economy);
+  REQUIRE(groupSum(r, r.carriedUnits, express) > 0);
+  CHECK(expressFees == Approx(0.5 * groupSum(r, r.carriedUnits, express)).epsilon(1e-9));
+  CHECK(economyFees == Approx(0.2 * groupSum(r, r.carriedUnits, economy)).epsilon(1e-9));
+  // every unit the stores bought travelled with their provider
+  CHECK(groupSum(r, r.carriedUnits, express) == Approx(groupSum(r, r.unitsBought, westStores)).epsilon(1e-9));
+  CHECK(groupSum(r, r.otherExpense, westStores) + groupSum(r, r.otherExpense, eastStores) ==
+        Approx(expressFees + economyFees).epsilon(1e-9));
+  CHECK(r.metrics.at("logistics.fees") == Approx(expressFees + economyFees).epsilon(1e-12));
 }

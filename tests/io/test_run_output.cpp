@@ -179,11 +179,11 @@ TEST_CASE("run output: the tables of a real run are self-consistent", "[output]"
     }
   }
   SECTION("timeseries.csv: header, one row per tick, derived columns") {
-    const auto lines = split(chan::io::timeseriesCsv(engine.metrics()), '\n');
+    const auto lines = split(chan::io::timeseriesCsv(engine.metrics(), *engine.world().spec), '\n');
     REQUIRE(lines.size() == static_cast<std::size_t>(spec.ticks) + 2);  // header, rows, "" after the last \n
     CHECK(lines.back().empty());
     const auto header = split(lines[0], ',');
-    REQUIRE(header == chan::timeseriesColumns(engine.world().tierCount()));
+    REQUIRE(header == chan::timeseriesColumns(engine.world().tierCount(), *engine.world().spec));
     auto col = [&](const std::string& name) {
       return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
     };
@@ -233,7 +233,7 @@ TEST_CASE("run output: writeRunOutputs leaves a complete, repeatable run directo
   chan::io::writeRunOutputs(out, engine, summary, info);
   for (const char* f : {"manifest.json", "summary.json", "timeseries.csv", "members.csv", "scenario.resolved.yaml"})
     CHECK(fs::exists(out / f));
-  CHECK(slurp(out / "timeseries.csv") == chan::io::timeseriesCsv(engine.metrics()));
+  CHECK(slurp(out / "timeseries.csv") == chan::io::timeseriesCsv(engine.metrics(), *engine.world().spec));
   CHECK(slurp(out / "members.csv") == chan::io::membersCsv(engine.world()));
   CHECK(slurp(out / "summary.json") == summaryJson(summary));
   const auto manifest = nlohmann::json::parse(slurp(out / "manifest.json"));
@@ -247,7 +247,7 @@ TEST_CASE("run output: writeRunOutputs leaves a complete, repeatable run directo
   const chan::ScenarioSpec again = chan::io::parseScenario(YAML::Load(slurp(out / "scenario.resolved.yaml")), "r.yaml");
   chan::Engine replay(again);
   replay.run();
-  CHECK(chan::io::timeseriesCsv(replay.metrics()) == chan::io::timeseriesCsv(engine.metrics()));
+  CHECK(chan::io::timeseriesCsv(replay.metrics(), *replay.world().spec) == chan::io::timeseriesCsv(engine.metrics(), *engine.world().spec));
   CHECK(chan::io::membersCsv(replay.world()) == chan::io::membersCsv(engine.world()));
 }
 

@@ -283,3 +283,38 @@ consumers:
   CHECK(emit(toYaml(parse(base))) == base);
   CHECK(parse(base).groups[1].leadTime == 2);
 }
+
+TEST_CASE("loader: volume-discount steps must grow with the order size", "[loader]") {
+  // the second step's min_units (40) starts at column 129
+  REQUIRE_THROWS_WITH(
+      parse(withLine(7, "  - {group: shop, kind: offline_store, supplier: maker, terms: {volume_discounts: "
+                        "[{min_units: 50, discount: 0.02}, {min_units: 40, discount: 0.03}]}}")),
+      "t.yaml:7:129: members[1].terms.volume_discounts[1].min_units: must be above the previous step's min_units");
+  const chan::ScenarioSpec s = parse(withLine(7, "  - {group: shop, kind: offline_store, supplier: maker, terms: "
+                                                 "{volume_discounts: [{min_units: 40, discount: 0.03}]}}"));
+  REQUIRE(s.groups[1].volumeDiscounts.size() == 1);
+  CHECK(s.groups[1].volumeDiscounts[0].minUnits == 40);
+  CHECK(s.groups[1].volumeDiscounts[0].discount == 0.03);
+}
+
+TEST_CASE("loader: a link's logistics provider must be a group of kind logistics", "[loader]") {
+  REQUIRE_THROWS_WITH(parse(withLine(7, "  - {group: shop, kind: offline_store, supplier: maker, terms: {logistics: maker}}")),
+                      "t.yaml:7:76: members[1].terms.logistics: group 'maker' is not of kind logistics");
+  // a provider's lead time becomes the link's lead time
+  const chan::ScenarioSpec s = parse(withLine(7, "  - {group: truck, kind: logistics, logistics: {lead_time: 5}}\n"
+                                                 "  - {group: shop, kind: offline_store, supplier: maker, terms: {logistics: truck}}"));
+  CHECK(s.groups[2].logisticsGroup == 1);
+  CHECK(s.groups[2].leadTime == 5);
+  REQUIRE_THROWS_WITH(parse(withLine(6, "  - {group: maker, kind: manufacturer, logistics: {lead_time: 5}}")),
+                      "t.yaml:6:51: members[0].logistics: only a group of kind logistics offers carriage");
+}
+
+TEST_CASE("loader: only an unauthorised reseller may buy from outlets", "[loader]") {
+  const std::string twoShops = withLine(8, "  - {group: gray, kind: marketplace, supplier: shop, diversion: {unauthorised: true}}\nconsumers:");
+  CHECK(parse(twoShops).groups[2].unauthorised);
+  REQUIRE_THROWS_WITH(parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: shop}\nconsumers:")),
+                      "t.yaml:8:48: members[2].supplier: group 'shop' is an outlet and cannot supply others");
+  REQUIRE_THROWS_WITH(
+      parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: shop, diversion: {enabled: false, unauthorised: true}}\nconsumers:")),
+      "t.yaml:8:65: members[2].diversion: an unauthorised reseller buys off-contract: enabled must be true");
+}
