@@ -32,6 +32,8 @@ const char* eventTypeName(Event::Type t) {
     case Event::Type::LicenceLapse: return "licence_lapse";
     case Event::Type::Termination: return "termination";
     case Event::Type::Recruitment: return "recruitment";
+    case Event::Type::TermAdjustment: return "term_adjustment";
+    case Event::Type::Retier: return "retier";
   }
   return "?";
 }
@@ -43,9 +45,16 @@ void World::rebuildSubtrees() {
       subtreeOutlets[static_cast<std::size_t>(m)].push_back(static_cast<int>(o));
 }
 
+double World::discountOf(int m) const {
+  const int s = members.supplier[static_cast<std::size_t>(m)];
+  if (s < 0) return 0.0;
+  const auto [e, found] = boost::edge(static_cast<std::size_t>(s), static_cast<std::size_t>(m), graph);
+  return found ? graph[e].discount : 0.0;
+}
+
 void MemberFlows::resize(std::size_t n) {
   for (auto* v : {&unitsSold, &revenue, &cogs, &commission, &shipping, &holding, &fixed, &unitsBought,
-                  &purchases, &openingValue, &feeIncome, &feeExpense, &otherIncome, &otherExpense, &otherCash, &writeOff, &divertedIn, &lostUnits, &stockoutTicks, &pricedTicks, &undercutTicks})
+                  &purchases, &openingValue, &feeIncome, &feeExpense, &otherIncome, &otherExpense, &otherCash, &writeOff, &divertedIn, &lostUnits, &stockoutTicks, &pricedTicks, &undercutTicks, &orders, &unitsRequested, &unitsLate, &leadUnitDays})
     v->assign(n, 0.0);
 }
 
