@@ -97,7 +97,9 @@ void Engine::step() {
   // policy review: the manufacturer's partner policy (terminate, recruit, rebates, terms, tiers)
   models::reviewPartners(w, m_reviewMark);
   // vertical disputes: resellers whose margin on their terms fell below the floor
+  const double disputesBefore = w.disputes.raised;
   models::reviewDisputes(w, m_disputeMark);
+  obs.marginDisputes = w.disputes.raised - disputesBefore;
   // pricing: every member due for review, top tier first
   setPrices();
   // consumer demand and fulfilment (and mediation of cannibalised sales)

@@ -206,6 +206,7 @@ std::vector<std::string> timeseriesColumns(int tiers) {
                              "cross_territory_units", "channel_profit", "manufacturer_profit", "overstock_warnings",
                              "stockout_warnings", "disrupted"};
   for (int t = 1; t < tiers; ++t) c.push_back("orders_tier" + std::to_string(t));
+  c.push_back("margin_disputes");
   return c;
 }
 
@@ -216,6 +217,7 @@ std::vector<double> timeseriesValues(const TickRecord& r) {
           o.onlineSold, o.cannibalized, o.distributorUnits, o.crossTerritory, r.channelProfit, r.manufacturerProfit,
           o.overstockWarnings, o.stockoutWarnings, o.disrupted ? 1.0 : 0.0};
   for (std::size_t t = 1; t < o.ordersByTier.size(); ++t) v.push_back(o.ordersByTier[t]);
+  v.push_back(o.marginDisputes);
   return v;
 }
 

@@ -25,6 +25,7 @@ struct TickObservations {
   double overstockWarnings = 0;      // members with more days of supply than the bound
   double stockoutWarnings = 0;       // members whose stock and pipeline miss the lead-time demand
   bool disrupted = false;            // a supply disruption was under way
+  double marginDisputes = 0;         // vertical disputes raised by the margin floor
 };
 
 /// One row of timeseries.csv.
