@@ -255,9 +255,12 @@ void reviewPartners(World& w, MemberFlows& mark) {
   const std::vector<Scorecard> cards = scorecards(w, &mark);
   std::vector<std::pair<double, int>> ranked;
   for (int m : w.outlets)
-    if (mb.active[idx(m)] && mb.kind[idx(m)] != MemberKind::EStore) ranked.emplace_back(kpiValue(cards[idx(m)], p.kpi), m);
+    if (mb.active[idx(m)] && mb.kind[idx(m)] != MemberKind::EStore)
+      ranked.emplace_back(kpiValue(cards[idx(m)], p.kpi), m);
   std::sort(ranked.begin(), ranked.end());
-  auto shareOf = [&](double share) { return static_cast<std::size_t>(std::floor(share * static_cast<double>(ranked.size()))); };
+  auto shareOf = [&](double share) {
+    return static_cast<std::size_t>(std::floor(share * static_cast<double>(ranked.size())));
+  };
   auto best = [&](std::size_t k) { return ranked[ranked.size() - 1 - k].second; };
   for (std::size_t k = 0; k < shareOf(p.terminateShare); ++k) {
     const int m = ranked[k].second;

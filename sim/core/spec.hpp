@@ -217,8 +217,8 @@ struct PartnerPolicySpec {
   double termStep = 0.01;            // change of the discount per review, fraction of the list price
   double minDiscount = 0;            // adjusted discounts stay within [minDiscount, maxDiscount]
   double maxDiscount = 0.5;
-  double retierShare = 0;            // top share buying through a distributor is promoted to buy from the
-                                     // manufacturer; promoted outlets in the bottom share go back, 0..0.5
+  double retierShare = 0;  // top share buying through a distributor is promoted to buy from the
+                           // manufacturer; promoted outlets in the bottom share go back, 0..0.5
 };
 
 /// How a supplier answers a margin dispute.
@@ -228,10 +228,10 @@ enum class DisputeResolution : std::uint8_t { None, Concession, Mediation };
 /// terms falls below a floor disputes them.
 struct DisputeSpec {
   bool enabled = false;
-  int reviewPeriod = 7;              // ticks between margin checks
-  double marginFloor = 0.1;          // (net unit revenue - buying price) / price below this: dispute
+  int reviewPeriod = 7;      // ticks between margin checks
+  double marginFloor = 0.1;  // (net unit revenue - buying price) / price below this: dispute
   DisputeResolution resolution = DisputeResolution::None;
-  double maxDiscount = 0.5;          // Concession: the discount is raised at most to this
+  double maxDiscount = 0.5;  // Concession: the discount is raised at most to this
 };
 
 struct CoordinationSpec {

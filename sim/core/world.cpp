@@ -53,8 +53,11 @@ double World::discountOf(int m) const {
 }
 
 void MemberFlows::resize(std::size_t n) {
-  for (auto* v : {&unitsSold, &revenue, &cogs, &commission, &shipping, &holding, &fixed, &unitsBought,
-                  &purchases, &openingValue, &feeIncome, &feeExpense, &otherIncome, &otherExpense, &otherCash, &writeOff, &divertedIn, &lostUnits, &stockoutTicks, &pricedTicks, &undercutTicks, &orders, &unitsRequested, &unitsLate, &leadUnitDays})
+  for (auto* v :
+       {&unitsSold,   &revenue,        &cogs,         &commission,  &shipping,      &holding,     &fixed,
+        &unitsBought, &purchases,      &openingValue, &feeIncome,   &feeExpense,    &otherIncome, &otherExpense,
+        &otherCash,   &writeOff,       &divertedIn,   &lostUnits,   &stockoutTicks, &pricedTicks, &undercutTicks,
+        &orders,      &unitsRequested, &unitsLate,    &leadUnitDays})
     v->assign(n, 0.0);
 }
 

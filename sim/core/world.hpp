@@ -59,7 +59,7 @@ struct Members {
   std::vector<double> depositPosted;     // security deposit this member has with its manufacturer
   std::vector<double> depositHeld;       // deposits a manufacturer holds
   std::vector<int> violationDays, detections;  // what an opportunistic outlet has learnt
-  std::vector<int> formerSupplier;       // supplier before a partner review promoted it (-1: not promoted)
+  std::vector<int> formerSupplier;             // supplier before a partner review promoted it (-1: not promoted)
 
   std::size_t size() const { return kind.size(); }
 };
@@ -116,15 +116,25 @@ struct MemberFlows {
   }
   /// Every expense in profit(): what cost-effectiveness divides by.
   double cost(std::size_t m) const {
-    return feeExpense[m] + otherExpense[m] + cogs[m] + writeOff[m] + commission[m] + shipping[m] + holding[m] + fixed[m];
+    return feeExpense[m] + otherExpense[m] + cogs[m] + writeOff[m] + commission[m] + shipping[m] + holding[m] +
+           fixed[m];
   }
 };
 
 /// A channel-conflict or risk event, one row of events.csv.
 struct Event {
   enum class Type : std::uint8_t {
-    PriceUndercut, TerritoryDiversion, Cannibalization, VerticalDispute, Default, Disruption, LicenceLapse,
-    Termination, Recruitment, TermAdjustment, Retier
+    PriceUndercut,
+    TerritoryDiversion,
+    Cannibalization,
+    VerticalDispute,
+    Default,
+    Disruption,
+    LicenceLapse,
+    Termination,
+    Recruitment,
+    TermAdjustment,
+    Retier
   };
   int tick = 0;
   Type type = Type::PriceUndercut;

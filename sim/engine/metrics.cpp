@@ -179,7 +179,8 @@ void addKpiMetrics(const World& w, Summary& s) {
     if (w.spec->brands.size() < 2) continue;
     const auto& units = brandUnits[channel];
     for (std::size_t b = 0; b < units.size(); ++b)
-      s.emplace_back("kpi.channel." + channel + ".brand_share." + w.spec->brands[b].name, ratio(units[b], totals.units));
+      s.emplace_back("kpi.channel." + channel + ".brand_share." + w.spec->brands[b].name,
+                     ratio(units[b], totals.units));
   }
 }
 

@@ -23,7 +23,7 @@ const std::vector<std::string> kReplenish = {"none", "order_up_to", "min_max"};
 const std::vector<std::string> kSupplierRules = {"territory", "nearest", "round_robin"};
 const std::vector<std::string> kDistributions = {"constant", "uniform", "uniform_quantiles", "normal", "lognormal"};
 const std::vector<std::string> kPlacements = {"cities", "uniform", "centre"};
-const std::vector<std::string> kKpis = {"profit", "revenue", "units", "aov", "satisfaction", "cost_effectiveness",
+const std::vector<std::string> kKpis = {"profit",     "revenue", "units", "aov", "satisfaction", "cost_effectiveness",
                                         "brand_share"};
 const std::vector<std::string> kResolutions = {"none", "concession", "mediation"};
 

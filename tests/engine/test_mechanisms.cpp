@@ -155,8 +155,10 @@ TEST_CASE("partner policy: loss-making outlets are replaced from the reserve", "
   CHECK(r.metrics.at("partners.recruited") <= 4);
 }
 
-TEST_CASE("partner policy: the best performer gets a deeper discount and a direct line, the worst a shallower discount and a demotion",
-          "[mechanisms]") {
+TEST_CASE(
+    "partner policy: the best performer gets a deeper discount and a direct line, the worst a shallower discount and a "
+    "demotion",
+    "[mechanisms]") {
   // a review on a copy of a running world whose profits are set by hand: outlet a far ahead of
   // every other reseller, outlet b far behind, then a far behind
   const chan::ScenarioSpec spec = chan::io::loadScenario(

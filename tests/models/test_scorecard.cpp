@@ -25,7 +25,8 @@ members:
   - {group: acme_maker, kind: manufacturer, brand: acme, pricing: {rule: fixed, price: 12}}
   - {group: rival_maker, kind: manufacturer, brand: rival, pricing: {rule: fixed, price: 12}}
   - {group: acme_stores, kind: offline_store, count: 2, supplier: acme_maker, terms: {lead_time: 2},
-     pricing: {rule: fixed, price: 20}, replenishment: )" + storeStock + R"(}
+     pricing: {rule: fixed, price: 20}, replenishment: )" +
+         storeStock + R"(}
   - {group: rival_stores, kind: offline_store, count: 2, supplier: rival_maker, terms: {lead_time: 2},
      pricing: {rule: fixed, price: 18}, replenishment: {rule: none, initial_stock: 100000}}
 consumers:
@@ -38,7 +39,7 @@ consumers:
 
 struct Ran {
   std::shared_ptr<const chan::ScenarioSpec> spec;  // the world points to it
-  chan::World world;  // a copy: the engine goes out of scope
+  chan::World world;                               // a copy: the engine goes out of scope
   std::vector<chan::models::Scorecard> cards;
   std::map<std::string, double> summary;
 };
@@ -70,15 +71,18 @@ TEST_CASE("average order value is revenue over consumer purchases of weight unit
 TEST_CASE("fill rate is 1 when stock never runs out and falls with a stock-out", "[kpi]") {
   const Ran plenty = run(channel("{rule: none, initial_stock: 100000}"));
   const Ran scarce = run(channel("{rule: none, initial_stock: 60}"));  // a few days of sales, then nothing
-  for (int m : plenty.world.outlets) CHECK(plenty.cards[static_cast<std::size_t>(m)].fillRate == Approx(1).epsilon(1e-12));
+  for (int m : plenty.world.outlets)
+    CHECK(plenty.cards[static_cast<std::size_t>(m)].fillRate == Approx(1).epsilon(1e-12));
   const auto acme = static_cast<std::size_t>(scarce.world.groupMembers[2][0]);
   CHECK(scarce.world.flows.stockoutTicks[acme] > 0);
   CHECK(scarce.cards[acme].fillRate < 0.9);
-  CHECK(scarce.cards[acme].fillRate == Approx(scarce.world.flows.unitsSold[acme] / scarce.world.flows.unitsRequested[acme]));
+  CHECK(scarce.cards[acme].fillRate ==
+        Approx(scarce.world.flows.unitsSold[acme] / scarce.world.flows.unitsRequested[acme]));
   // satisfaction = fill rate x on-time rate x service level (offline store default 0.5)
   CHECK(plenty.cards[acme].satisfaction == Approx(0.5).epsilon(1e-12));
   CHECK(scarce.cards[acme].satisfaction == Approx(0.5 * scarce.cards[acme].fillRate).epsilon(1e-12));
-  CHECK(scarce.summary.at("kpi.channel.offline_store.fill_rate") < plenty.summary.at("kpi.channel.offline_store.fill_rate"));
+  CHECK(scarce.summary.at("kpi.channel.offline_store.fill_rate") <
+        plenty.summary.at("kpi.channel.offline_store.fill_rate"));
 }
 
 TEST_CASE("a late shipment counts against the supplier's on-time rate and delivery time", "[kpi]") {
@@ -106,7 +110,8 @@ TEST_CASE("brand shares against competing brands sum to 1 and match the units so
   REQUIRE(acme < all);
   CHECK(r.summary.at("kpi.channel.offline_store.brand_share.acme") == Approx(acme / all).epsilon(1e-12));
   CHECK(r.summary.at("kpi.channel.offline_store.brand_share.acme") +
-            r.summary.at("kpi.channel.offline_store.brand_share.rival") == Approx(1).epsilon(1e-12));
+            r.summary.at("kpi.channel.offline_store.brand_share.rival") ==
+        Approx(1).epsilon(1e-12));
   for (int m : r.world.outlets) {
     const auto i = static_cast<std::size_t>(m);
     const double brandUnits = r.world.members.brand[i] == 0 ? acme : all - acme;
@@ -121,7 +126,8 @@ TEST_CASE("cost-effectiveness is profit per unit of cost", "[kpi]") {
   const Ran r = run(channel("{rule: order_up_to, cover_days: 2, initial_stock: 30}"));
   const auto& f = r.world.flows;
   for (std::size_t m = 0; m < r.world.members.size(); ++m) {
-    const double cost = f.cogs[m] + f.commission[m] + f.shipping[m] + f.holding[m] + f.fixed[m];  // no fees or fines here
+    const double cost =
+        f.cogs[m] + f.commission[m] + f.shipping[m] + f.holding[m] + f.fixed[m];  // no fees or fines here
     // the rival maker ships nothing (its stores never reorder): no cost, and 0 by convention
     CHECK(r.cards[m].costEffectiveness == (cost > 0 ? Approx(f.profit(m) / cost).epsilon(1e-12) : Approx(0)));
   }
