@@ -5,6 +5,8 @@
 #include <limits>
 #include <numeric>
 
+#include "models/pricing.hpp"
+#include "models/scorecard.hpp"
 #include "sim/core/rng.hpp"
 
 namespace chan::models {
@@ -37,6 +39,55 @@ void returnDeposit(World& w, int m) {
   w.flows.otherCash[idx(m)] += d;
   w.members.depositHeld[idx(maker)] -= d;
   w.members.depositPosted[idx(m)] = 0;
+}
+
+/// Moves `buyer` to supply contract `terms` with `to`, and into the tier below it. Callers
+/// rebuild the supply subtrees once they are done moving.
+void moveBuyer(World& w, int buyer, int to, const SupplyTerms& terms) {
+  Members& mb = w.members;
+  boost::remove_edge(idx(mb.supplier[idx(buyer)]), idx(buyer), w.graph);
+  boost::add_edge(idx(to), idx(buyer), terms, w.graph);
+  mb.supplier[idx(buyer)] = to;
+  const int tier = mb.tier[idx(to)] + 1;
+  if (tier == mb.tier[idx(buyer)]) return;
+  // only outlets change tier (partner reviews re-tier outlets), so nothing below moves with it
+  auto& from = w.byTier[idx(mb.tier[idx(buyer)])];
+  from.erase(std::find(from.begin(), from.end(), buyer));
+  auto& into = w.byTier[idx(tier)];
+  into.insert(std::lower_bound(into.begin(), into.end(), buyer), buyer);
+  mb.tier[idx(buyer)] = tier;
+}
+
+SupplyTerms& termsOf(World& w, int buyer) {
+  return w.graph[boost::edge(idx(w.members.supplier[idx(buyer)]), idx(buyer), w.graph).first];
+}
+
+/// Term adjustment: moves member m's discount by `step` (up or down), within the policy's
+/// bounds and never against the step's direction.
+void adjustDiscount(World& w, int m, double step) {
+  const PartnerPolicySpec& p = w.spec->partners;
+  if (!w.members.active[idx(m)] || w.members.supplier[idx(m)] < 0) return;
+  SupplyTerms& terms = termsOf(w, m);
+  const double old = terms.discount;
+  terms.discount = step > 0 ? std::max(old, std::min(old + step, p.maxDiscount))
+                            : std::min(old, std::max(old + step, p.minDiscount));
+  if (terms.discount != old)
+    record(w, Event::Type::TermAdjustment, m, w.members.supplier[idx(m)], 0, terms.discount, true,
+           step > 0 ? "raise_discount" : "cut_discount");
+}
+
+/// Re-tiering: an outlet buying through a distributor is promoted to buy from its brand's
+/// manufacturer on the same terms; a promoted outlet is demoted back. Returns whether it moved.
+bool retier(World& w, int m, bool promote) {
+  Members& mb = w.members;
+  const int from = mb.supplier[idx(m)], maker = makerOf(w, m);
+  const int to = promote ? maker : mb.formerSupplier[idx(m)];
+  if (!mb.active[idx(m)] || from < 0 || to < 0 || to == from || !mb.active[idx(to)]) return false;
+  if (promote == (mb.formerSupplier[idx(m)] >= 0)) return false;  // promoted once, demoted only when promoted
+  moveBuyer(w, m, to, termsOf(w, m));
+  mb.formerSupplier[idx(m)] = promote ? from : -1;
+  record(w, Event::Type::Retier, m, to, 0, 0, true, promote ? "promote" : "demote");
+  return true;
 }
 
 }  // namespace
@@ -115,11 +166,9 @@ void reassignBuyers(World& w, int failed) {
       if (d < bestDistance) best = p, bestDistance = d;
     }
     if (best < 0) continue;  // nobody left to take them over
-    SupplyTerms terms = w.graph[boost::edge(idx(failed), idx(b), w.graph).first];
+    SupplyTerms terms = termsOf(w, b);
     terms.emergencyCost = w.spec->risk.emergencyCost;
-    boost::remove_edge(idx(failed), idx(b), w.graph);
-    boost::add_edge(idx(best), idx(b), terms, w.graph);
-    mb.supplier[idx(b)] = best;
+    moveBuyer(w, b, best, terms);
   }
   // the outlets below each member changed: rebuild the supply subtrees used by pricing probes
   w.rebuildSubtrees();
@@ -221,19 +270,25 @@ void reviewRisk(World& w) {
   }
 }
 
-void reviewPartners(World& w, std::vector<double>& profitMark, std::vector<double>& purchaseMark) {
+void reviewPartners(World& w, MemberFlows& mark) {
   const PartnerPolicySpec& p = w.spec->partners;
   Members& mb = w.members;
   if (!p.enabled || w.tick % p.reviewPeriod != 0) return;
-  // rank the resellers the brand can replace: active outlets other than its own e-store
+  // score the period and rank the resellers the brand can replace (active outlets other than
+  // its own e-store) by the policy's KPI
+  const std::vector<Scorecard> cards = scorecards(w, &mark);
   std::vector<std::pair<double, int>> ranked;
   for (int m : w.outlets)
     if (mb.active[idx(m)] && mb.kind[idx(m)] != MemberKind::EStore && authorisedReseller(w, m))
-      ranked.emplace_back(w.flows.profit(idx(m)) - profitMark[idx(m)], m);
+      ranked.emplace_back(kpiValue(cards[idx(m)], p.kpi), m);
   std::sort(ranked.begin(), ranked.end());
-  const auto cut = static_cast<std::size_t>(std::floor(p.terminateShare * static_cast<double>(ranked.size())));
-  for (std::size_t k = 0; k < cut && ranked[k].first < 0; ++k) {
+  auto shareOf = [&](double share) {
+    return static_cast<std::size_t>(std::floor(share * static_cast<double>(ranked.size())));
+  };
+  auto best = [&](std::size_t k) { return ranked[ranked.size() - 1 - k].second; };
+  for (std::size_t k = 0; k < shareOf(p.terminateShare); ++k) {
     const int m = ranked[k].second;
+    if (cards[idx(m)].profit >= 0) continue;  // only loss-makers leave
     terminate(w, m, "partner review");
     if (!p.recruit) continue;
     for (int candidate : w.groupMembers[idx(mb.group[idx(m)])]) {
@@ -244,19 +299,67 @@ void reviewPartners(World& w, std::vector<double>& profitMark, std::vector<doubl
     }
   }
   // rebates to the best performers, on what they bought in the period
-  const auto top = static_cast<std::size_t>(std::floor(p.rebateShare * static_cast<double>(ranked.size())));
-  for (std::size_t k = 0; k < top; ++k) {
-    const int m = ranked[ranked.size() - 1 - k].second;
+  for (std::size_t k = 0; k < shareOf(p.rebateShare); ++k) {
+    const int m = best(k);
     if (!mb.active[idx(m)] || makerOf(w, m) < 0) continue;
-    payOther(w, makerOf(w, m), m, p.rebateRate * (w.flows.purchases[idx(m)] - purchaseMark[idx(m)]));
+    payOther(w, makerOf(w, m), m, p.rebateRate * (w.flows.purchases[idx(m)] - mark.purchases[idx(m)]));
   }
+  // terms follow performance: deeper discounts for the best, shallower for the worst
+  // (Rosenbloom, Marketing Channels, ch. 11: evaluating and motivating channel members)
+  for (std::size_t k = 0; k < shareOf(p.termShare); ++k) {
+    adjustDiscount(w, best(k), p.termStep);
+    adjustDiscount(w, ranked[k].second, -p.termStep);
+  }
+  // re-tiering: the best buy from the manufacturer directly, promoted laggards go back
+  bool moved = false;
+  for (std::size_t k = 0; k < shareOf(p.retierShare); ++k) {
+    moved = retier(w, best(k), true) || moved;
+    moved = retier(w, ranked[k].second, false) || moved;
+  }
+  if (moved) w.rebuildSubtrees();
   // members losing money over the period dispute their terms with the supplier
   for (std::size_t m = 0; m < mb.size(); ++m) {
-    const double periodProfit = w.flows.profit(m) - profitMark[m];
+    const double periodProfit = w.flows.profit(m) - mark.profit(m);
     if (mb.active[m] && authorisedReseller(w, static_cast<int>(m)) && periodProfit < 0)
       record(w, Event::Type::VerticalDispute, static_cast<int>(m), mb.supplier[m], 0, -periodProfit, true, "");
-    profitMark[m] = w.flows.profit(m);
-    purchaseMark[m] = w.flows.purchases[m];
+  }
+  mark = w.flows;
+}
+
+void reviewDisputes(World& w, std::vector<double>& unitsMark) {
+  const DisputeSpec& d = w.spec->disputes;
+  if (!d.enabled || w.tick % d.reviewPeriod != 0) return;
+  Members& mb = w.members;
+  for (std::size_t i = 0; i < mb.size(); ++i) {
+    const int m = static_cast<int>(i), s = mb.supplier[i];
+    const double units = w.flows.unitsSold[i] - unitsMark[i];  // sold since the last check
+    unitsMark[i] = w.flows.unitsSold[i];
+    if (s < 0 || !mb.active[i] || !mb.active[idx(s)] || mb.price[i] <= 0) continue;
+    // the reseller's unit margin on its supplier's current terms, at today's prices
+    SupplyTerms& terms = termsOf(w, m);
+    const double list = mb.price[idx(s)], net = netUnitRevenue(w, m, mb.price[i]);
+    const double margin = (net - list * (1.0 - terms.discount)) / mb.price[i];
+    if (margin >= d.marginFloor) continue;
+    const double shortfall = d.marginFloor - margin;
+    std::string action;
+    if (d.resolution == DisputeResolution::Concession && list > 0) {
+      // the supplier concedes the discount that restores the floor: net - list (1 - d) = floor x price
+      const double restoring = std::min(d.maxDiscount, 1.0 - (net - d.marginFloor * mb.price[i]) / list);
+      if (restoring > terms.discount) {
+        terms.discount = restoring;
+        action = "concession";
+        w.disputes.concessions += 1;
+      }
+    } else if (d.resolution == DisputeResolution::Mediation) {
+      // a mediator has the supplier make good the shortfall on the units sold since the last check
+      const double amount = shortfall * mb.price[i] * units;
+      payOther(w, s, m, amount);
+      action = "mediation";
+      w.disputes.compensation += amount;
+    }
+    record(w, Event::Type::VerticalDispute, m, s, units, shortfall, true, action);
+    w.disputes.raised += 1;
+    w.disputes.shortfall += shortfall;
   }
 }
 

@@ -54,9 +54,17 @@ void monitor(World& world, std::vector<Event>& diversions);
 /// defaults of members whose cash fell below their credit line.
 void reviewRisk(World& world);
 
-/// Closed-loop partner policy: every review period, rank active outlets by profit since the
-/// last review; terminate loss-makers in the bottom share, recruit reserves, pay rebates to
-/// the top share. `profitMark` and `purchaseMark` hold each member's totals at the last review.
-void reviewPartners(World& world, std::vector<double>& profitMark, std::vector<double>& purchaseMark);
+/// Closed-loop partner policy: every review period, rank active outlets (not the brand's own
+/// e-store) by the policy's KPI over the period (models/scorecard); terminate loss-makers in the
+/// bottom share and recruit reserves, pay rebates to the top share, raise (cut) the discount of
+/// the top (bottom) share, promote the top share to buy from the manufacturer and demote
+/// promoted outlets in the bottom share. `mark` holds the flows at the last review.
+void reviewPartners(World& world, MemberFlows& mark);
+
+/// Vertical disputes over terms: every `disputes.review_period` ticks, each active reseller
+/// whose unit margin on its supplier's terms, (net unit revenue - buying price) / price, is
+/// below the floor disputes them; the supplier concedes a discount or pays compensation as the
+/// scenario says. `unitsMark` holds each member's units sold at the last check.
+void reviewDisputes(World& world, std::vector<double>& unitsMark);
 
 }  // namespace chan::models

@@ -223,14 +223,38 @@ struct RiskSpec {
   double priceCap = 0;               // response: outlets cap prices at this during a disruption (0: none)
 };
 
-/// Closed-loop partner policy (deck ch. 5): reviews outlets and replaces the worst.
+/// KPIs of the scorecard (models/scorecard) a partner policy can rank partners by.
+enum class PartnerKpi : std::uint8_t { Profit, Revenue, Units, Aov, Satisfaction, CostEffectiveness, BrandShare };
+
+/// Closed-loop partner policy (deck ch. 5): reviews outlets by a KPI, replaces the worst,
+/// rewards the best, adjusts terms and re-tiers.
 struct PartnerPolicySpec {
   bool enabled = false;
   int reviewPeriod = 30;             // ticks
+  PartnerKpi kpi = PartnerKpi::Profit;  // what outlets are ranked by over the period
   double terminateShare = 0.1;       // loss-making outlets in this bottom share are terminated
   bool recruit = true;               // replace them from the group's reserve
-  double rebateShare = 0.1;          // top share by profit earns a rebate ...
+  double rebateShare = 0.1;          // top share earns a rebate ...
   double rebateRate = 0.02;          // ... of its purchases in the period, paid by the manufacturer
+  double termShare = 0;              // top (bottom) share gets its discount raised (cut), 0..0.5 (0: terms fixed)
+  double termStep = 0.01;            // change of the discount per review, fraction of the list price
+  double minDiscount = 0;            // adjusted discounts stay within [minDiscount, maxDiscount]
+  double maxDiscount = 0.5;
+  double retierShare = 0;  // top share buying through a distributor is promoted to buy from the
+                           // manufacturer; promoted outlets in the bottom share go back, 0..0.5
+};
+
+/// How a supplier answers a margin dispute.
+enum class DisputeResolution : std::uint8_t { None, Concession, Mediation };
+
+/// Vertical disputes over terms (deck ch. 2): a reseller whose unit margin on its supplier's
+/// terms falls below a floor disputes them.
+struct DisputeSpec {
+  bool enabled = false;
+  int reviewPeriod = 7;      // ticks between margin checks
+  double marginFloor = 0.1;  // (net unit revenue - buying price) / price below this: dispute
+  DisputeResolution resolution = DisputeResolution::None;
+  double maxDiscount = 0.5;  // Concession: the discount is raised at most to this
 };
 
 struct CoordinationSpec {
@@ -259,6 +283,7 @@ struct ScenarioSpec {
   EnforcementSpec enforcement;
   RiskSpec risk;
   PartnerPolicySpec partners;
+  DisputeSpec disputes;
   CoordinationSpec coordination;
   int blockSize = 4096;             // consumers per parallel block (fixed: results never depend on threads)
   bool check = false;               // verify conservation every tick

@@ -38,6 +38,8 @@ const char* eventTypeName(Event::Type t) {
     case Event::Type::Termination: return "termination";
     case Event::Type::Recruitment: return "recruitment";
     case Event::Type::GrayMarket: return "gray_market";
+    case Event::Type::TermAdjustment: return "term_adjustment";
+    case Event::Type::Retier: return "retier";
   }
   return "?";
 }
@@ -64,9 +66,20 @@ void World::rebuildSubtrees() {
   }
 }
 
+double World::discountOf(int m) const {
+  const int s = members.supplier[static_cast<std::size_t>(m)];
+  if (s < 0) return 0.0;
+  const auto [e, found] = boost::edge(static_cast<std::size_t>(s), static_cast<std::size_t>(m), graph);
+  return found ? graph[e].discount : 0.0;
+}
+
 void MemberFlows::resize(std::size_t n) {
-  for (auto* v : {&unitsSold, &revenue, &cogs, &commission, &shipping, &holding, &fixed, &unitsBought,
-                  &purchases, &openingValue, &feeIncome, &feeExpense, &otherIncome, &otherExpense, &otherCash, &writeOff, &divertedIn, &volumeDiscount, &carriedUnits, &carriedShipments, &lateShipments, &lostUnits, &stockoutTicks, &pricedTicks, &undercutTicks})
+  for (auto* v :
+       {&unitsSold,   &revenue,        &cogs,         &commission,  &shipping,      &holding,     &fixed,
+        &unitsBought, &purchases,      &openingValue, &feeIncome,   &feeExpense,    &otherIncome, &otherExpense,
+        &otherCash,   &writeOff,       &divertedIn,   &lostUnits,   &stockoutTicks, &pricedTicks, &undercutTicks,
+        &orders,      &unitsRequested, &unitsLate,    &leadUnitDays, &volumeDiscount, &carriedUnits,
+        &carriedShipments, &lateShipments})
     v->assign(n, 0.0);
 }
 

@@ -60,6 +60,7 @@ struct Members {
   std::vector<double> depositPosted;     // security deposit this member has with its manufacturer
   std::vector<double> depositHeld;       // deposits a manufacturer holds
   std::vector<int> violationDays, detections;  // what an opportunistic outlet has learnt
+  std::vector<int> formerSupplier;             // supplier before a partner review promoted it (-1: not promoted)
 
   std::size_t size() const { return kind.size(); }
 };
@@ -106,10 +107,20 @@ struct MemberFlows {
   std::vector<double> volumeDiscount;          // supplier: money given off list prices as volume discounts
   std::vector<double> carriedUnits, carriedShipments, lateShipments;  // logistics provider: what it carried
   std::vector<double> lostUnits, stockoutTicks, pricedTicks, undercutTicks;
+  // KPI scorecards (models/scorecard)
+  std::vector<double> orders;          // consumer purchases (outlets: units / consumers.weight) or shipments made
+  std::vector<double> unitsRequested;  // units asked of the member (consumer requests, or orders received)
+  std::vector<double> unitsLate;       // units shipped that a logistics delay made late
+  std::vector<double> leadUnitDays;    // sum of units shipped x days from order to arrival
   void resize(std::size_t n);
   double profit(std::size_t m) const {
     return revenue[m] + feeIncome[m] - feeExpense[m] + otherIncome[m] - otherExpense[m] - cogs[m] - writeOff[m] -
            commission[m] - shipping[m] - holding[m] - fixed[m];
+  }
+  /// Every expense in profit(): what cost-effectiveness divides by.
+  double cost(std::size_t m) const {
+    return feeExpense[m] + otherExpense[m] + cogs[m] + writeOff[m] + commission[m] + shipping[m] + holding[m] +
+           fixed[m];
   }
 };
 
@@ -117,7 +128,7 @@ struct MemberFlows {
 struct Event {
   enum class Type : std::uint8_t {
     PriceUndercut, TerritoryDiversion, Cannibalization, VerticalDispute, Default, Disruption, LicenceLapse,
-    Termination, Recruitment, GrayMarket
+    Termination, Recruitment, GrayMarket, TermAdjustment, Retier
   };
   int tick = 0;
   Type type = Type::PriceUndercut;
@@ -130,6 +141,14 @@ struct Event {
 };
 const char* eventTypeName(Event::Type t);
 
+/// Running totals of the margin-floor disputes (models/channel_control reviewDisputes).
+struct MarginDisputes {
+  double raised = 0;        // disputes raised
+  double shortfall = 0;     // sum of their margin shortfalls (floor - margin)
+  double concessions = 0;   // resolved by raising the reseller's discount
+  double compensation = 0;  // currency paid by suppliers under mediation
+};
+
 struct World {
   const ScenarioSpec* spec = nullptr;
   SupplyGraph graph;
@@ -141,6 +160,7 @@ struct World {
   std::vector<std::vector<int>> owned;            // member id -> members whose prices it sets
   std::vector<std::vector<int>> groupMembers;     // group -> member ids (reserves last)
   std::vector<int> brandMaker;                    // brand -> its (first) manufacturer
+  MarginDisputes disputes;                        // vertical disputes raised by the margin floor
   std::vector<Event> events;
   Consumers consumers;
   std::vector<Shipment> inTransit;
@@ -151,6 +171,8 @@ struct World {
   int tierCount() const { return static_cast<int>(byTier.size()); }
   /// Recomputes subtreeOutlets from the members' suppliers (after set-up or a reassignment).
   void rebuildSubtrees();
+  /// Discount on member m's supply contract (0 without a supplier).
+  double discountOf(int member) const;
 };
 
 }  // namespace chan

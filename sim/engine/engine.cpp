@@ -65,8 +65,8 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     w.ledger.opening += units;
   }
   models::postDeposits(w);
-  m_profitMark.assign(w.members.size(), 0.0);
-  m_purchaseMark.assign(w.members.size(), 0.0);
+  m_reviewMark.resize(w.members.size());
+  m_disputeMark.assign(w.members.size(), 0.0);
   m_outletRequests.assign(w.outlets.size(), 0.0);
   if (spec.check) verifyConservation();
 }
@@ -94,8 +94,12 @@ void Engine::step() {
   receiveArrivals();
   // risk events: disruptions starting, licence audits, defaults (with the emergency response)
   models::reviewRisk(w);
-  // policy review: the manufacturer's partner policy (terminate, recruit, rebates)
-  models::reviewPartners(w, m_profitMark, m_purchaseMark);
+  // policy review: the manufacturer's partner policy (terminate, recruit, rebates, terms, tiers)
+  models::reviewPartners(w, m_reviewMark);
+  // vertical disputes: resellers whose margin on their terms fell below the floor
+  const double disputesBefore = w.disputes.raised;
+  models::reviewDisputes(w, m_disputeMark);
+  obs.marginDisputes = w.disputes.raised - disputesBefore;
   // pricing: every member due for review, top tier first
   setPrices();
   // consumer demand and fulfilment (and mediation of cannibalised sales)
@@ -249,6 +253,7 @@ void Engine::serveConsumers(TickObservations& obs) {
     // a day without stock shows no demand: forecasts skip it (censored demand) instead of
     // learning zero and never reordering
     if (openedWithStock[o]) models::recordDemand(w.members, m, requests[o]);
+    w.flows.unitsRequested[idx(m)] += requests[o];
     sell(m, served[o]);
     m_unitsLastTick[o] = served[o];
     m_outletRequests[o] = requests[o];
@@ -302,6 +307,7 @@ void Engine::sell(int outlet, double units) {
   w.ledger.transfer(outlet, w.ledger.account(External::Platform), commission);
   w.ledger.transfer(outlet, w.ledger.account(External::Logistics), shipping);
   w.flows.unitsSold[m] += units;
+  w.flows.orders[m] += units / w.spec->consumers.weight;  // each consumer buys `weight` units at once
   w.flows.revenue[m] += revenue;
   w.flows.cogs[m] += cogs;
   w.flows.commission[m] += commission;
@@ -319,6 +325,7 @@ void Engine::replenish(TickObservations& obs) {
       auto& orders = m_ordersTo[idx(m)];
       double asked = 0;
       for (const auto& [buyer, units] : orders) asked += units;
+      w.flows.unitsRequested[idx(m)] += asked;
       if (!isOutlet(mb.kind[idx(m)])) {  // outlets recorded consumer demand
         // shared information: forecast from the consumer demand below, not from orders
         double seen = asked;
@@ -439,6 +446,7 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
   mb.stock[s] -= units;
   mb.stockValue[s] -= cogs;
   w.flows.unitsSold[s] += units;
+  w.flows.orders[s] += 1;
   w.flows.revenue[s] += value;
   w.flows.cogs[s] += cogs;
   w.ledger.transfer(buyer, supplier, value);
@@ -485,6 +493,8 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
     w.flows.carriedShipments[c] += 1;
     w.flows.lateShipments[c] += late;
   }
+  if (late) w.flows.unitsLate[s] += units;
+  w.flows.leadUnitDays[s] += units * lead;
   if (lead <= 0) {
     mb.stock[b] += units;
     mb.stockValue[b] += value;

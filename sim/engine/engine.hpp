@@ -60,7 +60,8 @@ class Engine {
   std::vector<std::vector<std::pair<int, double>>> m_ordersTo;  // per supplier: (buyer, units)
   std::vector<int> m_exclusiveHolder;               // per territory: distributor with exclusive rights
   std::vector<double> m_outletRequests;             // per outlet: units consumers asked for this tick
-  std::vector<double> m_profitMark, m_purchaseMark; // per member: totals at the last partner review
+  MemberFlows m_reviewMark;                         // the flows at the last partner review
+  std::vector<double> m_disputeMark;                // per member: units sold at the last margin check
   std::vector<Event> m_diversions;                  // today's cross-territory shipments, for monitoring
 };
 

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "models/pricing.hpp"
+#include "models/scorecard.hpp"
 
 namespace chan {
 namespace {
@@ -115,6 +116,15 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
   double activeEnd = 0;
   for (std::size_t m = 0; m < w.members.size(); ++m) activeEnd += w.members.active[m];
   s.emplace_back("partners.active_members", activeEnd);
+  // terms and tiers the partner policy changed, and where outlets' discounts ended up
+  s.emplace_back("partners.discount_raised", actions["raise_discount"]);
+  s.emplace_back("partners.discount_cut", actions["cut_discount"]);
+  s.emplace_back("partners.promoted", actions["promote"]);
+  s.emplace_back("partners.demoted", actions["demote"]);
+  double discounts = 0, outlets = 0;
+  for (int m : w.outlets)
+    if (w.members.active[static_cast<std::size_t>(m)]) discounts += w.discountOf(m), outlets += 1;
+  s.emplace_back("partners.mean_discount", ratio(discounts, outlets));
   // market share of each brand when brands compete
   if (w.spec->brands.size() > 1) {
     std::vector<double> units(w.spec->brands.size(), 0.0);
@@ -184,6 +194,63 @@ void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Su
   }
 }
 
+/// Totals of scorecards over a set of members; the ratios are of sums (README "summary.json").
+struct KpiTotals {
+  double units = 0, revenue = 0, orders = 0, requested = 0, onTime = 0, satisfied = 0, profit = 0, cost = 0;
+  void add(const models::Scorecard& c) {
+    units += c.units, revenue += c.revenue, orders += c.orders, requested += c.requested;
+    onTime += c.onTimeRate * c.units, satisfied += c.satisfaction * c.requested;
+    profit += c.profit, cost += c.cost;
+  }
+  void emit(const std::string& key, Summary& s) const {
+    s.emplace_back(key + ".units", units);
+    s.emplace_back(key + ".revenue", revenue);
+    s.emplace_back(key + ".orders", orders);
+    s.emplace_back(key + ".aov", ratio(revenue, orders));
+    s.emplace_back(key + ".fill_rate", ratio(units, requested));
+    s.emplace_back(key + ".on_time_rate", ratio(onTime, units));
+    s.emplace_back(key + ".satisfaction", ratio(satisfied, requested));
+    s.emplace_back(key + ".cost_effectiveness", ratio(profit, cost));
+  }
+};
+
+/// KPI scorecards of the run per tier and per outlet channel, with each channel's brand shares
+/// when brands compete.
+void addKpiMetrics(const World& w, Summary& s) {
+  const std::vector<models::Scorecard> cards = models::scorecards(w);
+  std::map<int, KpiTotals> byTier;
+  std::map<std::string, KpiTotals> byChannel;
+  std::map<std::string, std::vector<double>> brandUnits;  // channel -> units per brand
+  for (std::size_t m = 0; m < cards.size(); ++m) {
+    // logistics providers (tier -1) stand outside the supply tiers: see logistics.*
+    if (w.members.tier[m] >= 0) byTier[w.members.tier[m]].add(cards[m]);
+    if (!isOutlet(w.members.kind[m])) continue;
+    const std::string channel = kindName(w.members.kind[m]);
+    byChannel[channel].add(cards[m]);
+    auto& units = brandUnits[channel];
+    units.resize(w.spec->brands.size(), 0.0);
+    units[static_cast<std::size_t>(w.members.brand[m])] += cards[m].units;
+  }
+  for (const auto& [tier, totals] : byTier) totals.emit("kpi.tier" + std::to_string(tier), s);
+  for (const auto& [channel, totals] : byChannel) {
+    totals.emit("kpi.channel." + channel, s);
+    if (w.spec->brands.size() < 2) continue;
+    const auto& units = brandUnits[channel];
+    for (std::size_t b = 0; b < units.size(); ++b)
+      s.emplace_back("kpi.channel." + channel + ".brand_share." + w.spec->brands[b].name,
+                     ratio(units[b], totals.units));
+  }
+}
+
+/// Vertical disputes raised by the margin floor and how they were settled.
+void addDisputeMetrics(const World& w, Summary& s) {
+  const MarginDisputes& d = w.disputes;
+  s.emplace_back("disputes.raised", d.raised);
+  s.emplace_back("disputes.mean_shortfall", ratio(d.shortfall, d.raised));
+  s.emplace_back("disputes.concessions", d.concessions);
+  s.emplace_back("disputes.compensation", d.compensation);
+}
+
 }  // namespace
 
 double referencePrice(const World& w, int member) {
@@ -201,6 +268,7 @@ std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec) 
   if (hasVolumeDiscounts(spec)) c.insert(c.end(), {"volume_discount"});
   if (hasGrayResellers(spec)) c.insert(c.end(), {"gray_shipped_units", "gray_units"});
   if (hasLogisticsProviders(spec)) c.insert(c.end(), {"shipments", "late_shipments"});
+  c.push_back("margin_disputes");
   return c;
 }
 
@@ -214,6 +282,7 @@ std::vector<double> timeseriesValues(const TickRecord& r, const ScenarioSpec& sp
   if (hasVolumeDiscounts(spec)) v.insert(v.end(), {o.volumeDiscount});
   if (hasGrayResellers(spec)) v.insert(v.end(), {o.grayShipped, o.graySold});
   if (hasLogisticsProviders(spec)) v.insert(v.end(), {o.shipments, o.lateShipments});
+  v.push_back(o.marginDisputes);
   return v;
 }
 
@@ -317,6 +386,8 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency) 
   s.emplace_back("sales.revenue", consumerRevenue(w));
   s.emplace_back("sales.online_share", ratio(sum.onlineSold, sum.sold));
   s.emplace_back("sales.mean_price", ratio(consumerRevenue(w), sum.sold));
+  addDisputeMetrics(w, s);
+  addKpiMetrics(w, s);
   return s;
 }
 

@@ -32,6 +32,7 @@ struct TickObservations {
   double graySold = 0;               // units unauthorised resellers sold to consumers
   double shipments = 0;              // shipments between members
   double lateShipments = 0;          // of which delivered late
+  double marginDisputes = 0;         // vertical disputes raised by the margin floor
 };
 
 /// One row of timeseries.csv.

@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "chan/version.hpp"
+#include "models/scorecard.hpp"
 #include "sim/io/atomic_file.hpp"
 #include "sim/io/scenario_loader.hpp"
 
@@ -100,9 +101,12 @@ std::string timeseriesCsv(const MetricsRecorder& metrics, const ScenarioSpec& sp
 std::string membersCsv(const World& w) {
   std::ostringstream out;
   out << "member,group,kind,tier,region,supplier,price,units_sold,units_bought,revenue,cogs,commission,shipping,"
-         "holding,fixed,profit,margin_rate,stock,lost_units,stockout_ticks,undercut_ticks,cash\n";
+         "holding,fixed,profit,margin_rate,stock,lost_units,stockout_ticks,undercut_ticks,cash,orders,aov,"
+         "units_requested,fill_rate,delivery_days,on_time_rate,satisfaction,cost_effectiveness,brand_share,"
+         "share_of_brand,discount\n";
   const Members& mb = w.members;
   const MemberFlows& f = w.flows;
+  const std::vector<models::Scorecard> cards = models::scorecards(w);
   for (std::size_t m = 0; m < mb.size(); ++m) {
     const auto& group = w.spec->groups[static_cast<std::size_t>(mb.group[m])];
     const std::string region =
@@ -113,6 +117,10 @@ std::string membersCsv(const World& w) {
                      f.shipping[m], f.holding[m], f.fixed[m], f.profit(m),
                      f.revenue[m] > 0 ? f.profit(m) / f.revenue[m] : 0.0, mb.stock[m], f.lostUnits[m],
                      f.stockoutTicks[m], f.undercutTicks[m], w.ledger.balance(static_cast<int>(m))})
+      out << ',' << formatNumber(v);
+    const models::Scorecard& c = cards[m];
+    for (double v : {c.orders, c.aov, c.requested, c.fillRate, c.deliveryDays, c.onTimeRate, c.satisfaction,
+                     c.costEffectiveness, c.brandShare, c.shareOfBrand, w.discountOf(static_cast<int>(m))})
       out << ',' << formatNumber(v);
     out << "\n";
   }

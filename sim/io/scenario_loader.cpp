@@ -23,6 +23,9 @@ const std::vector<std::string> kReplenish = {"none", "order_up_to", "min_max"};
 const std::vector<std::string> kSupplierRules = {"territory", "nearest", "round_robin"};
 const std::vector<std::string> kDistributions = {"constant", "uniform", "uniform_quantiles", "normal", "lognormal"};
 const std::vector<std::string> kPlacements = {"cities", "uniform", "centre"};
+const std::vector<std::string> kKpis = {"profit",     "revenue", "units", "aov", "satisfaction", "cost_effectiveness",
+                                        "brand_share"};
+const std::vector<std::string> kResolutions = {"none", "concession", "mediation"};
 
 template <class E>
 E enumOf(const std::vector<std::string>& names, const std::string& name) {
@@ -316,12 +319,31 @@ PartnerPolicySpec readPartners(Reader r) {
   PartnerPolicySpec p;
   p.enabled = r.boolean("enabled", true);
   p.reviewPeriod = static_cast<int>(r.integer("review_period", p.reviewPeriod, 1, kMaxTicks));
+  p.kpi = enumOf<PartnerKpi>(kKpis, r.choice("kpi", "profit", kKpis));
   p.terminateShare = r.number("terminate_share", p.terminateShare, 0, 1);
   p.recruit = r.boolean("recruit", true);
   p.rebateShare = r.number("rebate_share", p.rebateShare, 0, 1);
   p.rebateRate = r.number("rebate_rate", p.rebateRate, 0, 1);
+  // the top and bottom shares must not overlap
+  p.termShare = r.number("term_share", 0, 0, 0.5);
+  p.termStep = r.number("term_step", p.termStep, 0, 1);
+  p.minDiscount = r.number("min_discount", p.minDiscount, 0, 1);
+  p.maxDiscount = r.number("max_discount", p.maxDiscount, 0, 1);
+  if (p.minDiscount > p.maxDiscount) r.fail("min_discount", "must not exceed max_discount");
+  p.retierShare = r.number("retier_share", 0, 0, 0.5);
   r.finish();
   return p;
+}
+
+DisputeSpec readDisputes(Reader r) {
+  DisputeSpec d;
+  d.enabled = r.boolean("enabled", true);
+  d.reviewPeriod = static_cast<int>(r.integer("review_period", d.reviewPeriod, 1, kMaxTicks));
+  d.marginFloor = r.number("margin_floor", d.marginFloor, -1, 1);
+  d.resolution = enumOf<DisputeResolution>(kResolutions, r.choice("resolution", "none", kResolutions));
+  d.maxDiscount = r.number("max_discount", d.maxDiscount, 0, 1);
+  r.finish();
+  return d;
 }
 
 CoordinationSpec readCoordination(Reader r) {
@@ -394,6 +416,7 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   if (auto e = r.optionalMap("enforcement")) spec.enforcement = readEnforcement(*e);
   if (auto k = r.optionalMap("risk")) spec.risk = readRisk(*k, groupNames, spec);
   if (auto p = r.optionalMap("partner_policy")) spec.partners = readPartners(*p);
+  if (auto d = r.optionalMap("disputes")) spec.disputes = readDisputes(*d);
   if (auto c = r.optionalMap("coordination")) spec.coordination = readCoordination(*c);
   // memory guard: every consumer holds its nearest stores plus the online outlets
   double online = 0;
@@ -575,10 +598,24 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
   if (pp.enabled) {
     YAML::Node pn = n["partner_policy"];
     pn["review_period"] = pp.reviewPeriod;
+    pn["kpi"] = nameOf(kKpis, pp.kpi);
     pn["terminate_share"] = pp.terminateShare;
     pn["recruit"] = pp.recruit;
     pn["rebate_share"] = pp.rebateShare;
     pn["rebate_rate"] = pp.rebateRate;
+    pn["term_share"] = pp.termShare;
+    pn["term_step"] = pp.termStep;
+    pn["min_discount"] = pp.minDiscount;
+    pn["max_discount"] = pp.maxDiscount;
+    pn["retier_share"] = pp.retierShare;
+  }
+  const DisputeSpec& ds = spec.disputes;
+  if (ds.enabled) {
+    YAML::Node dn = n["disputes"];
+    dn["review_period"] = ds.reviewPeriod;
+    dn["margin_floor"] = ds.marginFloor;
+    dn["resolution"] = nameOf(kResolutions, ds.resolution);
+    dn["max_discount"] = ds.maxDiscount;
   }
   const CoordinationSpec& co = spec.coordination;
   YAML::Node con = n["coordination"];

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "models/channel_control.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/io/scenario_loader.hpp"
 
@@ -269,4 +270,92 @@ TEST_CASE("logistics providers: the fees the stores pay are what the providers e
   CHECK(groupSum(r, r.otherExpense, westStores) + groupSum(r, r.otherExpense, eastStores) ==
         Approx(expressFees + economyFees).epsilon(1e-9));
   CHECK(r.metrics.at("logistics.fees") == Approx(expressFees + economyFees).epsilon(1e-12));
+}
+
+TEST_CASE(
+    "partner policy: the best performer gets a deeper discount and a direct line, the worst a shallower discount and a "
+    "demotion",
+    "[mechanisms]") {
+  // a review on a copy of a running world whose profits are set by hand: outlet a far ahead of
+  // every other reseller, outlet b far behind, then a far behind
+  const chan::ScenarioSpec spec = chan::io::loadScenario(
+      scenario("partner_review"), {"consumers.count=3000", "ticks=60", "partner_policy.terminate_share=0",
+                                   "partner_policy.rebate_share=0", "disputes.enabled=false"});
+  chan::Engine engine(spec);
+  for (int t = 0; t < 29; ++t) engine.step();
+  chan::World w = engine.world();
+  const int maker = w.groupMembers[0][0], distributor = w.groupMembers[1][0];
+  const int a = w.groupMembers[2][0], b = w.groupMembers[2][1];
+  const auto ia = static_cast<std::size_t>(a), ib = static_cast<std::size_t>(b);
+  REQUIRE(w.discountOf(a) == Approx(0.05));
+  chan::MemberFlows mark;
+  mark.resize(w.members.size());
+  w.flows.revenue[ia] += 1e6;
+  w.flows.fixed[ib] += 1e6;
+  w.tick = 30;
+  chan::models::reviewPartners(w, mark);
+  CHECK(w.discountOf(a) == Approx(0.07));  // raised by term_step
+  CHECK(w.discountOf(b) == Approx(0.03));  // cut by term_step
+  CHECK(w.members.supplier[ia] == maker);  // promoted: buys from the manufacturer
+  CHECK(w.members.tier[ia] == 1);
+  CHECK(std::count(w.byTier[1].begin(), w.byTier[1].end(), a) == 1);
+  CHECK(std::count(w.byTier[2].begin(), w.byTier[2].end(), a) == 0);
+  CHECK(w.members.supplier[ib] == distributor);
+  std::map<std::string, int> actions;
+  for (const chan::Event& e : w.events)
+    if (e.tick == 30 && (e.type == chan::Event::Type::TermAdjustment || e.type == chan::Event::Type::Retier) &&
+        (e.member == a || e.member == b))
+      actions[e.action + (e.member == a ? " a" : " b")] += 1;
+  CHECK(actions == std::map<std::string, int>{{"raise_discount a", 1}, {"promote a", 1}, {"cut_discount b", 1}});
+  // next period a falls to the bottom: it loses the direct line and part of its discount
+  w.flows.fixed[ia] += 1e8;
+  w.tick = 60;
+  chan::models::reviewPartners(w, mark);
+  CHECK(w.members.supplier[ia] == distributor);
+  CHECK(w.members.tier[ia] == 2);
+  CHECK(std::count(w.byTier[2].begin(), w.byTier[2].end(), a) == 1);
+  CHECK(w.discountOf(a) == Approx(0.05));
+}
+
+TEST_CASE("partner policy: term adjustment and re-tiering keep goods and money conserved", "[mechanisms]") {
+  const Run r = run("partner_review", {"consumers.count=5000", "ticks=120", "disputes.enabled=false"});
+  CHECK(r.metrics.at("partners.discount_raised") > 0);
+  CHECK(r.metrics.at("partners.discount_cut") > 0);
+  CHECK(r.metrics.at("partners.promoted") > 0);
+  // without term adjustment the discounts stay where the scenario set them
+  const Run fixed = run("partner_review", {"consumers.count=5000", "ticks=120", "disputes.enabled=false",
+                                           "partner_policy.term_share=0", "partner_policy.retier_share=0"});
+  CHECK(fixed.metrics.at("partners.discount_raised") + fixed.metrics.at("partners.discount_cut") == 0);
+  CHECK(fixed.metrics.at("partners.promoted") == 0);
+}
+
+TEST_CASE("disputes: a wholesale price rise squeezes resellers' margins into more vertical disputes", "[mechanisms]") {
+  const std::vector<std::string> base{"consumers.count=5000", "ticks=90", "partner_policy.enabled=false",
+                                      "disputes.resolution=none"};
+  auto squeezed = base;
+  squeezed.push_back("members[0].pricing.price=19");
+  const Run calm = run("partner_review", base), squeeze = run("partner_review", squeezed);
+  CHECK(squeeze.metrics.at("disputes.raised") > calm.metrics.at("disputes.raised"));
+  CHECK(squeeze.metrics.at("disputes.mean_shortfall") > 0);
+  CHECK(squeeze.metrics.at("conflict.events.vertical_dispute") == squeeze.metrics.at("disputes.raised"));
+  // shortfall = floor - margin: positive, and at most the floor 0.25 since every reseller still
+  // sells above its buying price (retail 30 against at most 26.6)
+  for (const chan::Event& e : squeeze.events)
+    if (e.type == chan::Event::Type::VerticalDispute) CHECK((e.severity > 0 && e.severity <= 0.25));
+}
+
+TEST_CASE("disputes: conceding the discount that restores the margin floor settles later disputes", "[mechanisms]") {
+  const std::vector<std::string> base{"consumers.count=5000", "ticks=90", "partner_policy.enabled=false",
+                                      "members[0].pricing.price=19"};
+  auto none = base, concede = base, mediate = base;
+  none.push_back("disputes.resolution=none");
+  concede.push_back("disputes.resolution=concession");
+  mediate.push_back("disputes.resolution=mediation");
+  const Run n = run("partner_review", none), c = run("partner_review", concede), m = run("partner_review", mediate);
+  CHECK(c.metrics.at("disputes.concessions") > 0);
+  CHECK(c.metrics.at("disputes.raised") < n.metrics.at("disputes.raised") / 2);
+  CHECK(c.metrics.at("partners.mean_discount") > n.metrics.at("partners.mean_discount"));
+  // mediation pays compensation but leaves the terms, so the disputes go on
+  CHECK(m.metrics.at("disputes.compensation") > 0);
+  CHECK(m.metrics.at("disputes.raised") == n.metrics.at("disputes.raised"));
 }

@@ -318,3 +318,32 @@ TEST_CASE("loader: only an unauthorised reseller may buy from outlets", "[loader
       parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: shop, diversion: {enabled: false, unauthorised: true}}\nconsumers:")),
       "t.yaml:8:65: members[2].diversion: an unauthorised reseller buys off-contract: enabled must be true");
 }
+
+TEST_CASE("loader: partner-policy terms and re-tiering, and margin disputes, are read strictly", "[loader]") {
+  auto with = [](const std::string& section) { return parse(withLine(9, "  count: 100\n" + section)); };
+  REQUIRE_THROWS_WITH(with("partner_policy: {kpi: proft}"),
+                      "t.yaml:10:23: partner_policy.kpi: unknown value 'proft' (did you mean 'profit'?)");
+  // top and bottom shares must not overlap
+  REQUIRE_THROWS_WITH(with("partner_policy: {term_share: 0.6}"),
+                      "t.yaml:10:30: partner_policy.term_share: must be between 0 and 0.5, got 0.6");
+  REQUIRE_THROWS_WITH(with("partner_policy: {retier_share: -0.1}"),
+                      "t.yaml:10:32: partner_policy.retier_share: must be between 0 and 0.5, got -0.1");
+  REQUIRE_THROWS_WITH(with("partner_policy: {min_discount: 0.3, max_discount: 0.2}"),
+                      "t.yaml:10:32: partner_policy.min_discount: must not exceed max_discount");
+  REQUIRE_THROWS_WITH(with("partner_policy: {term_stp: 0.02}"),
+                      "t.yaml:10:18: partner_policy.term_stp: unknown key 'term_stp' (did you mean 'term_step'?)");
+  REQUIRE_THROWS_WITH(with("disputes: {resolution: concesion}"),
+                      "t.yaml:10:24: disputes.resolution: unknown value 'concesion' (did you mean 'concession'?)");
+  REQUIRE_THROWS_WITH(with("disputes: {review_period: 0}"),
+                      "t.yaml:10:27: disputes.review_period: must be between 1 and 10000000, got 0");
+  REQUIRE_THROWS_WITH(with("disputes: {margin_floor: high}"),
+                      "t.yaml:10:26: disputes.margin_floor: expected a number, got \"high\"");
+  // defaults: everything new is off
+  const chan::ScenarioSpec on = with("partner_policy: {}\ndisputes: {}");
+  CHECK(on.partners.kpi == chan::PartnerKpi::Profit);
+  CHECK(on.partners.termShare == 0);
+  CHECK(on.partners.retierShare == 0);
+  CHECK(on.disputes.enabled);
+  CHECK(on.disputes.resolution == chan::DisputeResolution::None);
+  CHECK_FALSE(parse(kValid).disputes.enabled);
+}
