@@ -11,9 +11,9 @@ namespace {
 
 std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 
-const PricingSpec& pricingOf(const World& w, int m) {
-  return w.spec->groups[idx(w.members.group[idx(m)])].pricing;
-}
+const MemberGroupSpec& pricingGroup(const World& w, int m) { return w.spec->groups[idx(w.members.group[idx(m)])]; }
+
+const PricingSpec& pricingOf(const World& w, int m) { return pricingGroup(w, m).pricing; }
 
 double upperBound(const World& w, int m, double unitCost) {
   const PricingSpec& p = pricingOf(w, m);
@@ -142,7 +142,8 @@ double opportunisticPrice(const World& w, int m, double unitCost, const PriceCon
 
 double netUnitRevenue(const World& w, int m, double price) {
   const auto i = idx(m);
-  return price * (1.0 - w.members.commission[i]) - w.members.shippingCost[i] - w.members.roleCost[i];
+  const double keeps = 1.0 - w.members.commission[i] + pricingGroup(w, m).referralCommission;
+  return price * keeps - w.members.shippingCost[i] - w.members.roleCost[i];
 }
 
 double respond(const World& w, int m, double unitCost, PriceContext& ctx) {

@@ -312,6 +312,10 @@ void Engine::sell(int outlet, double units) {
   w.flows.cogs[m] += cogs;
   w.flows.commission[m] += commission;
   w.flows.shipping[m] += shipping;
+  // a social seller's referral commission, paid by its brand's manufacturer on what it sells
+  const double referral = revenue * groupOf(w, outlet).referralCommission;
+  const int maker = w.brandMaker[idx(mb.brand[m])];
+  if (referral > 0 && maker >= 0) models::payOther(w, maker, outlet, referral);
 }
 
 void Engine::replenish(TickObservations& obs) {

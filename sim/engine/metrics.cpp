@@ -171,6 +171,20 @@ void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Su
     s.emplace_back("gray.authorised_units", authorisedUnits);
     s.emplace_back("gray.authorised_mean_price", ratio(authorisedRevenue, authorisedUnits));
   }
+  // referral commissions: revenue x rate of each social seller that earns one (paid with its sales)
+  double referralPaid = 0, referralUnits = 0;
+  bool referrals = false;
+  for (std::size_t m = 0; m < n; ++m) {
+    const double rate = groupOf(m).referralCommission;
+    if (rate <= 0) continue;
+    referrals = true;
+    referralPaid += rate * w.flows.revenue[m];
+    referralUnits += w.flows.unitsSold[m];
+  }
+  if (referrals) {
+    s.emplace_back("referral.paid", referralPaid);
+    s.emplace_back("referral.units", referralUnits);
+  }
   if (hasLogisticsProviders(spec)) {
     s.emplace_back("logistics.shipments", sum.shipments);
     s.emplace_back("logistics.on_time_share", ratio(sum.shipments - sum.lateShipments, sum.shipments));

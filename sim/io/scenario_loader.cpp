@@ -225,6 +225,9 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   g.holdingCost = r.number("holding_cost", -1, 0, kHuge);
   g.shippingCost = r.number("shipping_cost", -1, 0, kHuge);
   g.commission = r.number("commission", -1, 0, 1);
+  g.referralCommission = r.number("referral_commission", 0, 0, 1);
+  if (g.referralCommission > 0 && g.kind != MemberKind::SocialSeller)
+    r.fail("referral_commission", "only social sellers earn a referral commission");
   g.serviceLevel = r.number("service_level", -1, 0, 1);
   g.deliveryDays = r.number("delivery_days", -1, 0, 365);
   g.reach = r.number("reach", -1, 0, 1);
@@ -485,6 +488,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   optional("holding_cost", g.holdingCost);
   optional("shipping_cost", g.shippingCost);
   optional("commission", g.commission);
+  if (g.referralCommission > 0) n["referral_commission"] = g.referralCommission;  // older resolved files unchanged
   optional("service_level", g.serviceLevel);
   optional("delivery_days", g.deliveryDays);
   optional("reach", g.reach);

@@ -359,3 +359,23 @@ TEST_CASE("disputes: conceding the discount that restores the margin floor settl
   CHECK(m.metrics.at("disputes.compensation") > 0);
   CHECK(m.metrics.at("disputes.raised") == n.metrics.at("disputes.raised"));
 }
+
+TEST_CASE("referral commission: the maker pays it on social sellers' revenue and they price lower", "[mechanisms]") {
+  const std::vector<std::string> small{"consumers.count=5000", "ticks=60"};
+  auto none = small;
+  none.push_back("members[3].referral_commission=0");
+  const Run on = run("social_referral", small), off = run("social_referral", none);  // conservation checked
+  const double revenue = on.metrics.at("kpi.channel.social_seller.revenue");
+  REQUIRE(revenue > 0);
+  // paid at the configured 8% of what the social sellers took from consumers
+  CHECK(on.metrics.at("referral.paid") == Approx(0.08 * revenue).epsilon(1e-12));
+  CHECK(on.metrics.at("referral.units") == on.metrics.at("kpi.channel.social_seller.units"));
+  CHECK(off.metrics.count("referral.paid") == 0);
+  // keeping 8% more of each sale, a best-responding seller charges less and sells more
+  auto meanPrice = [](const Run& r) {
+    return r.metrics.at("kpi.channel.social_seller.revenue") / r.metrics.at("kpi.channel.social_seller.units");
+  };
+  CHECK(meanPrice(on) < meanPrice(off));
+  CHECK(on.metrics.at("kpi.channel.social_seller.units") > off.metrics.at("kpi.channel.social_seller.units"));
+  CHECK(on.metrics.at("margin.kind.social_seller.profit") > off.metrics.at("margin.kind.social_seller.profit"));
+}
