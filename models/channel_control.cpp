@@ -42,8 +42,9 @@ void returnDeposit(World& w, int m) {
 }
 
 /// Moves `buyer` to supply contract `terms` with `to`, and into the tier below it. Callers
-/// rebuild the supply subtrees once they are done moving.
-void moveBuyer(World& w, int buyer, int to, const SupplyTerms& terms) {
+/// rebuild the supply subtrees once they are done moving. `terms` is a copy: callers pass the
+/// terms of the edge this removes.
+void moveBuyer(World& w, int buyer, int to, SupplyTerms terms) {
   Members& mb = w.members;
   boost::remove_edge(idx(mb.supplier[idx(buyer)]), idx(buyer), w.graph);
   boost::add_edge(idx(to), idx(buyer), terms, w.graph);
