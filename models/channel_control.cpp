@@ -103,7 +103,7 @@ void payOther(World& w, int payer, int payee, double amount) {
 bool authorisedReseller(const World& w, int m) {
   const MemberKind k = w.members.kind[idx(m)];
   return k != MemberKind::Manufacturer && k != MemberKind::Logistics &&
-         !w.spec->groups[idx(w.members.group[idx(m)])].unauthorised;
+         !w.groupOf(m).unauthorised;
 }
 
 double traceProbability(const World& w) {
@@ -238,10 +238,10 @@ void monitor(World& w, std::vector<Event>& diversions) {
     w.events.push_back(e);
   }
   diversions.clear();
-  // the manufacturer pays for watching every active outlet
+  // the manufacturer pays for watching every active outlet of its network (not gray sellers)
   if (mon.enabled && mon.costPerOutletDay > 0)
     for (int m : w.outlets)
-      if (mb.active[idx(m)] && makerOf(w, m) >= 0)
+      if (mb.active[idx(m)] && authorisedReseller(w, m) && makerOf(w, m) >= 0)
         payOther(w, makerOf(w, m), w.ledger.account(External::Operations), mon.costPerOutletDay);
 }
 
@@ -336,6 +336,7 @@ void reviewDisputes(World& w, std::vector<double>& unitsMark) {
     const double units = w.flows.unitsSold[i] - unitsMark[i];  // sold since the last check
     unitsMark[i] = w.flows.unitsSold[i];
     if (s < 0 || !mb.active[i] || !mb.active[idx(s)] || mb.price[i] <= 0) continue;
+    if (!authorisedReseller(w, m) || mb.owner[i] == s) continue;  // gray sellers; a maker's own outlet
     // the reseller's unit margin on its supplier's current terms, at today's prices
     SupplyTerms& terms = termsOf(w, m);
     const double list = mb.price[idx(s)], net = netUnitRevenue(w, m, mb.price[i]);

@@ -11,9 +11,7 @@ namespace {
 
 std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 
-const MemberGroupSpec& pricingGroup(const World& w, int m) { return w.spec->groups[idx(w.members.group[idx(m)])]; }
-
-const PricingSpec& pricingOf(const World& w, int m) { return pricingGroup(w, m).pricing; }
+const PricingSpec& pricingOf(const World& w, int m) { return w.groupOf(m).pricing; }
 
 double upperBound(const World& w, int m, double unitCost) {
   const PricingSpec& p = pricingOf(w, m);
@@ -140,10 +138,13 @@ double opportunisticPrice(const World& w, int m, double unitCost, const PriceCon
 
 }  // namespace
 
-double netUnitRevenue(const World& w, int m, double price) {
+double channelUnitRevenue(const World& w, int m, double price) {
   const auto i = idx(m);
-  const double keeps = 1.0 - w.members.commission[i] + pricingGroup(w, m).referralCommission;
-  return price * keeps - w.members.shippingCost[i] - w.members.roleCost[i];
+  return price * (1.0 - w.members.commission[i]) - w.members.shippingCost[i] - w.members.roleCost[i];
+}
+
+double netUnitRevenue(const World& w, int m, double price) {
+  return channelUnitRevenue(w, m, price) + price * w.groupOf(m).referralCommission;
 }
 
 double respond(const World& w, int m, double unitCost, PriceContext& ctx) {

@@ -16,8 +16,13 @@ namespace chan::models {
 /// Hypothetical prices of every member (indexed by member id) used while probing demand.
 using PriceContext = std::vector<double>;
 
-/// Net revenue per unit sold at price x, after the platform's commission and delivery cost.
+/// Net revenue per unit sold at price x, after the platform's commission and delivery cost,
+/// plus a social seller's referral commission from its brand.
 double netUnitRevenue(const World& world, int member, double price);
+
+/// What the channel as a whole keeps per unit sold at price x by outlet `member`: net of the
+/// platform's commission and delivery cost; transfers between members (referrals) cancel out.
+double channelUnitRevenue(const World& world, int member, double price);
 
 /// Price member m charges when its unit cost is `unitCost` and other members' prices are as in
 /// ctx. ShareAdjust returns ctx[m]: it adjusts in adjustSharePrices, not to cost. For an owner

@@ -22,13 +22,9 @@ double forecast(const Members& mb, int member) {
 
 namespace {
 
-const MemberGroupSpec& groupOf(const World& w, std::size_t m) {
-  return w.spec->groups[static_cast<std::size_t>(w.members.group[m])];
-}
-
 /// Stock an order-up-to member aims to hold, on hand and on order.
 double target(const World& w, int member, int leadTime) {
-  return forecast(w.members, member) * (leadTime + groupOf(w, static_cast<std::size_t>(member)).replenish.coverDays);
+  return forecast(w.members, member) * (leadTime + w.groupOf(member).replenish.coverDays);
 }
 
 /// Adds the targets and inventory positions of the active, authorised members below `member`
@@ -39,8 +35,8 @@ double target(const World& w, int member, int leadTime) {
 void addEchelon(const World& w, int member, double& targets, double& position) {
   for (auto e : boost::make_iterator_range(boost::out_edges(static_cast<std::size_t>(member), w.graph))) {
     const auto b = boost::target(e, w.graph);
-    if (!w.members.active[b] || groupOf(w, b).unauthorised) continue;
-    const ReplenishSpec& r = groupOf(w, b).replenish;
+    if (!w.members.active[b] || w.groupOf(static_cast<int>(b)).unauthorised) continue;
+    const ReplenishSpec& r = w.groupOf(static_cast<int>(b)).replenish;
     const double goal = r.rule == ReplenishRule::OrderUpTo ? target(w, static_cast<int>(b), w.graph[e].leadTime)
                         : r.rule == ReplenishRule::MinMax  ? r.orderUpTo
                                                            : 0.0;
@@ -54,7 +50,7 @@ void addEchelon(const World& w, int member, double& targets, double& position) {
 
 double orderQuantity(const World& w, int member, int leadTime) {
   const auto m = static_cast<std::size_t>(member);
-  const ReplenishSpec& r = groupOf(w, m).replenish;
+  const ReplenishSpec& r = w.groupOf(static_cast<int>(m)).replenish;
   double position = w.members.stock[m] + w.members.onOrder[m];
   switch (r.rule) {
     case ReplenishRule::None: return 0;
@@ -78,14 +74,18 @@ double volumeDiscount(const std::vector<VolumeDiscount>& steps, double units) {
 
 double batchForDiscount(const World& w, int member, double units, double unitPrice) {
   const auto m = static_cast<std::size_t>(member);
-  const std::vector<VolumeDiscount>& steps = groupOf(w, m).volumeDiscounts;
+  const std::vector<VolumeDiscount>& steps = w.groupOf(member).volumeDiscounts;
   const double daily = forecast(w.members, member);
   if (daily <= 0) return units;
   const double paid = unitPrice * (1.0 - volumeDiscount(steps, units));  // per unit at the order as it is
   double best = units, bestCost = units * paid;
+  // with free holding every bigger step would pay: never buy more than the forecast sells by
+  // the end of the run
+  const double sellable = daily * std::max(0, w.spec->ticks - w.tick);
   for (const VolumeDiscount& s : steps) {
     if (s.minUnits <= units) continue;
     const double extra = s.minUnits - units;
+    if (extra > sellable) continue;
     const double cost = s.minUnits * unitPrice * (1.0 - s.discount) - extra * paid +
                         w.members.holdingCost[m] * extra * extra / (2.0 * daily);
     if (cost < bestCost) best = s.minUnits, bestCost = cost;

@@ -7,7 +7,7 @@ std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 
 double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
 
-constexpr std::size_t kKinds = 7;  // MemberKind values; index kKinds is "every channel"
+constexpr std::size_t kKinds = static_cast<std::size_t>(MemberKind::Logistics) + 1;  // index kKinds: "every channel"
 
 /// Consumer units per (channel, territory, brand); channel kKinds and territory T (the count of
 /// territories) stand for all of them.

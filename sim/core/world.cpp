@@ -60,7 +60,7 @@ void World::rebuildSubtrees() {
   subtreeOutlets.assign(members.size(), {});
   for (std::size_t o = 0; o < outlets.size(); ++o) {
     // an unauthorised reseller buys off-contract: it is in nobody's supply subtree but its own
-    const bool gray = spec->groups[static_cast<std::size_t>(members.group[static_cast<std::size_t>(outlets[o])])].unauthorised;
+    const bool gray = groupOf(outlets[o]).unauthorised;
     for (int m = outlets[o]; m >= 0; m = gray ? -1 : members.supplier[static_cast<std::size_t>(m)])
       subtreeOutlets[static_cast<std::size_t>(m)].push_back(static_cast<int>(o));
   }

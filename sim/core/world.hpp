@@ -173,6 +173,10 @@ struct World {
   void rebuildSubtrees();
   /// Discount on member m's supply contract (0 without a supplier).
   double discountOf(int member) const;
+  /// The scenario group member m belongs to.
+  const MemberGroupSpec& groupOf(int member) const {
+    return spec->groups[static_cast<std::size_t>(members.group[static_cast<std::size_t>(member)])];
+  }
 };
 
 }  // namespace chan

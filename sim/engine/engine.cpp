@@ -27,7 +27,6 @@ double buyingPrice(const World& w, int m) {
   return w.members.price[idx(s)] * (1.0 - w.graph[e].discount);
 }
 
-const MemberGroupSpec& groupOf(const World& w, int m) { return w.spec->groups[idx(w.members.group[idx(m)])]; }
 
 }  // namespace
 
@@ -37,27 +36,27 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
   m_ordersTo.assign(w.members.size(), {});
   m_exclusiveHolder.assign(spec.territories.size(), -1);
   for (std::size_t m = 0; m < w.members.size(); ++m)
-    if (w.members.kind[m] == MemberKind::Distributor && groupOf(w, static_cast<int>(m)).exclusive &&
+    if (w.members.kind[m] == MemberKind::Distributor && w.groupOf(static_cast<int>(m)).exclusive &&
         w.members.territory[m] >= 0)
       m_exclusiveHolder[idx(w.members.territory[m])] = static_cast<int>(m);
   // opening prices, top tier first, so that each tier sees its buying price
   for (const auto& tier : w.byTier) {
     for (int m : tier) {
-      const PricingSpec& p = groupOf(w, m).pricing;
+      const PricingSpec& p = w.groupOf(m).pricing;
       if (w.members.owner[idx(m)] >= 0) continue;  // priced by its owner
       double price = priceMember(m, buyingPrice(w, m));
       if (p.rule == PricingRule::ShareAdjust && p.initialHigh > 0) {
         Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Pricing, idx(m));
         price = rng.uniform(p.initialLow, p.initialHigh);
       } else if (p.rule == PricingRule::ShareAdjust) {
-        price = buyingPrice(w, m) * (1.0 + groupOf(w, m).pricing.markup);
+        price = buyingPrice(w, m) * (1.0 + w.groupOf(m).pricing.markup);
       }
       w.members.price[idx(m)] = price;
     }
   }
   // opening stock is an opening balance: goods endowed at the member's buying price
   for (std::size_t m = 0; m < w.members.size(); ++m) {
-    const double units = groupOf(w, static_cast<int>(m)).replenish.initialStock;
+    const double units = w.groupOf(static_cast<int>(m)).replenish.initialStock;
     if (units <= 0 || w.members.kind[m] == MemberKind::Manufacturer) continue;
     w.members.stock[m] = units;
     w.members.stockValue[m] = units * buyingPrice(w, static_cast<int>(m));
@@ -141,7 +140,7 @@ void Engine::setPrices() {
   if (w.tick > 1) models::adjustSharePrices(w, m_unitsLastTick);
   for (const auto& tier : w.byTier) {
     for (int m : tier) {
-      const PricingSpec& p = groupOf(w, m).pricing;
+      const PricingSpec& p = w.groupOf(m).pricing;
       if (p.rule == PricingRule::ShareAdjust || w.tick % p.reviewPeriod != 0) continue;  // tick 0 priced at set-up
       if (w.members.owner[idx(m)] >= 0 || !w.members.active[idx(m)]) continue;  // priced by its owner, or gone
       w.members.price[idx(m)] = priceMember(m, unitCostOf(m));
@@ -246,7 +245,7 @@ void Engine::serveConsumers(TickObservations& obs) {
     obs.demand += round1.demand[o];
     obs.sold += served[o];
     if (isOnline(w.members.kind[idx(m)])) obs.onlineSold += served[o];
-    if (groupOf(w, m).unauthorised) obs.graySold += served[o];
+    if (w.groupOf(m).unauthorised) obs.graySold += served[o];
     obs.outletsStockedOut += short1[o] || short2[o];
     w.flows.stockoutTicks[idx(m)] += short1[o] || short2[o];
     w.flows.lostUnits[idx(m)] += round1.demand[o] - std::min(round1.demand[o], served[o]);
@@ -313,7 +312,7 @@ void Engine::sell(int outlet, double units) {
   w.flows.commission[m] += commission;
   w.flows.shipping[m] += shipping;
   // a social seller's referral commission, paid by its brand's manufacturer on what it sells
-  const double referral = revenue * groupOf(w, outlet).referralCommission;
+  const double referral = revenue * w.groupOf(outlet).referralCommission;
   const int maker = w.brandMaker[idx(mb.brand[m])];
   if (referral > 0 && maker >= 0) models::payOther(w, maker, outlet, referral);
 }
@@ -361,7 +360,7 @@ void Engine::replenish(TickObservations& obs) {
       if (units <= kTiny) continue;
       const int source = chooseSource(m, units);
       if (source < 0) continue;  // an unauthorised reseller nobody will sell to
-      const std::vector<VolumeDiscount>& steps = groupOf(w, m).volumeDiscounts;
+      const std::vector<VolumeDiscount>& steps = w.groupOf(m).volumeDiscounts;
       if (!steps.empty()) {
         units = models::batchForDiscount(w, m, units, mb.price[idx(source)] * (1.0 - terms.discount));
         obs.discountOrders += 1;
@@ -378,7 +377,7 @@ double Engine::unitCostOf(int m) const {
   // unauthorised one from its cheapest source, whether or not that source will sell today)
   const World& w = m_world;
   const int source = w.members.supplier[idx(m)] < 0 ? -1 : chooseSource(m, 0.0);
-  const MemberGroupSpec& g = groupOf(w, m);
+  const MemberGroupSpec& g = w.groupOf(m);
   if (source == w.members.supplier[idx(m)] && !g.unauthorised) return buyingPrice(w, m);
   // goods bought off-contract pay transport (see ship); with no source left, the supplier's terms
   const int from = source < 0 ? w.members.supplier[idx(m)] : source;
@@ -389,9 +388,10 @@ double Engine::landedCost(int m, int source) const {
   // price after the buyer's discount, plus transport when the goods come from another
   // territory or, for an unauthorised reseller, always (it has no local contract)
   const Members& mb = m_world.members;
-  const MemberGroupSpec& g = groupOf(m_world, m);
+  const MemberGroupSpec& g = m_world.groupOf(m);
   const bool away = g.unauthorised || mb.territory[idx(source)] != mb.territory[idx(m)];
-  return mb.price[idx(source)] * (1.0 - g.discount) + (away ? g.transportCost : 0.0);
+  // the contract's current discount (partner reviews may have moved it), else the group's
+  return mb.price[idx(source)] * (1.0 - termsFor(source, m).discount) + (away ? g.transportCost : 0.0);
 }
 
 SupplyTerms Engine::termsFor(int supplier, int buyer) const {
@@ -399,7 +399,7 @@ SupplyTerms Engine::termsFor(int supplier, int buyer) const {
   const auto [e, found] = boost::edge(idx(supplier), idx(buyer), w.graph);
   if (found) return w.graph[e];
   // a diverting outlet buying off-contract: its group's usual terms
-  const MemberGroupSpec& g = groupOf(w, buyer);
+  const MemberGroupSpec& g = w.groupOf(buyer);
   return {g.discount, g.leadTime, g.minOrder, 0.0, 0.0};
 }
 
@@ -408,7 +408,7 @@ int Engine::chooseSource(int m, double units) const {
   const World& w = m_world;
   const Members& mb = w.members;
   const int own = mb.supplier[idx(m)];
-  const MemberGroupSpec& g = groupOf(w, m);
+  const MemberGroupSpec& g = w.groupOf(m);
   if (!g.divert) return own;
   // gray market: a seller sells to an unauthorised reseller only when the gap between the
   // brand's authorised retail price and its own price covers the transport and the penalty it
@@ -439,7 +439,7 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
     mb.stockValue[s] += cost;
   }
   const SupplyTerms terms = termsFor(supplier, buyer);
-  const MemberGroupSpec& buyerGroup = groupOf(w, buyer);
+  const MemberGroupSpec& buyerGroup = w.groupOf(buyer);
   // all-units volume discount of the buyer's terms on the units shipped
   const double listValue = units * mb.price[s] * (1.0 - terms.discount);
   const double discount = listValue * models::volumeDiscount(buyerGroup.volumeDiscounts, units);
@@ -480,9 +480,10 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
   // carriage: the buyer's logistics provider, else the in-house carriage of `coordination`; a
   // shipment is late with the carrier's delay probability (one draw per link and tick)
   const CoordinationSpec& co = w.spec->coordination;
-  const int carrier = mb.carrier[b];
+  // a provider that left (risk events) no longer carries: the in-house carriage takes over
+  const int carrier = mb.carrier[b] >= 0 && mb.active[idx(mb.carrier[b])] ? mb.carrier[b] : -1;
   const CarriageSpec carriage =
-      carrier >= 0 ? groupOf(w, carrier).carriage : CarriageSpec{terms.leadTime, co.delayProbability, co.delayTicks, 0.0};
+      carrier >= 0 ? w.groupOf(carrier).carriage : CarriageSpec{terms.leadTime, co.delayProbability, co.delayTicks, 0.0};
   const bool late = carriage.delayProbability > 0 && carriage.delayTicks > 0 &&
                     Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run), static_cast<std::uint64_t>(w.tick),
                            StreamPurpose::Logistics, (s << 24) ^ b)
@@ -516,7 +517,7 @@ void Engine::settle() {
   for (auto e : boost::make_iterator_range(boost::edges(w.graph))) {
     const double fee = w.graph[e].fixedFee;
     const auto s = boost::source(e, w.graph), b = boost::target(e, w.graph);
-    if (fee <= 0 || !mb.active[b]) continue;
+    if (fee <= 0 || !mb.active[b] || w.groupOf(static_cast<int>(b)).unauthorised) continue;  // gray: no contract
     w.ledger.transfer(static_cast<int>(b), static_cast<int>(s), fee);
     w.flows.feeExpense[b] += fee;
     w.flows.feeIncome[s] += fee;
@@ -599,7 +600,7 @@ Summary Engine::summary() const {
       for (int o : all) {
         const double q = sales[idx(o)];
         units += q;
-        perUnit += q * (models::netUnitRevenue(w, w.outlets[idx(o)], p) - cost);
+        perUnit += q * (models::channelUnitRevenue(w, w.outlets[idx(o)], p) - cost);
       }
       return units > 0 ? perUnit : 0.0;
     };

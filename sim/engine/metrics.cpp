@@ -71,7 +71,7 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
     const auto i = static_cast<std::size_t>(m);
     if (w.flows.divertedIn[i] <= 0 || !w.members.active[i]) continue;
     const int s0 = w.members.supplier[i];
-    const double discount = w.spec->groups[static_cast<std::size_t>(w.members.group[i])].discount;
+    const double discount = w.discountOf(m);  // the contract's current discount
     models::PriceContext ctx = w.members.price;
     actual += w.members.price[i];
     own += models::respond(w, m, w.members.price[static_cast<std::size_t>(s0)] * (1 - discount), ctx);
@@ -123,7 +123,8 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
   s.emplace_back("partners.demoted", actions["demote"]);
   double discounts = 0, outlets = 0;
   for (int m : w.outlets)
-    if (w.members.active[static_cast<std::size_t>(m)]) discounts += w.discountOf(m), outlets += 1;
+    if (w.members.active[static_cast<std::size_t>(m)] && !w.groupOf(m).unauthorised)
+      discounts += w.discountOf(m), outlets += 1;
   s.emplace_back("partners.mean_discount", ratio(discounts, outlets));
   // market share of each brand when brands compete
   if (w.spec->brands.size() > 1) {
@@ -142,13 +143,12 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
 void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Summary& s) {
   const ScenarioSpec& spec = *w.spec;
   const std::size_t n = w.members.size();
-  auto groupOf = [&](std::size_t m) -> const MemberGroupSpec& { return spec.groups[static_cast<std::size_t>(w.members.group[m])]; };
   if (hasVolumeDiscounts(spec)) {
     // the rate is the discount over what the buyers with discount terms would have paid without it
     double amount = 0, paid = 0;
     for (std::size_t m = 0; m < n; ++m) {
       amount += w.flows.volumeDiscount[m];
-      if (!groupOf(m).volumeDiscounts.empty()) paid += w.flows.purchases[m];
+      if (!w.groupOf(static_cast<int>(m)).volumeDiscounts.empty()) paid += w.flows.purchases[m];
     }
     s.emplace_back("volume_discount.amount", amount);
     s.emplace_back("volume_discount.rate", ratio(amount, amount + paid));
@@ -160,7 +160,7 @@ void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Su
       if (e.type == Event::Type::GrayMarket) shipped += e.units, detected += e.detected ? e.units : 0;
     for (int m : w.outlets) {
       const auto i = static_cast<std::size_t>(m);
-      if (groupOf(i).unauthorised) continue;
+      if (w.groupOf(static_cast<int>(i)).unauthorised) continue;
       authorisedUnits += w.flows.unitsSold[i];
       authorisedRevenue += w.flows.revenue[i];
     }
@@ -175,7 +175,7 @@ void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Su
   double referralPaid = 0, referralUnits = 0;
   bool referrals = false;
   for (std::size_t m = 0; m < n; ++m) {
-    const double rate = groupOf(m).referralCommission;
+    const double rate = w.groupOf(static_cast<int>(m)).referralCommission;
     if (rate <= 0) continue;
     referrals = true;
     referralPaid += rate * w.flows.revenue[m];

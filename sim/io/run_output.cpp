@@ -132,7 +132,7 @@ std::string eventsCsv(const World& w) {
   out << "tick,type,member,group,counterparty,units,severity,detected,action\n";
   for (const Event& e : w.events) {
     const std::string group =
-        e.member >= 0 ? w.spec->groups[static_cast<std::size_t>(w.members.group[static_cast<std::size_t>(e.member)])].name : "";
+        e.member >= 0 ? w.groupOf(e.member).name : "";
     out << e.tick << ',' << eventTypeName(e.type) << ',' << e.member << ',' << group << ',' << e.counterparty << ','
         << formatNumber(e.units) << ',' << formatNumber(e.severity) << ',' << (e.detected ? 1 : 0) << ',' << e.action
         << "\n";

@@ -158,8 +158,6 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   } else if (g.kind == MemberKind::Manufacturer && brandNames.size() > 1) {
     r.fail("brand", "required for a manufacturer when the scenario has several brands");
   }
-  // an unauthorised reseller may buy from outlets too; nobody else may
-  const bool unauthorised = r.has("diversion") && r.map("diversion").boolean("unauthorised", false);
   if (g.kind == MemberKind::Manufacturer || g.kind == MemberKind::Logistics) {
     if (r.has("supplier")) r.fail("supplier", std::string("a ") + kindName(g.kind) + " has no supplier");
   } else {
@@ -167,8 +165,8 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
     g.supplierGroup = indexByName(r, "supplier", supplier, groupNames, "supplier group (define it above)");
     const MemberGroupSpec& s = spec.groups[static_cast<std::size_t>(g.supplierGroup)];
     if (s.kind == MemberKind::Logistics) r.fail("supplier", "group '" + supplier + "' is a logistics provider and sells no goods");
-    if (isOutlet(s.kind) && !unauthorised)
-      r.fail("supplier", "group '" + supplier + "' is an outlet and cannot supply others");
+    // (an outlet's revenue is consumer spending in every metric, so no outlet sells to members)
+    if (isOutlet(s.kind)) r.fail("supplier", "group '" + supplier + "' is an outlet and cannot supply others");
     if (s.unauthorised) r.fail("supplier", "group '" + supplier + "' is an unauthorised reseller and cannot supply others");
     if (!r.has("brand")) g.brand = s.brand;
   }
@@ -239,7 +237,7 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
     g.transportCost = d->number("transport_cost", 0, 0, kHuge);
     g.unauthorised = d->boolean("unauthorised", false);
     d->finish();
-    if (unauthorised && !g.divert) r.fail("diversion", "an unauthorised reseller buys off-contract: enabled must be true");
+    if (g.unauthorised && !g.divert) r.fail("diversion", "an unauthorised reseller buys off-contract: enabled must be true");
     if (!isOutlet(g.kind)) r.fail("diversion", "only outlets source across territories");
   }
   if (auto role = r.optionalMap("role")) {
@@ -249,6 +247,8 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
     role->finish();
   }
   g.reserve = static_cast<int>(r.integer("reserve", 0, 0, kMaxMembersPerGroup));
+  // partner reviews recruit reserves of outlets; a provider in reserve would carry while inactive
+  if (g.reserve > 0 && g.kind == MemberKind::Logistics) r.fail("reserve", "logistics providers have no reserves");
   g.licenceExpiry = static_cast<int>(r.integer("licence_expiry", 0, 0, kMaxTicks));
   if (auto p = r.optionalMap("pricing")) g.pricing = readPricing(*p);
   if (g.kind == MemberKind::Logistics && r.has("pricing")) r.fail("pricing", "a logistics provider charges logistics.fee_per_unit");

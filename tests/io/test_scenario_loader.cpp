@@ -317,14 +317,16 @@ TEST_CASE("loader: a link's logistics provider must be a group of kind logistics
                       "t.yaml:6:51: members[0].logistics: only a group of kind logistics offers carriage");
 }
 
-TEST_CASE("loader: only an unauthorised reseller may buy from outlets", "[loader]") {
-  const std::string twoShops = withLine(8, "  - {group: gray, kind: marketplace, supplier: shop, diversion: {unauthorised: true}}\nconsumers:");
-  CHECK(parse(twoShops).groups[2].unauthorised);
-  REQUIRE_THROWS_WITH(parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: shop}\nconsumers:")),
-                      "t.yaml:8:48: members[2].supplier: group 'shop' is an outlet and cannot supply others");
+TEST_CASE("loader: an unauthorised reseller buys from upstream members, never from outlets", "[loader]") {
+  CHECK(parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: maker, diversion: {unauthorised: true}}\nconsumers:"))
+            .groups[2]
+            .unauthorised);
   REQUIRE_THROWS_WITH(
-      parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: shop, diversion: {enabled: false, unauthorised: true}}\nconsumers:")),
-      "t.yaml:8:65: members[2].diversion: an unauthorised reseller buys off-contract: enabled must be true");
+      parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: shop, diversion: {unauthorised: true}}\nconsumers:")),
+      "t.yaml:8:48: members[2].supplier: group 'shop' is an outlet and cannot supply others");
+  REQUIRE_THROWS_WITH(
+      parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: maker, diversion: {enabled: false, unauthorised: true}}\nconsumers:")),
+      "t.yaml:8:66: members[2].diversion: an unauthorised reseller buys off-contract: enabled must be true");
 }
 
 TEST_CASE("loader: partner-policy terms and re-tiering, and margin disputes, are read strictly", "[loader]") {
