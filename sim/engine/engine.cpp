@@ -27,7 +27,6 @@ double buyingPrice(const World& w, int m) {
   return w.members.price[idx(s)] * (1.0 - w.graph[e].discount);
 }
 
-
 }  // namespace
 
 Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
