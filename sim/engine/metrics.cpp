@@ -138,12 +138,13 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
   }
 }
 
-/// Metrics of the optional mechanisms: volume discounts, the gray market, logistics providers
-/// (README "summary.json"); each block only when the scenario uses the mechanism.
+/// Metrics of the optional mechanisms: volume discounts, the gray market, referral commissions,
+/// logistics (README "summary.json"). Written whether or not the scenario uses them (0 when
+/// off), so that a sweep can switch a mechanism off and still collect its metrics.
 void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Summary& s) {
   const ScenarioSpec& spec = *w.spec;
   const std::size_t n = w.members.size();
-  if (hasVolumeDiscounts(spec)) {
+  {
     // the rate is the discount over what the buyers with discount terms would have paid without it
     double amount = 0, paid = 0;
     for (std::size_t m = 0; m < n; ++m) {
@@ -154,7 +155,7 @@ void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Su
     s.emplace_back("volume_discount.rate", ratio(amount, amount + paid));
     s.emplace_back("volume_discount.mean_order_units", ratio(sum.discountOrderUnits, sum.discountOrders));
   }
-  if (hasGrayResellers(spec)) {
+  {
     double shipped = 0, detected = 0, authorisedUnits = 0, authorisedRevenue = 0;
     for (const Event& e : w.events)
       if (e.type == Event::Type::GrayMarket) shipped += e.units, detected += e.detected ? e.units : 0;
@@ -171,21 +172,18 @@ void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Su
     s.emplace_back("gray.authorised_units", authorisedUnits);
     s.emplace_back("gray.authorised_mean_price", ratio(authorisedRevenue, authorisedUnits));
   }
-  // referral commissions: revenue x rate of each social seller that earns one (paid with its sales)
+  // referral commissions: revenue x rate of each social seller that earns one (sell() pays it
+  // with each sale, when the brand has a manufacturer)
   double referralPaid = 0, referralUnits = 0;
-  bool referrals = false;
   for (std::size_t m = 0; m < n; ++m) {
     const double rate = w.groupOf(static_cast<int>(m)).referralCommission;
-    if (rate <= 0) continue;
-    referrals = true;
+    if (rate <= 0 || w.brandMaker[static_cast<std::size_t>(w.members.brand[m])] < 0) continue;
     referralPaid += rate * w.flows.revenue[m];
     referralUnits += w.flows.unitsSold[m];
   }
-  if (referrals) {
-    s.emplace_back("referral.paid", referralPaid);
-    s.emplace_back("referral.units", referralUnits);
-  }
-  if (hasLogisticsProviders(spec)) {
+  s.emplace_back("referral.paid", referralPaid);
+  s.emplace_back("referral.units", referralUnits);
+  {
     s.emplace_back("logistics.shipments", sum.shipments);
     s.emplace_back("logistics.on_time_share", ratio(sum.shipments - sum.lateShipments, sum.shipments));
     double fees = 0;
