@@ -367,7 +367,11 @@ TEST_CASE("referral commission: the maker pays it on social sellers' revenue and
   const Run on = run("social_referral", small), off = run("social_referral", none);  // conservation checked
   const double revenue = on.metrics.at("kpi.channel.social_seller.revenue");
   REQUIRE(revenue > 0);
-  // paid at the configured 8% of what the social sellers took from consumers
+  // paid through the ledger at the configured 8% of what the social sellers (group 3) took
+  // from consumers, by the manufacturer (group 0), which has no other such expense here
+  CHECK(groupSum(on, on.otherIncome, 3) == Approx(0.08 * revenue).epsilon(1e-12));
+  CHECK(groupSum(on, on.otherExpense, 0) == Approx(0.08 * revenue).epsilon(1e-12));
+  CHECK(groupSum(off, off.otherIncome, 3) == 0.0);
   CHECK(on.metrics.at("referral.paid") == Approx(0.08 * revenue).epsilon(1e-12));
   CHECK(on.metrics.at("referral.units") == on.metrics.at("kpi.channel.social_seller.units"));
   CHECK(off.metrics.at("referral.paid") == 0.0);
