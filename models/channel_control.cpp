@@ -358,6 +358,16 @@ void reviewDisputes(World& w, std::vector<double>& unitsMark) {
       payOther(w, s, m, amount);
       action = "mediation";
       w.disputes.compensation += amount;
+    } else if (d.resolution == DisputeResolution::Arbitration) {
+      // an arbiter rules on the case: the supplier pays the awarded share of that shortfall, and
+      // the parties split the arbiter's fee
+      const double award = d.awardShare * shortfall * mb.price[i] * units;
+      payOther(w, s, m, award);
+      payOther(w, s, w.ledger.account(External::Operations), d.arbitrationFee / 2);
+      payOther(w, m, w.ledger.account(External::Operations), d.arbitrationFee / 2);
+      action = "arbitration";
+      w.disputes.compensation += award;
+      w.disputes.arbitrationFees += d.arbitrationFee;
     }
     record(w, Event::Type::VerticalDispute, m, s, units, shortfall, true, action);
     w.disputes.raised += 1;

@@ -246,7 +246,7 @@ struct PartnerPolicySpec {
 };
 
 /// How a supplier answers a margin dispute.
-enum class DisputeResolution : std::uint8_t { None, Concession, Mediation };
+enum class DisputeResolution : std::uint8_t { None, Concession, Mediation, Arbitration };
 
 /// Vertical disputes over terms (deck ch. 2): a reseller whose unit margin on its supplier's
 /// terms falls below a floor disputes them.
@@ -256,6 +256,8 @@ struct DisputeSpec {
   double marginFloor = 0.1;  // (net unit revenue - buying price) / price below this: dispute
   DisputeResolution resolution = DisputeResolution::None;
   double maxDiscount = 0.5;  // Concession: the discount is raised at most to this
+  double awardShare = 0.5;   // Arbitration: share of the shortfall the arbiter awards the reseller
+  double arbitrationFee = 0; // Arbitration: the arbiter's fee per case, split between the parties
 };
 
 struct CoordinationSpec {

@@ -146,7 +146,8 @@ struct MarginDisputes {
   double raised = 0;        // disputes raised
   double shortfall = 0;     // sum of their margin shortfalls (floor - margin)
   double concessions = 0;   // resolved by raising the reseller's discount
-  double compensation = 0;  // currency paid by suppliers under mediation
+  double compensation = 0;  // currency paid by suppliers under mediation or arbitration
+  double arbitrationFees = 0;  // fees paid to arbiters
 };
 
 struct World {

@@ -261,6 +261,7 @@ void addDisputeMetrics(const World& w, Summary& s) {
   s.emplace_back("disputes.mean_shortfall", ratio(d.shortfall, d.raised));
   s.emplace_back("disputes.concessions", d.concessions);
   s.emplace_back("disputes.compensation", d.compensation);
+  s.emplace_back("disputes.arbitration_fees", d.arbitrationFees);
 }
 
 }  // namespace

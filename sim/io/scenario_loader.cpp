@@ -25,7 +25,7 @@ const std::vector<std::string> kDistributions = {"constant", "uniform", "uniform
 const std::vector<std::string> kPlacements = {"cities", "uniform", "centre"};
 const std::vector<std::string> kKpis = {"profit",     "revenue", "units", "aov", "satisfaction", "cost_effectiveness",
                                         "brand_share"};
-const std::vector<std::string> kResolutions = {"none", "concession", "mediation"};
+const std::vector<std::string> kResolutions = {"none", "concession", "mediation", "arbitration"};
 
 template <class E>
 E enumOf(const std::vector<std::string>& names, const std::string& name) {
@@ -345,6 +345,10 @@ DisputeSpec readDisputes(Reader r) {
   d.marginFloor = r.number("margin_floor", d.marginFloor, -1, 1);
   d.resolution = enumOf<DisputeResolution>(kResolutions, r.choice("resolution", "none", kResolutions));
   d.maxDiscount = r.number("max_discount", d.maxDiscount, 0, 1);
+  d.awardShare = r.number("award_share", d.awardShare, 0, 1);
+  d.arbitrationFee = r.number("arbitration_fee", 0, 0, kHuge);
+  for (const char* key : {"award_share", "arbitration_fee"})
+    if (r.has(key) && d.resolution != DisputeResolution::Arbitration) r.fail(key, "only with resolution: arbitration");
   r.finish();
   return d;
 }
@@ -620,6 +624,10 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
     dn["margin_floor"] = ds.marginFloor;
     dn["resolution"] = nameOf(kResolutions, ds.resolution);
     dn["max_discount"] = ds.maxDiscount;
+    if (ds.resolution == DisputeResolution::Arbitration) {
+      dn["award_share"] = ds.awardShare;
+      dn["arbitration_fee"] = ds.arbitrationFee;
+    }
   }
   const CoordinationSpec& co = spec.coordination;
   YAML::Node con = n["coordination"];

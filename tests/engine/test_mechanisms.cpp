@@ -360,6 +360,24 @@ TEST_CASE("disputes: conceding the discount that restores the margin floor settl
   CHECK(m.metrics.at("disputes.raised") == n.metrics.at("disputes.raised"));
 }
 
+TEST_CASE("disputes: an arbiter awards its share of what mediation would pay, and charges its fee", "[mechanisms]") {
+  const std::vector<std::string> base{"consumers.count=5000", "ticks=90", "partner_policy.enabled=false",
+                                      "members[0].pricing.price=19"};
+  auto mediate = base, arbitrate = base;
+  mediate.push_back("disputes.resolution=mediation");
+  arbitrate.insert(arbitrate.end(), {"disputes.resolution=arbitration", "disputes.award_share=0.25",
+                                     "disputes.arbitration_fee=10"});
+  const Run m = run("partner_review", mediate), a = run("partner_review", arbitrate);  // conservation checked
+  const double cases = a.metrics.at("disputes.raised");
+  REQUIRE(cases > 0);
+  // payments do not feed back into prices or orders here, so the same disputes arise, and the
+  // award is a quarter of the full shortfall that mediation makes good
+  CHECK(cases == m.metrics.at("disputes.raised"));
+  CHECK(a.metrics.at("disputes.compensation") == Approx(0.25 * m.metrics.at("disputes.compensation")).epsilon(1e-9));
+  CHECK(a.metrics.at("disputes.arbitration_fees") == Approx(10 * cases).epsilon(1e-12));
+  CHECK(m.metrics.at("disputes.arbitration_fees") == 0);
+}
+
 TEST_CASE("referral commission: the maker pays it on social sellers' revenue and they price lower", "[mechanisms]") {
   const std::vector<std::string> small{"consumers.count=5000", "ticks=60"};
   auto none = small;

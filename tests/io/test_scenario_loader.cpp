@@ -172,6 +172,15 @@ TEST_CASE("loader: only social sellers earn a referral commission", "[loader]") 
             .referralCommission == 0.1);
 }
 
+TEST_CASE("loader: arbitration keys need resolution arbitration", "[loader]") {
+  auto with = [](const std::string& section) { return parse(withLine(9, "  count: 100\n" + section)); };
+  CHECK(with("disputes: {resolution: arbitration, award_share: 0.3, arbitration_fee: 5}").disputes.awardShare == 0.3);
+  REQUIRE_THROWS_WITH(with("disputes: {resolution: mediation, award_share: 0.3}"),
+                      "t.yaml:10:48: disputes.award_share: only with resolution: arbitration");
+  REQUIRE_THROWS_WITH(with("disputes: {resolution: arbitration, award_share: 1.5}"),
+                      Catch::Contains("disputes.award_share: must be between 0 and 1"));
+}
+
 TEST_CASE("loader: a channel without an outlet group", "[loader]") {
   REQUIRE_THROWS_WITH(parse(withLine(7, "")),
                       "t.yaml:6:3: members: at least one outlet group (a kind that sells to consumers) is required");
