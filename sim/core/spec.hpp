@@ -216,6 +216,17 @@ struct DisruptionSpec {
   int duration = 30;  // ticks
 };
 
+/// A temporary price promotion of an outlet group (deck ch. 5, dynamic adjustment): for `days`
+/// ticks from `start` its members sell at list price x (1 - discount); the manufacturer pays
+/// back `makerShare` of the discount on every unit sold.
+struct PromotionSpec {
+  int group = 0;  // index into ScenarioSpec::groups (an outlet group)
+  int start = 1;
+  int days = 7;
+  double discount = 0.1;
+  double makerShare = 0;
+};
+
 struct RiskSpec {
   double creditLine = -1;            // < 0: no defaults; cash below -creditLine -> bankruptcy
   std::vector<DisruptionSpec> disruptions;
@@ -285,6 +296,7 @@ struct ScenarioSpec {
   MonitoringSpec monitoring;
   EnforcementSpec enforcement;
   RiskSpec risk;
+  std::vector<PromotionSpec> promotions;
   PartnerPolicySpec partners;
   DisputeSpec disputes;
   CoordinationSpec coordination;

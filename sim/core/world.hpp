@@ -54,6 +54,9 @@ struct Members {
   // channel control (models/channel_control)
   std::vector<std::uint8_t> active;      // 0: terminated, bankrupt or a reserve not yet recruited
   std::vector<double> priceFactor;       // multiplies the price its rule sets
+  std::vector<double> promotion;         // discount of the promotion running today (0: none) ...
+  std::vector<double> listPrice;         // ... the price before it ...
+  std::vector<double> promotionFunded;   // ... and what the manufacturer pays back per unit sold
   std::vector<double> roleCost;          // currency per unit sold for service / value-added roles
   std::vector<int> strikes;              // detected violations so far (enforcement ladder step)
   std::vector<int> suspendedUntil;       // supply suspended while tick < this

@@ -98,7 +98,7 @@ void Engine::step() {
   const double disputesBefore = w.disputes.raised;
   models::reviewDisputes(w, m_disputeMark);
   obs.marginDisputes = w.disputes.raised - disputesBefore;
-  // pricing: every member due for review, top tier first
+  // pricing: every member due for review, top tier first, then promotions and the price cap
   setPrices();
   // consumer demand and fulfilment (and mediation of cannibalised sales)
   serveConsumers(obs);
@@ -136,6 +136,7 @@ void Engine::receiveArrivals() {
 
 void Engine::setPrices() {
   World& w = m_world;
+  models::endPromotions(w);  // members re-price from their list prices
   if (w.tick > 1) models::adjustSharePrices(w, m_unitsLastTick);
   for (const auto& tier : w.byTier) {
     for (int m : tier) {
@@ -145,6 +146,7 @@ void Engine::setPrices() {
       w.members.price[idx(m)] = priceMember(m, unitCostOf(m));
     }
   }
+  models::startPromotions(w);
   // emergency response: while any supplier is disrupted, outlets cap their prices
   const double cap = w.spec->risk.priceCap;
   bool anyDisrupted = false;
@@ -253,6 +255,12 @@ void Engine::serveConsumers(TickObservations& obs) {
     if (openedWithStock[o]) models::recordDemand(w.members, m, requests[o]);
     w.flows.unitsRequested[idx(m)] += requests[o];
     sell(m, served[o]);
+    if (w.members.promotion[idx(m)] > 0) {
+      obs.promotionUnits += served[o];
+      obs.promotionDiscount += served[o] * (w.members.listPrice[idx(m)] - w.members.price[idx(m)]);
+      if (w.brandMaker[idx(w.members.brand[idx(m)])] >= 0)  // as sell() pays it back
+        obs.promotionReimbursed += served[o] * w.members.promotionFunded[idx(m)];
+    }
     m_unitsLastTick[o] = served[o];
     m_outletRequests[o] = requests[o];
   }
@@ -314,6 +322,8 @@ void Engine::sell(int outlet, double units) {
   const double referral = revenue * w.groupOf(outlet).referralCommission;
   const int maker = w.brandMaker[idx(mb.brand[m])];
   if (referral > 0 && maker >= 0) models::payOther(w, maker, outlet, referral);
+  // the manufacturer's share of a promotion's discount
+  if (maker >= 0) models::payOther(w, maker, outlet, units * mb.promotionFunded[m]);
 }
 
 void Engine::replenish(TickObservations& obs) {

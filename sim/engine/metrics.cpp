@@ -183,6 +183,9 @@ void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Su
   }
   s.emplace_back("referral.paid", referralPaid);
   s.emplace_back("referral.units", referralUnits);
+  s.emplace_back("promotions.units", sum.promotionUnits);
+  s.emplace_back("promotions.discount", sum.promotionDiscount);
+  s.emplace_back("promotions.reimbursed", sum.promotionReimbursed);
   {
     s.emplace_back("logistics.shipments", sum.shipments);
     s.emplace_back("logistics.on_time_share", ratio(sum.shipments - sum.lateShipments, sum.shipments));
@@ -345,6 +348,9 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency) 
     sum.graySold += r.obs.graySold;
     sum.shipments += r.obs.shipments;
     sum.lateShipments += r.obs.lateShipments;
+    sum.promotionUnits += r.obs.promotionUnits;
+    sum.promotionDiscount += r.obs.promotionDiscount;
+    sum.promotionReimbursed += r.obs.promotionReimbursed;
     reachSum += r.obs.reached;
   }
   for (int m : w.outlets) {

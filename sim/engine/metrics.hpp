@@ -33,6 +33,9 @@ struct TickObservations {
   double shipments = 0;              // shipments between members
   double lateShipments = 0;          // of which delivered late
   double marginDisputes = 0;         // vertical disputes raised by the margin floor
+  double promotionUnits = 0;         // units sold at promotional prices ...
+  double promotionDiscount = 0;      // ... the discount off list on them ...
+  double promotionReimbursed = 0;    // ... and the manufacturers' share of it
 };
 
 /// One row of timeseries.csv.

@@ -353,6 +353,22 @@ DisputeSpec readDisputes(Reader r) {
   return d;
 }
 
+PromotionSpec readPromotion(Reader& r, const std::vector<std::string>& groupNames, const ScenarioSpec& spec) {
+  PromotionSpec p;
+  p.group = indexByName(r, "group", r.text("group"), groupNames, "member group");
+  if (!isOutlet(spec.groups[static_cast<std::size_t>(p.group)].kind)) r.fail("group", "promotions run at outlets");
+  p.start = static_cast<int>(r.integer("start", 1, kMaxTicks));
+  p.days = static_cast<int>(r.integer("days", 1, kMaxTicks));
+  p.discount = r.number("discount", 0, 0.99);
+  p.makerShare = r.number("maker_share", 0, 0, 1);
+  // one promotion at a time per group: a second would discount the first one's price again
+  for (const PromotionSpec& q : spec.promotions)
+    if (q.group == p.group && p.start < q.start + q.days && q.start < p.start + p.days)
+      r.fail("start", "overlaps another promotion of the same group");
+  r.finish();
+  return p;
+}
+
 CoordinationSpec readCoordination(Reader r) {
   CoordinationSpec c;
   c.sharedSales = r.boolean("shared_sales", false);
@@ -425,6 +441,7 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   if (auto p = r.optionalMap("partner_policy")) spec.partners = readPartners(*p);
   if (auto d = r.optionalMap("disputes")) spec.disputes = readDisputes(*d);
   if (auto c = r.optionalMap("coordination")) spec.coordination = readCoordination(*c);
+  for (Reader& p : r.list("promotions")) spec.promotions.push_back(readPromotion(p, groupNames, spec));
   // memory guard: every consumer holds its nearest stores plus the online outlets
   double online = 0;
   for (const auto& g : spec.groups) online += isOnline(g.kind) ? g.count : 0;
@@ -628,6 +645,15 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
       dn["award_share"] = ds.awardShare;
       dn["arbitration_fee"] = ds.arbitrationFee;
     }
+  }
+  for (const PromotionSpec& p : spec.promotions) {
+    YAML::Node pn;
+    pn["group"] = spec.groups[static_cast<std::size_t>(p.group)].name;
+    pn["start"] = p.start;
+    pn["days"] = p.days;
+    pn["discount"] = p.discount;
+    pn["maker_share"] = p.makerShare;
+    n["promotions"].push_back(pn);
   }
   const CoordinationSpec& co = spec.coordination;
   YAML::Node con = n["coordination"];

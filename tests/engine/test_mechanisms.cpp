@@ -378,6 +378,24 @@ TEST_CASE("disputes: an arbiter awards its share of what mediation would pay, an
   CHECK(m.metrics.at("disputes.arbitration_fees") == 0);
 }
 
+TEST_CASE("promotions: a store promotion sells more at the stores and the brand pays back its share", "[mechanisms]") {
+  const std::vector<std::string> small{"consumers.count=8000", "ticks=90"};
+  auto none = small;
+  none.push_back("promotions=[]");
+  const Run on = run("store_promotion", small), off = run("store_promotion", none);  // conservation checked
+  const double discount = on.metrics.at("promotions.discount");
+  REQUIRE(on.metrics.at("promotions.units") > 0);
+  CHECK(off.metrics.at("promotions.units") == 0);
+  // 15% off the stores' list price: maker 18, wholesaler cost plus 10%, stores cost plus 50%
+  CHECK(discount / on.metrics.at("promotions.units") == Approx(0.15 * 18 * 1.1 * 1.5).epsilon(1e-12));
+  CHECK(on.metrics.at("kpi.channel.offline_store.units") > off.metrics.at("kpi.channel.offline_store.units"));
+  CHECK(on.metrics.at("sales.online_share") < off.metrics.at("sales.online_share"));
+  // the maker (group 0, no other such payments here) pays the stores (group 2) half the discount
+  CHECK(groupSum(on, on.otherIncome, 2) == Approx(0.5 * discount).epsilon(1e-9));
+  CHECK(groupSum(on, on.otherExpense, 0) == Approx(0.5 * discount).epsilon(1e-9));
+  CHECK(groupSum(off, off.otherIncome, 2) == 0.0);
+}
+
 TEST_CASE("referral commission: the maker pays it on social sellers' revenue and they price lower", "[mechanisms]") {
   const std::vector<std::string> small{"consumers.count=5000", "ticks=60"};
   auto none = small;
