@@ -263,6 +263,13 @@ void reviewRisk(World& w) {
       terminate(w, static_cast<int>(m), "licence lapsed");
       continue;
     }
+    // information security: an outlet's point-of-sale feed compromised (see Engine::replenish)
+    if (r.breachProbability > 0 && isOutlet(mb.kind[m]) && w.tick >= mb.breachedUntil[m] &&
+        chance(w, StreamPurpose::Breach, static_cast<int>(m), 0) < r.breachProbability) {
+      mb.breachedUntil[m] = w.tick + r.breachDays;
+      payOther(w, static_cast<int>(m), w.ledger.account(External::Operations), r.breachCost);
+      record(w, Event::Type::DataBreach, static_cast<int>(m), -1, 0, r.breachDays, true, "");
+    }
     if (r.creditLine >= 0 && w.ledger.balance(static_cast<int>(m)) < -r.creditLine) {
       record(w, Event::Type::Default, static_cast<int>(m), mb.supplier[m], 0, -w.ledger.balance(static_cast<int>(m)), true,
              "bankruptcy");

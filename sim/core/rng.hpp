@@ -16,6 +16,7 @@ enum class StreamPurpose : std::uint64_t {
   Allocation = 5,   // rationing order among consumers
   Monitoring = 6,   // detections and audits
   Logistics = 7,    // shipment delays
+  Breach = 8,       // information-security incidents
 };
 
 /// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.

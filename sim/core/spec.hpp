@@ -233,6 +233,10 @@ struct RiskSpec {
   bool reassign = false;             // response: buyers of a failed supplier move to the nearest active peer
   double emergencyCost = 0;          // response: extra cost per unit shipped to reassigned buyers
   double priceCap = 0;               // response: outlets cap prices at this during a disruption (0: none)
+  // information security (deck ch. 4): an outlet's point-of-sale data exchange is compromised
+  double breachProbability = 0;      // per outlet-day
+  int breachDays = 14;               // ticks its data is withheld from the members upstream
+  double breachCost = 0;             // the outlet's cost of each incident
 };
 
 /// KPIs of the scorecard (models/scorecard) a partner policy can rank partners by.

@@ -35,6 +35,7 @@ const char* eventTypeName(Event::Type t) {
     case Event::Type::Default: return "default";
     case Event::Type::Disruption: return "disruption";
     case Event::Type::LicenceLapse: return "licence_lapse";
+    case Event::Type::DataBreach: return "data_breach";
     case Event::Type::Termination: return "termination";
     case Event::Type::Recruitment: return "recruitment";
     case Event::Type::GrayMarket: return "gray_market";

@@ -54,6 +54,7 @@ struct Members {
   // channel control (models/channel_control)
   std::vector<std::uint8_t> active;      // 0: terminated, bankrupt or a reserve not yet recruited
   std::vector<double> priceFactor;       // multiplies the price its rule sets
+  std::vector<int> breachedUntil;        // its point-of-sale data is withheld while tick < this
   std::vector<double> promotion;         // discount of the promotion running today (0: none) ...
   std::vector<double> listPrice;         // ... the price before it ...
   std::vector<double> promotionFunded;   // ... and what the manufacturer pays back per unit sold
@@ -131,7 +132,7 @@ struct MemberFlows {
 struct Event {
   enum class Type : std::uint8_t {
     PriceUndercut, TerritoryDiversion, Cannibalization, VerticalDispute, Default, Disruption, LicenceLapse,
-    Termination, Recruitment, GrayMarket, TermAdjustment, Retier
+    Termination, Recruitment, GrayMarket, TermAdjustment, Retier, DataBreach
   };
   int tick = 0;
   Type type = Type::PriceUndercut;

@@ -341,7 +341,7 @@ void Engine::replenish(TickObservations& obs) {
       if (!isOutlet(mb.kind[idx(m)])) {  // outlets recorded consumer demand
         // shared information: forecast from the consumer demand below, not from orders
         double seen = asked;
-        if (shared || w.spec->coordination.visibility) {
+        if ((shared || w.spec->coordination.visibility) && !feedBreached(m)) {
           seen = 0;
           for (int o : w.subtreeOutlets[idx(m)]) seen += m_outletRequests[idx(o)];
         }
@@ -379,6 +379,15 @@ void Engine::replenish(TickObservations& obs) {
       obs.ordersByTier[idx(t)] += units;
     }
   }
+}
+
+bool Engine::feedBreached(int m) const {
+  // a compromised outlet below: the shared point-of-sale data can no longer be trusted, so the
+  // member forecasts from the orders it receives
+  const World& w = m_world;
+  for (int o : w.subtreeOutlets[idx(m)])
+    if (w.tick < w.members.breachedUntil[idx(w.outlets[idx(o)])]) return true;
+  return false;
 }
 
 double Engine::unitCostOf(int m) const {

@@ -52,6 +52,7 @@ class Engine {
   int chooseSource(int member, double units) const;
   double landedCost(int member, int source) const;
   double unitCostOf(int member) const;
+  bool feedBreached(int member) const;  // a data breach below cuts m off shared sales data
   double priceMember(int member, double unitCost);
 
   World m_world;

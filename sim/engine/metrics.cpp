@@ -107,8 +107,10 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
   memberDays *= static_cast<double>(records.size());
   s.emplace_back("warnings.overstock_rate", ratio(overstock, memberDays));
   s.emplace_back("warnings.stockout_risk_rate", ratio(stockout, memberDays));
-  s.emplace_back("risk.events", byType["default"].first + byType["disruption"].first + byType["licence_lapse"].first);
+  s.emplace_back("risk.events", byType["default"].first + byType["disruption"].first + byType["licence_lapse"].first +
+                                    byType["data_breach"].first);
   s.emplace_back("risk.defaults", byType["default"].first);
+  s.emplace_back("risk.data_breaches", byType["data_breach"].first);
   s.emplace_back("risk.lost_units_in_disruption", lostInDisruption);
   s.emplace_back("risk.recovery_ticks", firstDisrupted < 0 ? 0.0 : recovered < 0 ? -1.0 : recovered - firstDisrupted);
   s.emplace_back("partners.terminated", byType["termination"].first);

@@ -172,6 +172,7 @@ void initialiseState(const ScenarioSpec& spec, World& w) {
   mb.violationDays.assign(n, 0);
   mb.detections.assign(n, 0);
   mb.formerSupplier.assign(n, -1);
+  mb.breachedUntil.assign(n, 0);
   mb.promotion.assign(n, 0.0);
   mb.listPrice.assign(n, 0.0);
   mb.promotionFunded.assign(n, 0.0);

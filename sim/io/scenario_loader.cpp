@@ -314,6 +314,9 @@ RiskSpec readRisk(Reader r, const std::vector<std::string>& groupNames, const Sc
     k.priceCap = e->number("price_cap", 0, 0, kHuge);
     e->finish();
   }
+  k.breachProbability = r.number("breach_probability", 0, 0, 1);
+  k.breachDays = static_cast<int>(r.integer("breach_days", k.breachDays, 1, kMaxTicks));
+  k.breachCost = r.number("breach_cost", 0, 0, kHuge);
   r.finish();
   return k;
 }
@@ -618,6 +621,12 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
     kn["response"]["reassign"] = k.reassign;
     kn["response"]["emergency_cost"] = k.emergencyCost;
     kn["response"]["price_cap"] = k.priceCap;
+  }
+  if (k.breachProbability > 0) {  // written only when on: older resolved files stay as they were
+    YAML::Node kn = n["risk"];
+    kn["breach_probability"] = k.breachProbability;
+    kn["breach_days"] = k.breachDays;
+    kn["breach_cost"] = k.breachCost;
   }
   const PartnerPolicySpec& pp = spec.partners;
   if (pp.enabled) {

@@ -396,6 +396,25 @@ TEST_CASE("promotions: a store promotion sells more at the stores and the brand 
   CHECK(groupSum(off, off.otherIncome, 2) == 0.0);
 }
 
+TEST_CASE("data breaches: a compromised sales feed brings the bullwhip back, and each incident costs", "[mechanisms]") {
+  const std::vector<std::string> small{"consumers.count=10000", "ticks=150"};
+  auto secure = small, leaky = small;
+  secure.push_back("risk.breach_probability=0");
+  leaky.push_back("risk.breach_probability=0.01");
+  const Run s = run("data_breach", secure), l = run("data_breach", leaky);  // conservation checked
+  const double breaches = l.metrics.at("risk.data_breaches");
+  REQUIRE(breaches > 0);
+  CHECK(s.metrics.at("risk.data_breaches") == 0);
+  CHECK(l.metrics.at("risk.events") == breaches);  // nothing else goes wrong in this chain
+  CHECK(l.metrics.at("bullwhip.tier1") > s.metrics.at("bullwhip.tier1"));
+  CHECK(l.metrics.at("bullwhip.tier2") > s.metrics.at("bullwhip.tier2"));
+  // the stores (group 3, after maker, national and regionals) pay 500 per incident, and only
+  // the stores are breached
+  CHECK(groupSum(l, l.otherExpense, 3) == Approx(500 * breaches).epsilon(1e-12));
+  for (const chan::Event& e : l.events)
+    if (e.type == chan::Event::Type::DataBreach) CHECK(l.kind[static_cast<std::size_t>(e.member)] == chan::MemberKind::OfflineStore);
+}
+
 TEST_CASE("referral commission: the maker pays it on social sellers' revenue and they price lower", "[mechanisms]") {
   const std::vector<std::string> small{"consumers.count=5000", "ticks=60"};
   auto none = small;
