@@ -85,6 +85,13 @@ struct Legend {
 
 void drawTitle(Svg& svg, const std::string& title) { svg.text(8, 17, title, Attrs().add("class", "title")); }
 
+/// The y axis label, turned to run up the left margin, centred at height y.
+void drawYLabel(Svg& svg, const std::string& label, double y) {
+  if (label.empty()) return;
+  svg.text(14, y, label,
+           Attrs().add("class", "axis").add("text-anchor", "middle").add("transform", "rotate(-90 14 " + num(y, 1) + ")"));
+}
+
 /// Splits a category label into at most two lines near its middle (at '_' or ' ').
 std::vector<std::string> wrapLabel(const std::string& label, double room) {
   if (textWidth(label) <= room) return {label};
@@ -250,12 +257,7 @@ std::string renderLineChart(const LineChart& c) {
   }
   svg.line(left, top, left, top + plotH, Attrs().add("stroke", kAxisColor));
   svg.line(left, top + plotH, left + plotW, top + plotH, Attrs().add("stroke", kAxisColor));
-  if (!c.yLabel.empty())
-    svg.text(14, top + plotH / 2, c.yLabel,
-             Attrs()
-                 .add("class", "axis")
-                 .add("text-anchor", "middle")
-                 .add("transform", "rotate(-90 14 " + num(top + plotH / 2, 1) + ")"));
+  drawYLabel(svg, c.yLabel, top + plotH / 2);
   // x axis
   if (categorical) {
     const double band = plotW / static_cast<double>(c.categories.size());
@@ -394,12 +396,7 @@ std::string renderStackedBars(const StackedBars& c) {
              Attrs().add("class", "tick").add("text-anchor", "end"));
   }
   svg.line(left, top, left, top + plotH, Attrs().add("stroke", kAxisColor));
-  if (!c.yLabel.empty())
-    svg.text(14, top + plotH / 2, c.yLabel,
-             Attrs()
-                 .add("class", "axis")
-                 .add("text-anchor", "middle")
-                 .add("transform", "rotate(-90 14 " + num(top + plotH / 2, 1) + ")"));
+  drawYLabel(svg, c.yLabel, top + plotH / 2);
   if (n == 0) {
     svg.text(left + plotW / 2, top + plotH / 2, "no data", Attrs().add("class", "tick").add("text-anchor", "middle"));
     return svg.str();
