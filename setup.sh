@@ -17,7 +17,7 @@ JOBS=${CHAN_JOBS:-2}
 # Debian 12 packages the project uses (C++ build, libraries, tests, benchmarks; MPI and the
 # Python stack for the sweep runner and the notebooks).
 PACKAGES=(
-  cmake g++ ninja-build pkg-config
+  cmake g++ ninja-build pkg-config ccache
   libboost-graph-dev libeigen3-dev libtbb-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   catch2 libbenchmark-dev
   libopenmpi-dev openmpi-bin
