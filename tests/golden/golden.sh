@@ -52,8 +52,8 @@ for c in "${cases[@]}"; do
     { echo "FAIL  $name: run failed: $(head -c 300 "$work/$name.err")"; fail=1; }
 done
 if [ "$mode" != quick ]; then
-  "$chansim" sweep scenarios/sweeps/small_channel.yaml --quiet --threads "$threads" --out "$work/sweep_small_channel" \
-    >/dev/null 2>&1 || { echo "FAIL  sweep small_channel"; fail=1; }
+  "$chansim" sweep scenarios/sweeps/markup_sweep.yaml --quiet --threads "$threads" --out "$work/sweep_markup" \
+    >/dev/null 2>&1 || { echo "FAIL  sweep markup_sweep"; fail=1; }
   mkdir -p "$work/validate"
   "$chansim" validate --json >"$work/validate/table.json" 2>/dev/null || { echo "FAIL  validate"; fail=1; }
 fi
