@@ -80,7 +80,7 @@ void SchemaWriter::groupRef(const Key& k, int& group) {
 
 void SchemaWriter::list(const Key& k, ListAccess& items) {
   for (std::size_t i = 0; i < items.size(); ++i) {
-    YAML::Node item;
+    YAML::Node item(YAML::NodeType::Map);  // allocated now, so that the writer's copy refers to it
     SchemaWriter writer(item, m_spec);
     items.fields(i, writer);
     m_n[std::string(k.name)].push_back(item);
