@@ -14,9 +14,13 @@ namespace {
 
 std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 
-bool isMember(const World& w, int account) { return account >= 0 && idx(account) < w.members.size(); }
 
 int makerOf(const World& w, int m) { return w.brandMaker[idx(w.members.brand[idx(m)])]; }
+
+// salts of the monitoring draws, so that each check of a member on a tick has its own number
+// (a shipment's trace adds its counterparty to kTraceDraw: with counterparty 1 it shares the
+// audit's number, which only matters when the same member is audited that tick)
+constexpr std::uint64_t kPriceCheckDraw = 1, kTraceDraw = 2, kAuditDraw = 3, kBreachDraw = 0;
 
 /// Chance in [0,1) for a (purpose, member, salt) on this tick: detections and audits.
 double chance(const World& w, StreamPurpose purpose, int member, std::uint64_t salt) {
@@ -92,13 +96,6 @@ bool retier(World& w, int m, bool promote) {
 }
 
 }  // namespace
-
-void payOther(World& w, int payer, int payee, double amount) {
-  if (amount <= 0) return;
-  w.ledger.transfer(payer, payee, amount);
-  if (isMember(w, payer)) w.flows.otherExpense[idx(payer)] += amount, w.flows.otherCash[idx(payer)] -= amount;
-  if (isMember(w, payee)) w.flows.otherIncome[idx(payee)] += amount, w.flows.otherCash[idx(payee)] += amount;
-}
 
 bool authorisedReseller(const World& w, int m) {
   const MemberKind k = w.members.kind[idx(m)];
@@ -192,7 +189,7 @@ std::string enforce(World& w, int m) {
   switch (e.ladder[idx(step)]) {
     case EnforcementAction::Warning: return "warning";
     case EnforcementAction::Fine:
-      payOther(w, m, maker, e.fine);
+      w.payOther(m, maker, e.fine);
       return "fine";
     case EnforcementAction::ForfeitDeposit: {
       const double d = mb.depositPosted[idx(m)];
@@ -222,10 +219,10 @@ void monitor(World& w, std::vector<Event>& diversions) {
     if (!mb.active[idx(m)] || !authorisedReseller(w, m)) continue;  // the brand cannot police a gray seller
     const double map = w.spec->brands[idx(mb.brand[idx(m)])].minAdvertised;
     const double price = mb.price[idx(m)];
-    if (map <= 0 || price >= map * (1 - 1e-12)) continue;
+    if (!undercuts(price, map)) continue;
     ++mb.violationDays[idx(m)];
     const double p = isOnline(mb.kind[idx(m)]) ? mon.onlineDetection : mon.offlineDetection;
-    const bool seen = mon.enabled && chance(w, StreamPurpose::Monitoring, m, 1) < p;
+    const bool seen = mon.enabled && chance(w, StreamPurpose::Monitoring, m, kPriceCheckDraw) < p;
     std::string action;
     if (seen) ++mb.detections[idx(m)], action = enforce(w, m);
     record(w, Event::Type::PriceUndercut, m, makerOf(w, m), 0, (map - price) / map, seen, action);
@@ -233,7 +230,7 @@ void monitor(World& w, std::vector<Event>& diversions) {
   // off-contract shipments of the day (territory and gray market), traced more often with serial codes
   const double trace = traceProbability(w);
   for (Event& e : diversions) {
-    e.detected = mon.enabled && chance(w, StreamPurpose::Monitoring, e.member, 2 + static_cast<std::uint64_t>(e.counterparty)) < trace;
+    e.detected = mon.enabled && chance(w, StreamPurpose::Monitoring, e.member, kTraceDraw + static_cast<std::uint64_t>(e.counterparty)) < trace;
     if (e.detected) e.action = enforce(w, e.member);
     w.events.push_back(e);
   }
@@ -242,7 +239,7 @@ void monitor(World& w, std::vector<Event>& diversions) {
   if (mon.enabled && mon.costPerOutletDay > 0)
     for (int m : w.outlets)
       if (mb.active[idx(m)] && authorisedReseller(w, m) && makerOf(w, m) >= 0)
-        payOther(w, makerOf(w, m), w.ledger.account(External::Operations), mon.costPerOutletDay);
+        w.payOther(makerOf(w, m), w.ledger.account(External::Operations), mon.costPerOutletDay);
 }
 
 void reviewRisk(World& w) {
@@ -258,16 +255,16 @@ void reviewRisk(World& w) {
   for (std::size_t m = 0; m < mb.size(); ++m) {
     if (!mb.active[m] || mb.kind[m] == MemberKind::Manufacturer) continue;
     const int expiry = w.spec->groups[idx(mb.group[m])].licenceExpiry;
-    if (expiry > 0 && w.tick > expiry && chance(w, StreamPurpose::Monitoring, static_cast<int>(m), 3) < audit) {
+    if (expiry > 0 && w.tick > expiry && chance(w, StreamPurpose::Monitoring, static_cast<int>(m), kAuditDraw) < audit) {
       record(w, Event::Type::LicenceLapse, static_cast<int>(m), -1, 0, w.tick - expiry, true, "terminate");
       terminate(w, static_cast<int>(m), "licence lapsed");
       continue;
     }
     // information security: an outlet's point-of-sale feed compromised (see Engine::replenish)
     if (r.breachProbability > 0 && isOutlet(mb.kind[m]) && w.tick >= mb.breachedUntil[m] &&
-        chance(w, StreamPurpose::Breach, static_cast<int>(m), 0) < r.breachProbability) {
+        chance(w, StreamPurpose::Breach, static_cast<int>(m), kBreachDraw) < r.breachProbability) {
       mb.breachedUntil[m] = w.tick + r.breachDays;
-      payOther(w, static_cast<int>(m), w.ledger.account(External::Operations), r.breachCost);
+      w.payOther(static_cast<int>(m), w.ledger.account(External::Operations), r.breachCost);
       record(w, Event::Type::DataBreach, static_cast<int>(m), -1, 0, r.breachDays, true, "");
     }
     if (r.creditLine >= 0 && w.ledger.balance(static_cast<int>(m)) < -r.creditLine) {
@@ -310,7 +307,7 @@ void reviewPartners(World& w, MemberFlows& mark) {
   for (std::size_t k = 0; k < shareOf(p.rebateShare); ++k) {
     const int m = best(k);
     if (!mb.active[idx(m)] || makerOf(w, m) < 0) continue;
-    payOther(w, makerOf(w, m), m, p.rebateRate * (w.flows.purchases[idx(m)] - mark.purchases[idx(m)]));
+    w.payOther(makerOf(w, m), m, p.rebateRate * (w.flows.purchases[idx(m)] - mark.purchases[idx(m)]));
   }
   // terms follow performance: deeper discounts for the best, shallower for the worst
   // (Rosenbloom, Marketing Channels, ch. 11: evaluating and motivating channel members)
@@ -362,16 +359,16 @@ void reviewDisputes(World& w, std::vector<double>& unitsMark) {
     } else if (d.resolution == DisputeResolution::Mediation) {
       // a mediator has the supplier make good the shortfall on the units sold since the last check
       const double amount = shortfall * mb.price[i] * units;
-      payOther(w, s, m, amount);
+      w.payOther(s, m, amount);
       action = "mediation";
       w.disputes.compensation += amount;
     } else if (d.resolution == DisputeResolution::Arbitration) {
       // an arbiter rules on the case: the supplier pays the awarded share of that shortfall, and
       // the parties split the arbiter's fee
       const double award = d.awardShare * shortfall * mb.price[i] * units;
-      payOther(w, s, m, award);
-      payOther(w, s, w.ledger.account(External::Operations), d.arbitrationFee / 2);
-      payOther(w, m, w.ledger.account(External::Operations), d.arbitrationFee / 2);
+      w.payOther(s, m, award);
+      w.payOther(s, w.ledger.account(External::Operations), d.arbitrationFee / 2);
+      w.payOther(m, w.ledger.account(External::Operations), d.arbitrationFee / 2);
       action = "arbitration";
       w.disputes.compensation += award;
       w.disputes.arbitrationFees += d.arbitrationFee;

@@ -9,9 +9,6 @@
 
 namespace chan::models {
 
-/// Pays `amount` between ledger accounts as income/expense of the members involved.
-void payOther(World& world, int payer, int payee, double amount);
-
 /// Set-up: every reseller posts the security deposit with its brand's manufacturer.
 void postDeposits(World& world);
 

@@ -172,29 +172,6 @@ double demandFaced(const World& w, int m, double price, const PriceContext& ctx)
   return unitsThrough(w, m, outletPrices(w, trial));
 }
 
-void endPromotions(World& w) {
-  Members& mb = w.members;
-  for (int m : w.outlets) {
-    if (mb.promotion[idx(m)] <= 0) continue;
-    mb.price[idx(m)] = mb.listPrice[idx(m)];
-    mb.promotion[idx(m)] = mb.promotionFunded[idx(m)] = 0;
-  }
-}
-
-void startPromotions(World& w) {
-  Members& mb = w.members;
-  for (const PromotionSpec& p : w.spec->promotions) {
-    if (w.tick < p.start || w.tick >= p.start + p.days) continue;
-    for (int m : w.groupMembers[idx(p.group)]) {  // (the loader keeps a group's promotions apart)
-      if (!mb.active[idx(m)]) continue;
-      mb.listPrice[idx(m)] = mb.price[idx(m)];
-      mb.promotion[idx(m)] = p.discount;
-      mb.price[idx(m)] = mb.listPrice[idx(m)] * (1.0 - p.discount);
-      mb.promotionFunded[idx(m)] = p.makerShare * (mb.listPrice[idx(m)] - mb.price[idx(m)]);
-    }
-  }
-}
-
 void adjustSharePrices(World& w, const std::vector<double>& unitsLastTick) {
   std::vector<int> adjusting;
   double total = 0;

@@ -32,10 +32,6 @@ double respond(const World& world, int member, double unitCost, PriceContext& ct
 /// Expected units per tick member m sells at list price x, every member below it responding.
 double demandFaced(const World& world, int member, double price, const PriceContext& ctx);
 
-/// Promotions (ScenarioSpec::promotions): endPromotions puts yesterday's promotional prices
-/// back to list before members re-price; startPromotions discounts today's promoted outlets.
-void endPromotions(World& world);
-void startPromotions(World& world);
 
 /// ShareAdjust (RETAIL_SPEC): each outlet using it raises its price by `step` if its share of
 /// last tick's units exceeded 1/K (K = outlets using the rule), else lowers it.

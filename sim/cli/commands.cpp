@@ -14,6 +14,7 @@
 #include <tbb/global_control.h>
 
 #include "chan/version.hpp"
+#include "sim/core/metric_names.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/io/run_output.hpp"
 #include "sim/io/scenario_loader.hpp"
@@ -42,30 +43,36 @@ std::string money(double v) {
 }
 
 void printSummary(const Summary& summary, const World& w, double seconds, int threads) {
-  std::map<std::string, double> s(summary.begin(), summary.end());
+  // a metric missing from the summary is a programming error, never a silent 0
+  const std::map<std::string, double, std::less<>> values(summary.begin(), summary.end());
+  const auto s = [&](std::string_view key) {
+    const auto it = values.find(key);
+    if (it == values.end()) throw std::logic_error("the summary has no metric '" + std::string(key) + "'");
+    return it->second;
+  };
   const double decisions = static_cast<double>(w.consumers.size()) * w.tick;
   std::printf("chansim %s  %s: %zu consumers, %zu members in %d tiers, %d ticks, %d threads\n", kVersion,
               w.spec->name.c_str(), w.consumers.size(), w.members.size(), w.tierCount(), w.tick, threads);
   std::printf("  ran in %.2f s (%.1f M consumer-ticks/s), peak memory %.0f MB\n\n", seconds,
               decisions / seconds / 1e6, peakRssMb());
   std::printf("  Conflict   undercut rate %s, cross-territory %s, cannibalization %s, index %.3f\n",
-              percent(s["conflict.undercut_rate"]).c_str(), percent(s["conflict.cross_territory_share"]).c_str(),
-              percent(s["conflict.cannibalization"]).c_str(), s["conflict.index"]);
-  std::printf("  Margin     channel profit %s, manufacturer %s (%s of channel)", money(s["margin.channel_profit"]).c_str(),
-              money(s["margin.manufacturer_profit"]).c_str(), percent(s["margin.manufacturer_share"]).c_str());
-  if (s.count("margin.integrated_efficiency"))
-    std::printf(", vs integrated optimum %s", percent(s["margin.integrated_efficiency"]).c_str());
+              percent(s(metric::kUndercutRate)).c_str(), percent(s(metric::kCrossTerritoryShare)).c_str(),
+              percent(s(metric::kCannibalization)).c_str(), s(metric::kConflictIndex));
+  std::printf("  Margin     channel profit %s, manufacturer %s (%s of channel)", money(s(metric::kChannelProfit)).c_str(),
+              money(s(metric::kManufacturerProfit)).c_str(), percent(s(metric::kManufacturerShare)).c_str());
+  if (values.count(metric::kIntegratedEfficiency))
+    std::printf(", vs integrated optimum %s", percent(s(metric::kIntegratedEfficiency)).c_str());
   std::printf("\n            by tier:");
   for (int t = 0; t < w.tierCount(); ++t) {
     const std::string key = "margin.tier" + std::to_string(t);
-    std::printf(" %d: %s (%s)", t, money(s[key + ".profit"]).c_str(), percent(s[key + ".margin_rate"]).c_str());
+    std::printf(" %d: %s (%s)", t, money(s(key + ".profit")).c_str(), percent(s(key + ".margin_rate")).c_str());
   }
   std::printf("\n  Coverage   reach %s, numeric distribution %s, fill rate %s, stock-out rate %s, lost %s units\n",
-              percent(s["coverage.consumer_reach"]).c_str(), percent(s["coverage.numeric_distribution"]).c_str(),
-              percent(s["coverage.fill_rate"]).c_str(), percent(s["coverage.stockout_rate"]).c_str(),
-              money(s["coverage.lost_units"]).c_str());
-  std::printf("  Sales      %s units, revenue %s, mean price %.2f, online share %s\n", money(s["sales.units"]).c_str(),
-              money(s["sales.revenue"]).c_str(), s["sales.mean_price"], percent(s["sales.online_share"]).c_str());
+              percent(s(metric::kConsumerReach)).c_str(), percent(s(metric::kNumericDistribution)).c_str(),
+              percent(s(metric::kFillRate)).c_str(), percent(s(metric::kStockoutRate)).c_str(),
+              money(s(metric::kLostUnits)).c_str());
+  std::printf("  Sales      %s units, revenue %s, mean price %.2f, online share %s\n", money(s(metric::kSalesUnits)).c_str(),
+              money(s(metric::kSalesRevenue)).c_str(), s(metric::kMeanPrice), percent(s(metric::kOnlineShare)).c_str());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // ScenarioSpec: everything that stays fixed during a run, built once (from YAML by
 // sim/io/scenario_loader) and passed as const&. Plain structs with defaults; units in comments.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -216,17 +217,6 @@ struct DisruptionSpec {
   int duration = 30;  // ticks
 };
 
-/// A temporary price promotion of an outlet group (deck ch. 5, dynamic adjustment): for `days`
-/// ticks from `start` its members sell at list price x (1 - discount); the manufacturer pays
-/// back `makerShare` of the discount on every unit sold.
-struct PromotionSpec {
-  int group = 0;  // index into ScenarioSpec::groups (an outlet group)
-  int start = 1;
-  int days = 7;
-  double discount = 0.1;
-  double makerShare = 0;
-};
-
 struct RiskSpec {
   double creditLine = -1;            // < 0: no defaults; cash below -creditLine -> bankruptcy
   std::vector<DisruptionSpec> disruptions;
@@ -284,6 +274,12 @@ struct CoordinationSpec {
   int delayTicks = 0;                // ... by this many ticks
 };
 
+/// The scenario section of a mechanism in mechanisms/: each mechanism derives its own spec
+/// struct from this one (mechanisms/mechanism.hpp); ScenarioSpec only carries it.
+struct MechanismSpec {
+  virtual ~MechanismSpec() = default;
+};
+
 struct ScenarioSpec {
   std::string name = "scenario";
   std::string description;
@@ -300,10 +296,11 @@ struct ScenarioSpec {
   MonitoringSpec monitoring;
   EnforcementSpec enforcement;
   RiskSpec risk;
-  std::vector<PromotionSpec> promotions;
   PartnerPolicySpec partners;
   DisputeSpec disputes;
   CoordinationSpec coordination;
+  /// Sections of the registered mechanisms, by registration index (see sectionOf).
+  std::vector<std::shared_ptr<const MechanismSpec>> mechanisms;
   int blockSize = 4096;             // consumers per parallel block (fixed: results never depend on threads)
   bool check = false;               // verify conservation every tick
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/core/names.hpp"
+
 namespace chan {
 
 bool isOutlet(MemberKind kind) {
@@ -12,38 +14,9 @@ bool isOnline(MemberKind kind) {
   return kind == MemberKind::EStore || kind == MemberKind::Marketplace || kind == MemberKind::SocialSeller;
 }
 
-const char* kindName(MemberKind kind) {
-  switch (kind) {
-    case MemberKind::Manufacturer: return "manufacturer";
-    case MemberKind::Distributor: return "distributor";
-    case MemberKind::OfflineStore: return "offline_store";
-    case MemberKind::SpecialtyStore: return "specialty_store";
-    case MemberKind::EStore: return "e_store";
-    case MemberKind::Marketplace: return "marketplace";
-    case MemberKind::SocialSeller: return "social_seller";
-    case MemberKind::Logistics: return "logistics";
-  }
-  return "?";
-}
+const char* kindName(MemberKind kind) { return names::of(names::kMemberKinds, kind).c_str(); }
 
-const char* eventTypeName(Event::Type t) {
-  switch (t) {
-    case Event::Type::PriceUndercut: return "price_undercut";
-    case Event::Type::TerritoryDiversion: return "territory_diversion";
-    case Event::Type::Cannibalization: return "cannibalization";
-    case Event::Type::VerticalDispute: return "vertical_dispute";
-    case Event::Type::Default: return "default";
-    case Event::Type::Disruption: return "disruption";
-    case Event::Type::LicenceLapse: return "licence_lapse";
-    case Event::Type::DataBreach: return "data_breach";
-    case Event::Type::Termination: return "termination";
-    case Event::Type::Recruitment: return "recruitment";
-    case Event::Type::GrayMarket: return "gray_market";
-    case Event::Type::TermAdjustment: return "term_adjustment";
-    case Event::Type::Retier: return "retier";
-  }
-  return "?";
-}
+const char* eventTypeName(Event::Type t) { return names::of(names::kEventTypes, t).c_str(); }
 
 bool hasVolumeDiscounts(const ScenarioSpec& spec) {
   return std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return !g.volumeDiscounts.empty(); });
@@ -65,6 +38,14 @@ void World::rebuildSubtrees() {
     for (int m = outlets[o]; m >= 0; m = gray ? -1 : members.supplier[static_cast<std::size_t>(m)])
       subtreeOutlets[static_cast<std::size_t>(m)].push_back(static_cast<int>(o));
   }
+}
+
+void World::payOther(int payer, int payee, double amount) {
+  if (amount <= 0) return;
+  ledger.transfer(payer, payee, amount);
+  const auto isMember = [&](int account) { return account >= 0 && static_cast<std::size_t>(account) < members.size(); };
+  if (isMember(payer)) flows.otherExpense[static_cast<std::size_t>(payer)] += amount, flows.otherCash[static_cast<std::size_t>(payer)] -= amount;
+  if (isMember(payee)) flows.otherIncome[static_cast<std::size_t>(payee)] += amount, flows.otherCash[static_cast<std::size_t>(payee)] += amount;
 }
 
 double World::discountOf(int m) const {

@@ -13,6 +13,13 @@
 
 namespace chan {
 
+/// True when `price` is below a reference price (MAP, MSRP) > 0 by more than rounding: the one
+/// test of a MAP violation or an undercut, wherever it is counted.
+inline bool undercuts(double price, double reference) {
+  constexpr double kRounding = 1e-12;  // relative: prices equal to the reference up to this are compliant
+  return reference > 0 && price < reference * (1 - kRounding);
+}
+
 /// Terms of a supply contract, carried by the edge supplier -> buyer.
 struct SupplyTerms {
   double discount = 0;       // fraction off the supplier's list price
@@ -55,9 +62,6 @@ struct Members {
   std::vector<std::uint8_t> active;      // 0: terminated, bankrupt or a reserve not yet recruited
   std::vector<double> priceFactor;       // multiplies the price its rule sets
   std::vector<int> breachedUntil;        // its point-of-sale data is withheld while tick < this
-  std::vector<double> promotion;         // discount of the promotion running today (0: none) ...
-  std::vector<double> listPrice;         // ... the price before it ...
-  std::vector<double> promotionFunded;   // ... and what the manufacturer pays back per unit sold
   std::vector<double> roleCost;          // currency per unit sold for service / value-added roles
   std::vector<int> strikes;              // detected violations so far (enforcement ladder step)
   std::vector<int> suspendedUntil;       // supply suspended while tick < this
@@ -173,6 +177,9 @@ struct World {
   Ledger ledger;
   int tick = 0;
 
+  /// Pays `amount` (> 0, else nothing) between ledger accounts (members or externals) as other
+  /// income and expense of the members involved: fines, rebates, fees, compensation.
+  void payOther(int payer, int payee, double amount);
   int tierCount() const { return static_cast<int>(byTier.size()); }
   /// Recomputes subtreeOutlets from the members' suppliers (after set-up or a reassignment).
   void rebuildSubtrees();

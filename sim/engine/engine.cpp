@@ -17,6 +17,11 @@ namespace {
 
 constexpr std::int32_t kUnfilled = -2;  // consumer's request rationed away (see consumer_choice)
 constexpr double kTiny = 1e-9;          // units below this count as none
+// the integrated-channel optimum's price search: up to this multiple of the highest outlet
+// price, scanned at this many points before refining to a relative tolerance
+constexpr double kIntegratedPriceCeiling = 5;
+constexpr int kIntegratedGrid = 24;
+constexpr double kIntegratedTolerance = 1e-9;
 
 std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 
@@ -63,6 +68,10 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     w.ledger.opening += units;
   }
   models::postDeposits(w);
+  // every registered mechanism, in registration order (one the scenario leaves off does
+  // nothing but report its metrics as 0, so that sweeps can switch it off and still collect them)
+  for (std::size_t i = 0; i < mechanismRegistry().size(); ++i)
+    m_mechanisms.push_back(mechanismRegistry()[i].create(sectionOf(spec, i), w));
   m_reviewMark.resize(w.members.size());
   m_disputeMark.assign(w.members.size(), 0.0);
   m_outletRequests.assign(w.outlets.size(), 0.0);
@@ -112,6 +121,7 @@ void Engine::step() {
   warn(obs);
   for (std::size_t m = 0; m < w.members.size() && !obs.disrupted; ++m) obs.disrupted = models::disrupted(w, static_cast<int>(m));
   // metrics
+  for (auto& mechanism : m_mechanisms) mechanism->endTick(w);
   m_metrics.endTick(w, obs);
   if (w.spec->check) verifyConservation();
 }
@@ -136,7 +146,7 @@ void Engine::receiveArrivals() {
 
 void Engine::setPrices() {
   World& w = m_world;
-  models::endPromotions(w);  // members re-price from their list prices
+  for (auto& mechanism : m_mechanisms) mechanism->beforePricing(w);
   if (w.tick > 1) models::adjustSharePrices(w, m_unitsLastTick);
   for (const auto& tier : w.byTier) {
     for (int m : tier) {
@@ -146,7 +156,7 @@ void Engine::setPrices() {
       w.members.price[idx(m)] = priceMember(m, unitCostOf(m));
     }
   }
-  models::startPromotions(w);
+  for (auto& mechanism : m_mechanisms) mechanism->afterPricing(w);
   // emergency response: while any supplier is disrupted, outlets cap their prices
   const double cap = w.spec->risk.priceCap;
   bool anyDisrupted = false;
@@ -156,7 +166,7 @@ void Engine::setPrices() {
     if (anyDisrupted) w.members.price[idx(m)] = std::min(w.members.price[idx(m)], cap);
     const double reference = referencePrice(w, m);
     w.flows.pricedTicks[idx(m)] += 1;
-    if (reference > 0 && w.members.price[idx(m)] < reference * (1 - 1e-12)) w.flows.undercutTicks[idx(m)] += 1;
+    if (undercuts(w.members.price[idx(m)], reference)) w.flows.undercutTicks[idx(m)] += 1;
   }
 }
 
@@ -255,12 +265,6 @@ void Engine::serveConsumers(TickObservations& obs) {
     if (openedWithStock[o]) models::recordDemand(w.members, m, requests[o]);
     w.flows.unitsRequested[idx(m)] += requests[o];
     sell(m, served[o]);
-    if (w.members.promotion[idx(m)] > 0) {
-      obs.promotionUnits += served[o];
-      obs.promotionDiscount += served[o] * (w.members.listPrice[idx(m)] - w.members.price[idx(m)]);
-      if (w.brandMaker[idx(w.members.brand[idx(m)])] >= 0)  // as sell() pays it back
-        obs.promotionReimbursed += served[o] * w.members.promotionFunded[idx(m)];
-    }
     m_unitsLastTick[o] = served[o];
     m_outletRequests[o] = requests[o];
   }
@@ -292,7 +296,7 @@ void Engine::mediate(const models::DemandRound& round1, const models::DemandRoun
     for (std::size_t s = 0; s < w.outlets.size() && storeSales > 0; ++s) {
       const int store = w.outlets[s];
       if (isOnline(w.members.kind[idx(store)]) || w.members.brand[idx(store)] != w.members.brand[idx(m)]) continue;
-      models::payOther(w, m, store, rate * units * served[s] / storeSales);
+      w.payOther(m, store, rate * units * served[s] / storeSales);
     }
   }
 }
@@ -321,9 +325,8 @@ void Engine::sell(int outlet, double units) {
   // a social seller's referral commission, paid by its brand's manufacturer on what it sells
   const double referral = revenue * w.groupOf(outlet).referralCommission;
   const int maker = w.brandMaker[idx(mb.brand[m])];
-  if (referral > 0 && maker >= 0) models::payOther(w, maker, outlet, referral);
-  // the manufacturer's share of a promotion's discount
-  if (maker >= 0) models::payOther(w, maker, outlet, units * mb.promotionFunded[m]);
+  if (referral > 0 && maker >= 0) w.payOther(maker, outlet, referral);
+  for (auto& mechanism : m_mechanisms) mechanism->afterSale(w, outlet, units);
 }
 
 void Engine::replenish(TickObservations& obs) {
@@ -475,9 +478,9 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
   w.flows.unitsBought[b] += units;
   w.flows.purchases[b] += value;
   // emergency supply after a reassignment costs extra logistics; off-contract goods cost transport
-  models::payOther(w, buyer, w.ledger.account(External::Logistics), units * terms.emergencyCost);
+  w.payOther(buyer, w.ledger.account(External::Logistics), units * terms.emergencyCost);
   if (supplier != mb.supplier[b] || buyerGroup.unauthorised)
-    models::payOther(w, buyer, w.ledger.account(External::Logistics), units * buyerGroup.transportCost);
+    w.payOther(buyer, w.ledger.account(External::Logistics), units * buyerGroup.transportCost);
   // gray market: goods sold to an unauthorised reseller, for monitoring to trace
   if (buyerGroup.unauthorised) {
     obs.grayShipped += units;
@@ -511,7 +514,7 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
   obs.lateShipments += late;
   if (carrier >= 0) {  // the provider earns its fee from the buyer
     const auto c = idx(carrier);
-    models::payOther(w, buyer, carrier, units * carriage.feePerUnit);
+    w.payOther(buyer, carrier, units * carriage.feePerUnit);
     w.flows.carriedUnits[c] += units;
     w.flows.carriedShipments[c] += 1;
     w.flows.lateShipments[c] += late;
@@ -623,15 +626,15 @@ Summary Engine::summary() const {
       return units > 0 ? perUnit : 0.0;
     };
     double hi = 1;
-    for (int m : w.outlets) hi = std::max(hi, 5.0 * w.members.price[idx(m)]);
-    const double best = models::maximizeScanned(contribution, cost, hi, 24, 1e-9).second;
+    for (int m : w.outlets) hi = std::max(hi, kIntegratedPriceCeiling * w.members.price[idx(m)]);
+    const double best = models::maximizeScanned(contribution, cost, hi, kIntegratedGrid, kIntegratedTolerance).second;
     // the channel's contribution: consumer revenue less outlet variable costs and the
     // production cost of the units consumers bought
     double actual = -w.ledger.soldToConsumers * cost;
     for (int m : w.outlets) actual += w.flows.revenue[idx(m)] - w.flows.commission[idx(m)] - w.flows.shipping[idx(m)];
     if (best > 0) efficiency = actual / (best * w.tick);
   }
-  return m_metrics.summarize(w, efficiency);
+  return m_metrics.summarize(w, efficiency, m_mechanisms);
 }
 
 }  // namespace chan

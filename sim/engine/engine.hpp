@@ -3,8 +3,11 @@
 //   arrivals -> risk events -> partner review -> pricing -> consumer demand -> fulfilment and
 //   mediation -> replenishment and shipping -> monitoring and enforcement -> settlement
 //   -> early warnings -> metrics -> (check)
+#include <memory>
 #include <stdexcept>
+#include <vector>
 
+#include "mechanisms/mechanism.hpp"
 #include "models/consumer_choice.hpp"
 #include "sim/core/world.hpp"
 #include "sim/engine/metrics.hpp"
@@ -64,6 +67,7 @@ class Engine {
   MemberFlows m_reviewMark;                         // the flows at the last partner review
   std::vector<double> m_disputeMark;                // per member: units sold at the last margin check
   std::vector<Event> m_diversions;                  // today's cross-territory shipments, for monitoring
+  std::vector<std::unique_ptr<Mechanism>> m_mechanisms;  // every registered one, in registration order
 };
 
 }  // namespace chan

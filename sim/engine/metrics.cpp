@@ -4,10 +4,15 @@
 #include <map>
 
 #include "models/pricing.hpp"
+#include "sim/core/metric_names.hpp"
+#include "sim/core/names.hpp"
 #include "models/scorecard.hpp"
 
 namespace chan {
 namespace {
+
+constexpr std::size_t kBullwhipWarmup = 10;  // bullwhip leaves out the first 1/kBullwhipWarmup of the run
+constexpr double kRecovered = 0.99;           // daily sales back to this share of the pre-disruption mean
 
 double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
 
@@ -39,22 +44,22 @@ double variance(const std::vector<double>& x) {
 /// Metrics of the channel-control mechanisms (README "Output reference").
 void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records, Summary& s) {
   // conflict events by type: how many happened, how many were detected, depth of MAP violations
-  std::map<std::string, std::pair<double, double>> byType;
+  std::vector<double> count(names::kEventTypes.size(), 0.0), seen(names::kEventTypes.size(), 0.0);
+  const auto of = [](Event::Type t) { return static_cast<std::size_t>(t); };
   std::map<std::string, double> actions;
   double depth = 0, divertedDetected = 0, diverted = 0;
   for (const Event& e : w.events) {
-    auto& [count, seen] = byType[eventTypeName(e.type)];
-    count += 1, seen += e.detected;
+    count[of(e.type)] += 1, seen[of(e.type)] += e.detected;
     if (!e.action.empty()) actions[e.action.substr(0, e.action.find(' '))] += 1;
     if (e.type == Event::Type::PriceUndercut) depth += e.severity;
     if (e.type == Event::Type::TerritoryDiversion) diverted += e.units, divertedDetected += e.detected ? e.units : 0;
   }
-  for (const char* t : {"price_undercut", "territory_diversion", "cannibalization", "vertical_dispute"}) {
-    const auto [count, seen] = byType[t];
-    s.emplace_back(std::string("conflict.events.") + t, count);
-    s.emplace_back(std::string("conflict.detected.") + t, seen);
+  for (Event::Type t : {Event::Type::PriceUndercut, Event::Type::TerritoryDiversion, Event::Type::Cannibalization,
+                        Event::Type::VerticalDispute}) {
+    s.emplace_back("conflict.events." + names::of(names::kEventTypes, t), count[of(t)]);
+    s.emplace_back("conflict.detected." + names::of(names::kEventTypes, t), seen[of(t)]);
   }
-  const auto [violations, caught] = byType["price_undercut"];
+  const double violations = count[of(Event::Type::PriceUndercut)], caught = seen[of(Event::Type::PriceUndercut)];
   s.emplace_back("conflict.map_violation_days", violations);
   s.emplace_back("conflict.undetected_violation_days", violations - caught);
   s.emplace_back("conflict.detection_rate", ratio(caught, violations));
@@ -80,7 +85,7 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
   // bullwhip: variance of each tier's orders over the variance of consumer demand (first
   // tenth of the run left out as warm-up)
   std::vector<double> demand;
-  const std::size_t skip = records.size() / 10;
+  const std::size_t skip = records.size() / kBullwhipWarmup;
   for (std::size_t k = skip; k < records.size(); ++k) demand.push_back(records[k].obs.demand);
   const double demandVar = variance(demand);
   for (int t = 1; t < w.tierCount(); ++t) {
@@ -89,7 +94,7 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
     s.emplace_back("bullwhip.tier" + std::to_string(t), ratio(variance(orders), demandVar));
   }
   // early warnings and risk: sales lost while a disruption lasts, against the mean daily
-  // sales before it, and the ticks from its start until daily sales are back to 99% of that
+  // sales before it, and the ticks from its start until daily sales are back to kRecovered of that
   double overstock = 0, stockout = 0, memberDays = 0, before = 0, beforeN = 0, lostInDisruption = 0;
   int firstDisrupted = -1, recovered = -1;
   for (const TickRecord& r : records) {
@@ -101,20 +106,20 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
     }
     const double baseline = ratio(before, beforeN);
     if (r.obs.disrupted) lostInDisruption += std::max(0.0, baseline - r.obs.sold);
-    if (recovered < 0 && r.tick > firstDisrupted && r.obs.sold >= 0.99 * baseline) recovered = r.tick;
+    if (recovered < 0 && r.tick > firstDisrupted && r.obs.sold >= kRecovered * baseline) recovered = r.tick;
   }
   for (std::size_t m = 0; m < w.members.size(); ++m) memberDays += w.members.kind[m] != MemberKind::Manufacturer && w.members.kind[m] != MemberKind::Logistics;
   memberDays *= static_cast<double>(records.size());
   s.emplace_back("warnings.overstock_rate", ratio(overstock, memberDays));
   s.emplace_back("warnings.stockout_risk_rate", ratio(stockout, memberDays));
-  s.emplace_back("risk.events", byType["default"].first + byType["disruption"].first + byType["licence_lapse"].first +
-                                    byType["data_breach"].first);
-  s.emplace_back("risk.defaults", byType["default"].first);
-  s.emplace_back("risk.data_breaches", byType["data_breach"].first);
+  s.emplace_back("risk.events", count[of(Event::Type::Default)] + count[of(Event::Type::Disruption)] +
+                                    count[of(Event::Type::LicenceLapse)] + count[of(Event::Type::DataBreach)]);
+  s.emplace_back("risk.defaults", count[of(Event::Type::Default)]);
+  s.emplace_back("risk.data_breaches", count[of(Event::Type::DataBreach)]);
   s.emplace_back("risk.lost_units_in_disruption", lostInDisruption);
   s.emplace_back("risk.recovery_ticks", firstDisrupted < 0 ? 0.0 : recovered < 0 ? -1.0 : recovered - firstDisrupted);
-  s.emplace_back("partners.terminated", byType["termination"].first);
-  s.emplace_back("partners.recruited", byType["recruitment"].first);
+  s.emplace_back("partners.terminated", count[of(Event::Type::Termination)]);
+  s.emplace_back("partners.recruited", count[of(Event::Type::Recruitment)]);
   double activeEnd = 0;
   for (std::size_t m = 0; m < w.members.size(); ++m) activeEnd += w.members.active[m];
   s.emplace_back("partners.active_members", activeEnd);
@@ -143,7 +148,8 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
 /// Metrics of the optional mechanisms: volume discounts, the gray market, referral commissions,
 /// logistics (README "summary.json"). Written whether or not the scenario uses them (0 when
 /// off), so that a sweep can switch a mechanism off and still collect its metrics.
-void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Summary& s) {
+void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum,
+                                 const std::vector<std::unique_ptr<Mechanism>>& mechanisms, Summary& s) {
   const ScenarioSpec& spec = *w.spec;
   const std::size_t n = w.members.size();
   {
@@ -185,9 +191,7 @@ void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum, Su
   }
   s.emplace_back("referral.paid", referralPaid);
   s.emplace_back("referral.units", referralUnits);
-  s.emplace_back("promotions.units", sum.promotionUnits);
-  s.emplace_back("promotions.discount", sum.promotionDiscount);
-  s.emplace_back("promotions.reimbursed", sum.promotionReimbursed);
+  for (const auto& mechanism : mechanisms) mechanism->summarize(w, s);
   {
     s.emplace_back("logistics.shipments", sum.shipments);
     s.emplace_back("logistics.on_time_share", ratio(sum.shipments - sum.lateShipments, sum.shipments));
@@ -323,7 +327,7 @@ void MetricsRecorder::endTick(const World& w, const TickObservations& obs) {
     const double p = w.members.price[static_cast<std::size_t>(m)];
     const double ref = referencePrice(w, m);
     priceSum += p;
-    undercut += ref > 0 && p < ref * (1 - 1e-12);
+    undercut += undercuts(p, ref);
     activeOutlets += 1;
   }
   r.meanRetailPrice = ratio(priceSum, activeOutlets);
@@ -333,7 +337,8 @@ void MetricsRecorder::endTick(const World& w, const TickObservations& obs) {
   m_records.push_back(r);
 }
 
-Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency) const {
+Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
+                                   const std::vector<std::unique_ptr<Mechanism>>& mechanisms) const {
   TickObservations sum;
   double reachSum = 0, undercutTicks = 0, pricedTicks = 0;
   for (const TickRecord& r : m_records) {
@@ -350,9 +355,6 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency) 
     sum.graySold += r.obs.graySold;
     sum.shipments += r.obs.shipments;
     sum.lateShipments += r.obs.lateShipments;
-    sum.promotionUnits += r.obs.promotionUnits;
-    sum.promotionDiscount += r.obs.promotionDiscount;
-    sum.promotionReimbursed += r.obs.promotionReimbursed;
     reachSum += r.obs.reached;
   }
   for (int m : w.outlets) {
@@ -365,16 +367,16 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency) 
   const double undercut = ratio(undercutTicks, pricedTicks);
   const double cross = ratio(sum.crossTerritory, sum.distributorUnits);
   const double cannibal = ratio(sum.cannibalized, sum.onlineSold);
-  s.emplace_back("conflict.undercut_rate", undercut);
-  s.emplace_back("conflict.cross_territory_share", cross);
-  s.emplace_back("conflict.cannibalization", cannibal);
-  s.emplace_back("conflict.index", (undercut + cross + cannibal) / 3.0);
+  s.emplace_back(metric::kUndercutRate, undercut);
+  s.emplace_back(metric::kCrossTerritoryShare, cross);
+  s.emplace_back(metric::kCannibalization, cannibal);
+  s.emplace_back(metric::kConflictIndex, (undercut + cross + cannibal) / 3.0);
 
   const double channel = totalProfit(w, false), maker = totalProfit(w, true);
-  s.emplace_back("margin.channel_profit", channel);
-  s.emplace_back("margin.manufacturer_profit", maker);
-  s.emplace_back("margin.manufacturer_share", ratio(maker, channel));
-  if (integratedEfficiency >= 0) s.emplace_back("margin.integrated_efficiency", integratedEfficiency);
+  s.emplace_back(metric::kChannelProfit, channel);
+  s.emplace_back(metric::kManufacturerProfit, maker);
+  s.emplace_back(metric::kManufacturerShare, ratio(maker, channel));
+  if (integratedEfficiency >= 0) s.emplace_back(metric::kIntegratedEfficiency, integratedEfficiency);
   std::map<int, std::pair<double, double>> byTier;            // tier -> (profit, revenue)
   std::map<std::string, std::pair<double, double>> byKind;    // kind -> (profit, revenue)
   for (std::size_t m = 0; m < w.members.size(); ++m) {
@@ -394,19 +396,19 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency) 
     s.emplace_back("margin.kind." + kind + ".margin_rate", ratio(pr.first, pr.second));
   }
 
-  s.emplace_back("coverage.consumer_reach", ratio(reachSum, ticks));
-  s.emplace_back("coverage.numeric_distribution", ratio(sum.outletsInStock, outletDays));
-  s.emplace_back("coverage.fill_rate", ratio(sum.sold, sum.demand));
-  s.emplace_back("coverage.stockout_rate", ratio(sum.outletsStockedOut, outletDays));
-  s.emplace_back("coverage.lost_units", std::max(0.0, sum.demand - sum.sold));
+  s.emplace_back(metric::kConsumerReach, ratio(reachSum, ticks));
+  s.emplace_back(metric::kNumericDistribution, ratio(sum.outletsInStock, outletDays));
+  s.emplace_back(metric::kFillRate, ratio(sum.sold, sum.demand));
+  s.emplace_back(metric::kStockoutRate, ratio(sum.outletsStockedOut, outletDays));
+  s.emplace_back(metric::kLostUnits, std::max(0.0, sum.demand - sum.sold));
 
   addMechanismMetrics(w, m_records, s);
-  addPriceAndLogisticsMetrics(w, sum, s);
+  addPriceAndLogisticsMetrics(w, sum, mechanisms, s);
 
-  s.emplace_back("sales.units", sum.sold);
-  s.emplace_back("sales.revenue", consumerRevenue(w));
-  s.emplace_back("sales.online_share", ratio(sum.onlineSold, sum.sold));
-  s.emplace_back("sales.mean_price", ratio(consumerRevenue(w), sum.sold));
+  s.emplace_back(metric::kSalesUnits, sum.sold);
+  s.emplace_back(metric::kSalesRevenue, consumerRevenue(w));
+  s.emplace_back(metric::kOnlineShare, ratio(sum.onlineSold, sum.sold));
+  s.emplace_back(metric::kMeanPrice, ratio(consumerRevenue(w), sum.sold));
   addDisputeMetrics(w, s);
   addKpiMetrics(w, s);
   return s;

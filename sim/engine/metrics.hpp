@@ -6,6 +6,10 @@
 #include <utility>
 #include <vector>
 
+#include <memory>
+
+#include "mechanisms/mechanism.hpp"
+#include "sim/core/summary.hpp"
 #include "sim/core/world.hpp"
 
 namespace chan {
@@ -33,9 +37,6 @@ struct TickObservations {
   double shipments = 0;              // shipments between members
   double lateShipments = 0;          // of which delivered late
   double marginDisputes = 0;         // vertical disputes raised by the margin floor
-  double promotionUnits = 0;         // units sold at promotional prices ...
-  double promotionDiscount = 0;      // ... the discount off list on them ...
-  double promotionReimbursed = 0;    // ... and the manufacturers' share of it
 };
 
 /// One row of timeseries.csv.
@@ -54,15 +55,15 @@ struct TickRecord {
 std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec);
 std::vector<double> timeseriesValues(const TickRecord& r, const ScenarioSpec& spec);
 
-/// Dotted metric names ("conflict.undercut_rate") with values, in output order.
-using Summary = std::vector<std::pair<std::string, double>>;
 
 class MetricsRecorder {
  public:
   /// Call before a tick's flows start (records profit levels to difference against).
   void beginTick(const World& world);
   void endTick(const World& world, const TickObservations& obs);
-  Summary summarize(const World& world, double integratedEfficiency) const;
+  /// `mechanisms`: the run's mechanisms, whose keys follow the referral metrics.
+  Summary summarize(const World& world, double integratedEfficiency,
+                    const std::vector<std::unique_ptr<Mechanism>>& mechanisms = {}) const;
   const std::vector<TickRecord>& records() const { return m_records; }
 
  private:

@@ -19,10 +19,12 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-/// Keys of the scenario schema whose values are text whatever they look like ("2024").
+/// Keys of the scenario schema whose values are text whatever they look like ("2024"): names
+/// and references to named things (a group name in `terms.logistics`, `promotions[].group`).
 bool isTextKey(const std::string& key) {
-  static const char* const text[] = {"name",  "description", "group", "kind", "brand",     "supplier", "owner",
-                                     "rule",  "mode",        "dist",  "placement", "supplier_rule", "territories"};
+  static const char* const text[] = {"name",      "description",   "group",       "kind",     "brand",
+                                     "supplier",  "owner",         "rule",        "mode",     "dist",
+                                     "placement", "supplier_rule", "territories", "logistics"};
   return std::any_of(std::begin(text), std::end(text), [&](const char* k) { return key == k; });
 }
 

@@ -4,6 +4,10 @@
 #include <cmath>
 #include <limits>
 
+#include "mechanisms/mechanism.hpp"
+#include "sim/core/names.hpp"
+#include "sim/io/schema_io.hpp"
+
 namespace chan::io {
 namespace {
 
@@ -13,42 +17,15 @@ constexpr std::int64_t kMaxTicks = 10'000'000;
 constexpr std::int64_t kMaxMembersPerGroup = 1'000'000;
 constexpr double kMaxChoiceEntries = 2e9;  // consumers x choice-set size (memory guard, ~24 GB)
 
-// name tables shared by the reader and the writer, in enum order
-const std::vector<std::string> kKinds = {"manufacturer", "distributor", "offline_store", "specialty_store",
-                                         "e_store",      "marketplace", "social_seller", "logistics"};
-const std::vector<std::string> kPricing = {"fixed", "cost_plus", "best_response", "share_adjust", "map_compliant",
-                                           "opportunistic"};
-const std::vector<std::string> kActions = {"warning", "fine", "forfeit_deposit", "suspend", "terminate"};
-const std::vector<std::string> kReplenish = {"none", "order_up_to", "min_max"};
-const std::vector<std::string> kSupplierRules = {"territory", "nearest", "round_robin"};
-const std::vector<std::string> kDistributions = {"constant", "uniform", "uniform_quantiles", "normal", "lognormal"};
-const std::vector<std::string> kPlacements = {"cities", "uniform", "centre"};
-const std::vector<std::string> kKpis = {"profit",     "revenue", "units", "aov", "satisfaction", "cost_effectiveness",
-                                        "brand_share"};
-const std::vector<std::string> kResolutions = {"none", "concession", "mediation", "arbitration"};
-
 template <class E>
-E enumOf(const std::vector<std::string>& names, const std::string& name) {
-  return static_cast<E>(std::find(names.begin(), names.end(), name) - names.begin());
-}
-template <class E>
-const std::string& nameOf(const std::vector<std::string>& names, E value) {
-  return names[static_cast<std::size_t>(value)];
-}
-
-int indexByName(Reader& r, std::string_view key, const std::string& name, const std::vector<std::string>& names,
-                const char* what) {
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it != names.end()) return static_cast<int>(it - names.begin());
-  const std::string near = closestMatch(name, names);
-  r.fail(key, "unknown " + std::string(what) + " '" + name + "'" +
-                  (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+E enumOf(const std::vector<std::string>& table, const std::string& name) {
+  return static_cast<E>(std::find(table.begin(), table.end(), name) - table.begin());
 }
 
 Distribution readDistribution(Reader r) {
   Distribution d;
-  const std::string type = r.choice("dist", kDistributions);
-  d.type = enumOf<Distribution::Type>(kDistributions, type);
+  const std::string type = r.choice("dist", names::kDistributions);
+  d.type = enumOf<Distribution::Type>(names::kDistributions, type);
   switch (d.type) {
     case Distribution::Type::Constant: d.a = r.number("value", -kHuge, kHuge); break;
     case Distribution::Type::Uniform:
@@ -72,7 +49,7 @@ Distribution readDistribution(Reader r) {
 
 PricingSpec readPricing(Reader r) {
   PricingSpec p;
-  p.rule = enumOf<PricingRule>(kPricing, r.choice("rule", kPricing));
+  p.rule = enumOf<PricingRule>(names::kPricingRules, r.choice("rule", names::kPricingRules));
   p.price = r.number("price", 0, 0, kHuge);
   p.markup = r.number("markup", p.markup, -0.99, 1000);
   p.maxPrice = r.number("max_price", 0, 0, kHuge);
@@ -91,7 +68,7 @@ PricingSpec readPricing(Reader r) {
 
 ReplenishSpec readReplenish(Reader r) {
   ReplenishSpec s;
-  s.rule = enumOf<ReplenishRule>(kReplenish, r.choice("rule", kReplenish));
+  s.rule = enumOf<ReplenishRule>(names::kReplenishRules, r.choice("rule", names::kReplenishRules));
   s.coverDays = r.number("cover_days", s.coverDays, 0, 10000);
   s.forecastWindow = static_cast<int>(r.integer("window", s.forecastWindow, 1, 3650));
   s.reorderPoint = r.number("reorder_point", 0, 0, kHuge);
@@ -126,7 +103,7 @@ ConsumerSpec readConsumers(Reader r) {
   ConsumerSpec c;
   c.count = static_cast<int>(r.integer("count", 1, kMaxCount));
   c.weight = r.number("weight", 1, 1e-12, 1e9);
-  c.placement = r.choice("placement", "cities", kPlacements);
+  c.placement = r.choice("placement", "cities", names::kPlacements);
   c.urbanShare = r.number("urban_share", c.urbanShare, 0, 1);
   if (auto cs = r.optionalMap("choice_set")) {
     c.nearest = static_cast<int>(cs->integer("nearest", c.nearest, 0, 1000));
@@ -151,7 +128,7 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   g.name = r.text("group");
   if (std::find(groupNames.begin(), groupNames.end(), g.name) != groupNames.end())
     r.fail("group", "duplicate group name '" + g.name + "'");
-  g.kind = enumOf<MemberKind>(kKinds, r.choice("kind", kKinds));
+  g.kind = enumOf<MemberKind>(names::kMemberKinds, r.choice("kind", names::kMemberKinds));
   g.count = static_cast<int>(r.integer("count", 1, 1, kMaxMembersPerGroup));
   if (r.has("brand")) {
     g.brand = indexByName(r, "brand", r.text("brand"), brandNames, "brand");
@@ -178,11 +155,11 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
     if (spec.groups[static_cast<std::size_t>(g.ownerGroup)].pricing.rule != PricingRule::BestResponse)
       r.fail("owner", "the owner group '" + owner + "' must price by best_response (it decides jointly)");
   }
-  g.supplierRule = enumOf<SupplierRule>(kSupplierRules, r.choice("supplier_rule", "territory", kSupplierRules));
+  g.supplierRule = enumOf<SupplierRule>(names::kSupplierRules, r.choice("supplier_rule", "territory", names::kSupplierRules));
   for (const std::string& t : r.texts("territories"))
     g.territories.push_back(indexByName(r, "territories", t, territoryNames, "territory"));
   g.exclusive = r.boolean("exclusive", true);
-  g.placement = r.choice("placement", "cities", kPlacements);
+  g.placement = r.choice("placement", "cities", names::kPlacements);
   if (auto t = r.optionalMap("terms")) {
     g.discount = t->number("discount", 0, 0, 1);
     g.leadTime = static_cast<int>(t->integer("lead_time", g.leadTime, 0, 3650));
@@ -282,9 +259,9 @@ EnforcementSpec readEnforcement(Reader r) {
   e.enabled = r.boolean("enabled", true);
   if (r.has("ladder")) {
     e.ladder.clear();
-    for (const std::string& a : r.texts("ladder")) e.ladder.push_back(enumOf<EnforcementAction>(kActions, a));
+    for (const std::string& a : r.texts("ladder")) e.ladder.push_back(enumOf<EnforcementAction>(names::kEnforcementActions, a));
     for (const std::string& a : r.texts("ladder"))
-      if (std::find(kActions.begin(), kActions.end(), a) == kActions.end()) indexByName(r, "ladder", a, kActions, "action");
+      if (std::find(names::kEnforcementActions.begin(), names::kEnforcementActions.end(), a) == names::kEnforcementActions.end()) indexByName(r, "ladder", a, names::kEnforcementActions, "action");
     if (e.ladder.empty()) r.fail("ladder", "needs at least one action");
   }
   e.fine = r.number("fine", e.fine, 0, kHuge);
@@ -325,7 +302,7 @@ PartnerPolicySpec readPartners(Reader r) {
   PartnerPolicySpec p;
   p.enabled = r.boolean("enabled", true);
   p.reviewPeriod = static_cast<int>(r.integer("review_period", p.reviewPeriod, 1, kMaxTicks));
-  p.kpi = enumOf<PartnerKpi>(kKpis, r.choice("kpi", "profit", kKpis));
+  p.kpi = enumOf<PartnerKpi>(names::kPartnerKpis, r.choice("kpi", "profit", names::kPartnerKpis));
   p.terminateShare = r.number("terminate_share", p.terminateShare, 0, 1);
   p.recruit = r.boolean("recruit", true);
   p.rebateShare = r.number("rebate_share", p.rebateShare, 0, 1);
@@ -346,7 +323,7 @@ DisputeSpec readDisputes(Reader r) {
   d.enabled = r.boolean("enabled", true);
   d.reviewPeriod = static_cast<int>(r.integer("review_period", d.reviewPeriod, 1, kMaxTicks));
   d.marginFloor = r.number("margin_floor", d.marginFloor, -1, 1);
-  d.resolution = enumOf<DisputeResolution>(kResolutions, r.choice("resolution", "none", kResolutions));
+  d.resolution = enumOf<DisputeResolution>(names::kDisputeResolutions, r.choice("resolution", "none", names::kDisputeResolutions));
   d.maxDiscount = r.number("max_discount", d.maxDiscount, 0, 1);
   d.awardShare = r.number("award_share", d.awardShare, 0, 1);
   d.arbitrationFee = r.number("arbitration_fee", 0, 0, kHuge);
@@ -354,22 +331,6 @@ DisputeSpec readDisputes(Reader r) {
     if (r.has(key) && d.resolution != DisputeResolution::Arbitration) r.fail(key, "only with resolution: arbitration");
   r.finish();
   return d;
-}
-
-PromotionSpec readPromotion(Reader& r, const std::vector<std::string>& groupNames, const ScenarioSpec& spec) {
-  PromotionSpec p;
-  p.group = indexByName(r, "group", r.text("group"), groupNames, "member group");
-  if (!isOutlet(spec.groups[static_cast<std::size_t>(p.group)].kind)) r.fail("group", "promotions run at outlets");
-  p.start = static_cast<int>(r.integer("start", 1, kMaxTicks));
-  p.days = static_cast<int>(r.integer("days", 1, kMaxTicks));
-  p.discount = r.number("discount", 0, 0.99);
-  p.makerShare = r.number("maker_share", 0, 0, 1);
-  // one promotion at a time per group: a second would discount the first one's price again
-  for (const PromotionSpec& q : spec.promotions)
-    if (q.group == p.group && p.start < q.start + q.days && q.start < p.start + p.days)
-      r.fail("start", "overlaps another promotion of the same group");
-  r.finish();
-  return p;
 }
 
 CoordinationSpec readCoordination(Reader r) {
@@ -444,7 +405,13 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   if (auto p = r.optionalMap("partner_policy")) spec.partners = readPartners(*p);
   if (auto d = r.optionalMap("disputes")) spec.disputes = readDisputes(*d);
   if (auto c = r.optionalMap("coordination")) spec.coordination = readCoordination(*c);
-  for (Reader& p : r.list("promotions")) spec.promotions.push_back(readPromotion(p, groupNames, spec));
+  // the sections of the registered mechanisms (mechanisms/), each declared by its own schema
+  for (const MechanismEntry& entry : mechanismRegistry()) {
+    std::shared_ptr<MechanismSpec> section = entry.makeSpec();
+    SchemaReader reader(r, groupNames);
+    entry.fields(*section, reader, spec);
+    spec.mechanisms.push_back(std::move(section));
+  }
   // memory guard: every consumer holds its nearest stores plus the online outlets
   double online = 0;
   for (const auto& g : spec.groups) online += isOnline(g.kind) ? g.count : 0;
@@ -466,7 +433,7 @@ namespace {
 
 YAML::Node distributionYaml(const Distribution& d) {
   YAML::Node n;
-  n["dist"] = nameOf(kDistributions, d.type);
+  n["dist"] = names::of(names::kDistributions, d.type);
   switch (d.type) {
     case Distribution::Type::Constant: n["value"] = d.a; break;
     case Distribution::Type::Uniform:
@@ -480,12 +447,12 @@ YAML::Node distributionYaml(const Distribution& d) {
 YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   YAML::Node n;
   n["group"] = g.name;
-  n["kind"] = nameOf(kKinds, g.kind);
+  n["kind"] = names::of(names::kMemberKinds, g.kind);
   n["count"] = g.count;
   n["brand"] = spec.brands[static_cast<std::size_t>(g.brand)].name;
   if (g.supplierGroup >= 0) n["supplier"] = spec.groups[static_cast<std::size_t>(g.supplierGroup)].name;
   if (g.ownerGroup >= 0) n["owner"] = spec.groups[static_cast<std::size_t>(g.ownerGroup)].name;
-  n["supplier_rule"] = nameOf(kSupplierRules, g.supplierRule);
+  n["supplier_rule"] = names::of(names::kSupplierRules, g.supplierRule);
   for (int t : g.territories) n["territories"].push_back(spec.territories[static_cast<std::size_t>(t)].name);
   n["exclusive"] = g.exclusive;
   n["placement"] = g.placement;
@@ -532,7 +499,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   n["reserve"] = g.reserve;
   n["licence_expiry"] = g.licenceExpiry;
   YAML::Node p = n["pricing"];
-  p["rule"] = nameOf(kPricing, g.pricing.rule);
+  p["rule"] = names::of(names::kPricingRules, g.pricing.rule);
   p["price"] = g.pricing.price;
   p["markup"] = g.pricing.markup;
   p["max_price"] = g.pricing.maxPrice;
@@ -545,7 +512,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   p["undercut"] = g.pricing.undercut;
   p["believed_detection"] = g.pricing.believedDetection;
   YAML::Node s = n["replenishment"];
-  s["rule"] = nameOf(kReplenish, g.replenish.rule);
+  s["rule"] = names::of(names::kReplenishRules, g.replenish.rule);
   s["cover_days"] = g.replenish.coverDays;
   s["window"] = g.replenish.forecastWindow;
   s["reorder_point"] = g.replenish.reorderPoint;
@@ -600,7 +567,7 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
   const EnforcementSpec& e = spec.enforcement;
   if (e.enabled) {
     YAML::Node en = n["enforcement"];
-    for (EnforcementAction a : e.ladder) en["ladder"].push_back(nameOf(kActions, a));
+    for (EnforcementAction a : e.ladder) en["ladder"].push_back(names::of(names::kEnforcementActions, a));
     en["fine"] = e.fine;
     en["deposit"] = e.deposit;
     en["suspension_ticks"] = e.suspensionTicks;
@@ -632,7 +599,7 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
   if (pp.enabled) {
     YAML::Node pn = n["partner_policy"];
     pn["review_period"] = pp.reviewPeriod;
-    pn["kpi"] = nameOf(kKpis, pp.kpi);
+    pn["kpi"] = names::of(names::kPartnerKpis, pp.kpi);
     pn["terminate_share"] = pp.terminateShare;
     pn["recruit"] = pp.recruit;
     pn["rebate_share"] = pp.rebateShare;
@@ -648,21 +615,19 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
     YAML::Node dn = n["disputes"];
     dn["review_period"] = ds.reviewPeriod;
     dn["margin_floor"] = ds.marginFloor;
-    dn["resolution"] = nameOf(kResolutions, ds.resolution);
+    dn["resolution"] = names::of(names::kDisputeResolutions, ds.resolution);
     dn["max_discount"] = ds.maxDiscount;
     if (ds.resolution == DisputeResolution::Arbitration) {
       dn["award_share"] = ds.awardShare;
       dn["arbitration_fee"] = ds.arbitrationFee;
     }
   }
-  for (const PromotionSpec& p : spec.promotions) {
-    YAML::Node pn;
-    pn["group"] = spec.groups[static_cast<std::size_t>(p.group)].name;
-    pn["start"] = p.start;
-    pn["days"] = p.days;
-    pn["discount"] = p.discount;
-    pn["maker_share"] = p.makerShare;
-    n["promotions"].push_back(pn);
+  for (std::size_t i = 0; i < mechanismRegistry().size(); ++i) {
+    const MechanismEntry& entry = mechanismRegistry()[i];
+    if (!entry.used(sectionOf(spec, i))) continue;
+    // the visitor interface is the reader's too, hence non-const; the writer only reads
+    SchemaWriter writer(n, spec);
+    entry.fields(const_cast<MechanismSpec&>(sectionOf(spec, i)), writer, spec);
   }
   const CoordinationSpec& co = spec.coordination;
   YAML::Node con = n["coordination"];

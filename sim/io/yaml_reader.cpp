@@ -408,4 +408,13 @@ std::string closestMatch(std::string_view word, const std::vector<std::string>& 
   return best;
 }
 
+int indexByName(const Reader& r, std::string_view key, const std::string& name, const std::vector<std::string>& names,
+                const char* what) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it != names.end()) return static_cast<int>(it - names.begin());
+  const std::string near = closestMatch(name, names);
+  r.fail(key, "unknown " + std::string(what) + " '" + name + "'" +
+                  (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+}
+
 }  // namespace chan::io

@@ -82,6 +82,11 @@ YAML::Node loadYamlFile(const std::string& file);
 /// Unknown paths into lists (index out of range) throw InputError naming the override.
 void applyOverride(YAML::Node& root, const std::string& assignment);
 
+/// Index of `name` in `names`, else an InputError at `key`: "unknown WHAT 'name'" with a "did
+/// you mean" when a near match exists.
+int indexByName(const Reader& r, std::string_view key, const std::string& name, const std::vector<std::string>& names,
+                const char* what);
+
 /// Levenshtein-closest candidate within distance max(2, len/3), or empty.
 std::string closestMatch(std::string_view word, const std::vector<std::string>& candidates);
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/core/metric_names.hpp"
 #include "sim/io/scenario_loader.hpp"
 #include "sim/report/charts.hpp"
 #include "sim/report/coverage_map.hpp"
@@ -118,40 +119,40 @@ std::string kpiSection(const RunData& d) {
   std::string out = sectionOpen("kpis", "Headline figures");
   if (d.summary.empty()) return out + para("missing", "summary.json is missing or empty") + "</section>\n";
   struct Kpi {
-    const char* key;
+    std::string_view key;
     const char* label;
   };
   const std::vector<std::pair<const char*, std::vector<Kpi>>> groups = {
       {"Conflict",
-       {{"conflict.index", "conflict index"},
-        {"conflict.undercut_rate", "undercut rate (below MAP)"},
-        {"conflict.cannibalization", "cannibalization"},
-        {"conflict.cross_territory_share", "cross-territory share"}}},
+       {{metric::kConflictIndex, "conflict index"},
+        {metric::kUndercutRate, "undercut rate (below MAP)"},
+        {metric::kCannibalization, "cannibalization"},
+        {metric::kCrossTerritoryShare, "cross-territory share"}}},
       {"Margin",
-       {{"margin.channel_profit", "channel profit"},
-        {"margin.manufacturer_profit", "manufacturer profit"},
-        {"margin.manufacturer_share", "manufacturer share"},
-        {"margin.integrated_efficiency", "vs integrated optimum"}}},
+       {{metric::kChannelProfit, "channel profit"},
+        {metric::kManufacturerProfit, "manufacturer profit"},
+        {metric::kManufacturerShare, "manufacturer share"},
+        {metric::kIntegratedEfficiency, "vs integrated optimum"}}},
       {"Coverage",
-       {{"coverage.consumer_reach", "consumer reach"},
-        {"coverage.numeric_distribution", "numeric distribution"},
-        {"coverage.fill_rate", "fill rate"},
-        {"coverage.stockout_rate", "stock-out rate"},
-        {"coverage.lost_units", "lost units"}}},
+       {{metric::kConsumerReach, "consumer reach"},
+        {metric::kNumericDistribution, "numeric distribution"},
+        {metric::kFillRate, "fill rate"},
+        {metric::kStockoutRate, "stock-out rate"},
+        {metric::kLostUnits, "lost units"}}},
       {"Sales",
-       {{"sales.units", "units sold"},
-        {"sales.revenue", "consumer revenue"},
-        {"sales.mean_price", "mean price paid"},
-        {"sales.online_share", "online share"}}},
+       {{metric::kSalesUnits, "units sold"},
+        {metric::kSalesRevenue, "consumer revenue"},
+        {metric::kMeanPrice, "mean price paid"},
+        {metric::kOnlineShare, "online share"}}},
   };
   out += "<div class=\"kpis\">\n";
   for (const auto& [group, kpis] : groups) {
     out += "<div class=\"kpigroup\"><h3>" + std::string(group) + "</h3>\n";
     for (const Kpi& k : kpis) {
-      const double v = summaryValue(d, k.key);
+      const double v = summaryValue(d, std::string(k.key));
       if (std::isnan(v)) continue;
       out += "<div class=\"kpi\" title=\"" + std::string(k.key) + "\"><span class=\"l\">" + k.label +
-             "</span><span class=\"v\">" + escapeXml(formatValue(v, formatOf(k.key))) + "</span></div>\n";
+             "</span><span class=\"v\">" + escapeXml(formatValue(v, formatOf(std::string(k.key)))) + "</span></div>\n";
     }
     out += "</div>\n";
   }

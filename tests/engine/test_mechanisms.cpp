@@ -8,46 +8,11 @@
 #include <string>
 
 #include "models/channel_control.hpp"
-#include "sim/engine/engine.hpp"
-#include "sim/io/scenario_loader.hpp"
+#include "tests/support/scenario_runs.hpp"
 
-namespace {
-
-using Metrics = std::map<std::string, double>;
-
-std::string scenario(const std::string& name) { return std::string(CHAN_SOURCE_DIR) + "/scenarios/" + name + ".yaml"; }
-
-struct Run {
-  Metrics metrics;
-  std::vector<chan::Event> events;
-  std::vector<std::uint8_t> active;
-  std::vector<double> otherIncome, otherExpense;
-  std::vector<chan::MemberKind> kind;
-  std::vector<int> group;
-  std::vector<double> purchases, unitsBought, carriedUnits;
-};
-
-/// Sum of `values` over the members of group g.
-double groupSum(const Run& r, const std::vector<double>& values, int g) {
-  double sum = 0;
-  for (std::size_t m = 0; m < values.size(); ++m)
-    if (r.group[m] == g) sum += values[m];
-  return sum;
-}
-
-Run run(const std::string& name, std::vector<std::string> sets) {
-  sets.push_back("check=true");
-  const chan::ScenarioSpec spec = chan::io::loadScenario(scenario(name), sets);
-  chan::Engine engine(spec);
-  engine.run();
-  const auto summary = engine.summary();
-  const chan::World& w = engine.world();
-  return {Metrics(summary.begin(), summary.end()), w.events, w.members.active, w.flows.otherIncome,
-          w.flows.otherExpense, w.members.kind, w.members.group, w.flows.purchases, w.flows.unitsBought,
-          w.flows.carriedUnits};
-}
-
-}  // namespace
+using chan::testing::groupSum;
+using chan::testing::run;
+using chan::testing::Run;
 
 TEST_CASE("monitoring: more detection leaves fewer violations unseen and triggers the ladder", "[mechanisms]") {
   const std::vector<std::string> small{"consumers.count=6000", "ticks=120"};
@@ -279,7 +244,7 @@ TEST_CASE(
   // a review on a copy of a running world whose profits are set by hand: outlet a far ahead of
   // every other reseller, outlet b far behind, then a far behind
   const chan::ScenarioSpec spec = chan::io::loadScenario(
-      scenario("partner_review"), {"consumers.count=3000", "ticks=60", "partner_policy.terminate_share=0",
+      chan::testing::scenarioPath("partner_review"), {"consumers.count=3000", "ticks=60", "partner_policy.terminate_share=0",
                                    "partner_policy.rebate_share=0", "disputes.enabled=false"});
   chan::Engine engine(spec);
   for (int t = 0; t < 29; ++t) engine.step();
@@ -376,24 +341,6 @@ TEST_CASE("disputes: an arbiter awards its share of what mediation would pay, an
   CHECK(a.metrics.at("disputes.compensation") == Approx(0.25 * m.metrics.at("disputes.compensation")).epsilon(1e-9));
   CHECK(a.metrics.at("disputes.arbitration_fees") == Approx(10 * cases).epsilon(1e-12));
   CHECK(m.metrics.at("disputes.arbitration_fees") == 0);
-}
-
-TEST_CASE("promotions: a store promotion sells more at the stores and the brand pays back its share", "[mechanisms]") {
-  const std::vector<std::string> small{"consumers.count=8000", "ticks=90"};
-  auto none = small;
-  none.push_back("promotions=[]");
-  const Run on = run("store_promotion", small), off = run("store_promotion", none);  // conservation checked
-  const double discount = on.metrics.at("promotions.discount");
-  REQUIRE(on.metrics.at("promotions.units") > 0);
-  CHECK(off.metrics.at("promotions.units") == 0);
-  // 15% off the stores' list price: maker 18, wholesaler cost plus 10%, stores cost plus 50%
-  CHECK(discount / on.metrics.at("promotions.units") == Approx(0.15 * 18 * 1.1 * 1.5).epsilon(1e-12));
-  CHECK(on.metrics.at("kpi.channel.offline_store.units") > off.metrics.at("kpi.channel.offline_store.units"));
-  CHECK(on.metrics.at("sales.online_share") < off.metrics.at("sales.online_share"));
-  // the maker (group 0, no other such payments here) pays the stores (group 2) half the discount
-  CHECK(groupSum(on, on.otherIncome, 2) == Approx(0.5 * discount).epsilon(1e-9));
-  CHECK(groupSum(on, on.otherExpense, 0) == Approx(0.5 * discount).epsilon(1e-9));
-  CHECK(groupSum(off, off.otherIncome, 2) == 0.0);
 }
 
 TEST_CASE("data breaches: a compromised sales feed brings the bullwhip back, and each incident costs", "[mechanisms]") {

@@ -181,19 +181,6 @@ TEST_CASE("loader: arbitration keys need resolution arbitration", "[loader]") {
                       Catch::Contains("disputes.award_share: must be between 0 and 1"));
 }
 
-TEST_CASE("loader: promotions run at outlets, one at a time per group", "[loader]") {
-  auto with = [](const std::string& promotions) { return parse(withLine(9, "  count: 100\npromotions:\n" + promotions)); };
-  const auto spec = with("  - {group: shop, start: 5, days: 3, discount: 0.2, maker_share: 0.5}\n"
-                         "  - {group: shop, start: 8, days: 2, discount: 0.1}");
-  REQUIRE(spec.promotions.size() == 2);
-  CHECK(spec.promotions[0].makerShare == 0.5);
-  CHECK(spec.promotions[1].makerShare == 0);
-  REQUIRE_THROWS_WITH(with("  - {group: maker, start: 5, days: 3, discount: 0.2}"),
-                      "t.yaml:11:13: promotions[0].group: promotions run at outlets");
-  REQUIRE_THROWS_WITH(with("  - {group: shop, start: 5, days: 3, discount: 0.2}\n  - {group: shop, start: 7, days: 3, discount: 0.1}"),
-                      "t.yaml:12:26: promotions[1].start: overlaps another promotion of the same group");
-}
-
 TEST_CASE("loader: a channel without an outlet group", "[loader]") {
   REQUIRE_THROWS_WITH(parse(withLine(7, "")),
                       "t.yaml:6:3: members: at least one outlet group (a kind that sells to consumers) is required");

@@ -1,0 +1,58 @@
+#pragma once
+// A channel mechanism (promotions, referral commissions, ...) lives in one file of mechanisms/:
+// its scenario section (a spec struct describing its keys, sim/core/schema.hpp), its state,
+// its hooks at the engine's fixed stages and its metrics. The engine calls the hooks of the
+// mechanisms a scenario uses, in registration order (mechanisms/CMakeLists.txt), and never
+// learns their details (MuJoCo's stages with plugins, Box2D's one file per joint type).
+// The hooks run once per tick or per outlet sale, never per consumer decision.
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/schema.hpp"
+#include "sim/core/summary.hpp"
+#include "sim/core/world.hpp"
+
+namespace chan {
+
+/// The running state of one mechanism in one run, consulted at the engine's stages.
+class Mechanism {
+ public:
+  virtual ~Mechanism() = default;
+  /// Pricing stage, before the members due for review re-price.
+  virtual void beforePricing(World&) {}
+  /// Pricing stage, after every member re-priced (before the risk response's price cap).
+  virtual void afterPricing(World&) {}
+  /// Fulfilment: outlet (member id) sold `units` (> 0) to consumers; the sale is booked.
+  virtual void afterSale(World&, int /*outlet*/, double /*units*/) {}
+  /// Metrics: the tick is over.
+  virtual void endTick(const World&) {}
+  /// Appends the mechanism's summary.json keys (also when the scenario does not use it: 0s).
+  virtual void summarize(const World&, Summary&) const {}
+};
+
+/// A registered mechanism: how its section is declared, whether a scenario uses it, and how
+/// its state is made for a run. `define()` in each mechanism file returns one.
+struct MechanismEntry {
+  std::string_view name;  // registration name (mechanisms/NAME.cpp)
+  std::string_view doc;   // one paragraph for the YAML reference
+  /// A section with every key at its default.
+  std::function<std::unique_ptr<MechanismSpec>()> makeSpec;
+  /// Declares the section's top-level keys to a schema visitor; `scenario` is the scenario being
+  /// read or written (its groups are known: mechanism sections are read last).
+  std::function<void(MechanismSpec&, FieldVisitor&, const ScenarioSpec& scenario)> fields;
+  /// The scenario switches it on (its section is written to scenario.resolved.yaml; a
+  /// mechanism left off still runs, as a no-op, and reports its metrics as 0).
+  std::function<bool(const MechanismSpec&)> used;
+  /// Its state for a run of `world` (built, before opening prices).
+  std::function<std::unique_ptr<Mechanism>(const MechanismSpec&, const World&)> create;
+};
+
+/// Every registered mechanism, in registration order (generated from mechanisms/CMakeLists.txt).
+const std::vector<MechanismEntry>& mechanismRegistry();
+
+/// The section of registered mechanism `index` in `spec` (its defaults when absent).
+const MechanismSpec& sectionOf(const ScenarioSpec& spec, std::size_t index);
+
+}  // namespace chan

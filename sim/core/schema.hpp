@@ -1,0 +1,83 @@
+#pragma once
+// The scenario schema, written once per owner: a spec struct describes its YAML keys (name,
+// type, default, range, unit, one-line doc) in one `fields(FieldVisitor&)` function, and every
+// consumer of the schema is a visitor: the loader reads through it (sim/io/schema_reader), the
+// resolved-YAML writer writes through it, and `chansim schema --markdown` documents it (the
+// README's YAML reference). Defaults are the struct's member initialisers (Box2D's
+// b2Default*Def: one source for defaults, docs and validation). Knows no YAML.
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chan {
+
+/// Declaration of one YAML key. Bounds are inclusive; `required` keys have no default.
+struct Key {
+  std::string_view name;
+  std::string_view doc;            // one line: what the value means
+  std::string_view unit = "";      // e.g. "ticks", "currency per unit", "fraction 0..1"
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool required = false;
+};
+
+/// Raises the one input error of a failed cross-key check, located at `key` of the mapping
+/// being checked ("file:line:col: path.key: problem").
+class Checker {
+ public:
+  virtual ~Checker() = default;
+  [[noreturn]] virtual void fail(std::string_view key, const std::string& problem) const = 0;
+};
+
+class FieldVisitor;
+
+/// Type-erased access to a list of structs for FieldVisitor::list.
+class ListAccess {
+ public:
+  virtual ~ListAccess() = default;
+  virtual std::size_t size() const = 0;
+  virtual void resize(std::size_t n) = 0;
+  /// Visits item i's fields, then (when reading) checks it against the items before it.
+  virtual void fields(std::size_t i, FieldVisitor& v) = 0;
+  virtual void check(std::size_t i, const Checker& c) const = 0;
+};
+
+/// What every schema consumer implements; a struct's fields() calls one method per key.
+class FieldVisitor {
+ public:
+  virtual ~FieldVisitor() = default;
+  virtual void number(const Key& k, double& value) = 0;
+  virtual void integer(const Key& k, int& value) = 0;
+  virtual void boolean(const Key& k, bool& value) = 0;
+  virtual void text(const Key& k, std::string& value) = 0;
+  /// One of `names` (an enum's names in enum order, sim/core/names.hpp); value is the index.
+  virtual void choice(const Key& k, int& value, const std::vector<std::string>& names) = 0;
+  /// A member group of the scenario, by name in YAML; value is its index (groups above only).
+  virtual void groupRef(const Key& k, int& group) = 0;
+  /// A list of mappings; a missing key is an empty list.
+  virtual void list(const Key& k, ListAccess& items) = 0;
+};
+
+/// ListAccess for std::vector<T> whose items describe themselves with T::fields(FieldVisitor&)
+/// and check themselves with `check(items, i, checker)` (the items before i are read already).
+template <class T>
+class VectorAccess final : public ListAccess {
+ public:
+  using CheckFn = std::function<void(const std::vector<T>&, std::size_t, const Checker&)>;
+  VectorAccess(std::vector<T>& items, CheckFn check = {}) : m_items(items), m_check(std::move(check)) {}
+  std::size_t size() const override { return m_items.size(); }
+  void resize(std::size_t n) override { m_items.resize(n); }
+  void fields(std::size_t i, FieldVisitor& v) override { m_items[i].fields(v); }
+  void check(std::size_t i, const Checker& c) const override {
+    if (m_check) m_check(m_items, i, c);
+  }
+
+ private:
+  std::vector<T>& m_items;
+  CheckFn m_check;
+};
+
+}  // namespace chan

@@ -1,0 +1,142 @@
+#include "sim/io/schema_io.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdint>
+
+#include "mechanisms/mechanism.hpp"
+#include "sim/io/run_output.hpp"
+
+namespace chan::io {
+namespace {
+
+/// Raises a check's error at a key of the mapping a Reader reads.
+class ReaderChecker final : public Checker {
+ public:
+  explicit ReaderChecker(const Reader& r) : m_r(r) {}
+  [[noreturn]] void fail(std::string_view key, const std::string& problem) const override { m_r.fail(key, problem); }
+
+ private:
+  const Reader& m_r;
+};
+
+std::int64_t bound(double v) {
+  constexpr double kLimit = 9.0e18;  // within std::int64_t
+  return static_cast<std::int64_t>(std::clamp(v, -kLimit, kLimit));
+}
+
+}  // namespace
+
+void SchemaReader::number(const Key& k, double& value) {
+  value = k.required ? m_r.number(k.name, k.min, k.max) : m_r.number(k.name, value, k.min, k.max);
+}
+
+void SchemaReader::integer(const Key& k, int& value) {
+  const std::int64_t lo = std::max<std::int64_t>(bound(k.min), INT32_MIN), hi = std::min<std::int64_t>(bound(k.max), INT32_MAX);
+  value = static_cast<int>(k.required ? m_r.integer(k.name, lo, hi) : m_r.integer(k.name, value, lo, hi));
+}
+
+void SchemaReader::boolean(const Key& k, bool& value) { value = m_r.boolean(k.name, value); }
+
+void SchemaReader::text(const Key& k, std::string& value) {
+  value = k.required ? m_r.text(k.name) : m_r.text(k.name, value);
+}
+
+void SchemaReader::choice(const Key& k, int& value, const std::vector<std::string>& names) {
+  const std::string name =
+      k.required ? m_r.choice(k.name, names) : m_r.choice(k.name, names[static_cast<std::size_t>(value)], names);
+  value = static_cast<int>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+void SchemaReader::groupRef(const Key& k, int& group) {
+  if (!k.required && !m_r.has(k.name)) return;
+  group = indexByName(m_r, k.name, m_r.text(k.name), m_groups, "member group");
+}
+
+void SchemaReader::list(const Key& k, ListAccess& items) {
+  std::vector<Reader> readers = m_r.list(k.name);
+  items.resize(readers.size());
+  for (std::size_t i = 0; i < readers.size(); ++i) {
+    SchemaReader item(readers[i], m_groups);
+    items.fields(i, item);
+    items.check(i, ReaderChecker(readers[i]));
+    readers[i].finish();
+  }
+}
+
+void SchemaWriter::number(const Key& k, double& value) { m_n[std::string(k.name)] = value; }
+void SchemaWriter::integer(const Key& k, int& value) { m_n[std::string(k.name)] = value; }
+void SchemaWriter::boolean(const Key& k, bool& value) { m_n[std::string(k.name)] = value; }
+void SchemaWriter::text(const Key& k, std::string& value) { m_n[std::string(k.name)] = value; }
+
+void SchemaWriter::choice(const Key& k, int& value, const std::vector<std::string>& names) {
+  m_n[std::string(k.name)] = names[static_cast<std::size_t>(value)];
+}
+
+void SchemaWriter::groupRef(const Key& k, int& group) {
+  if (group >= 0) m_n[std::string(k.name)] = m_spec.groups[static_cast<std::size_t>(group)].name;
+}
+
+void SchemaWriter::list(const Key& k, ListAccess& items) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    YAML::Node item(YAML::NodeType::Map);  // allocated now, so that the writer's copy refers to it
+    SchemaWriter writer(item, m_spec);
+    items.fields(i, writer);
+    m_n[std::string(k.name)].push_back(item);
+  }
+}
+
+namespace {
+
+std::string rangeText(const Key& k) {
+  const bool lo = std::isfinite(k.min), hi = std::isfinite(k.max);
+  std::string range = lo && hi ? formatNumber(k.min) + " .. " + formatNumber(k.max)
+                      : lo     ? "≥ " + formatNumber(k.min)
+                      : hi     ? "≤ " + formatNumber(k.max)
+                               : "";
+  if (!k.unit.empty()) range += (range.empty() ? "" : ", ") + std::string(k.unit);
+  return range;
+}
+
+}  // namespace
+
+void SchemaDocs::row(const Key& k, const std::string& type, const std::string& fallback, const std::string& range) {
+  m_rows += "| `" + m_prefix + std::string(k.name) + "` | " + type + " | " + (k.required ? "required" : fallback) +
+            " | " + range + " | " + std::string(k.doc) + " |\n";
+}
+
+void SchemaDocs::number(const Key& k, double& value) { row(k, "number", formatNumber(value), rangeText(k)); }
+void SchemaDocs::integer(const Key& k, int& value) { row(k, "integer", std::to_string(value), rangeText(k)); }
+void SchemaDocs::boolean(const Key& k, bool& value) { row(k, "boolean", value ? "true" : "false", ""); }
+void SchemaDocs::text(const Key& k, std::string& value) { row(k, "text", value.empty() ? "\"\"" : value, ""); }
+
+void SchemaDocs::choice(const Key& k, int& value, const std::vector<std::string>& names) {
+  std::string all;
+  for (const std::string& n : names) all += (all.empty() ? "" : ", ") + n;
+  row(k, "one of " + all, names[static_cast<std::size_t>(value)], "");
+}
+
+void SchemaDocs::groupRef(const Key& k, int& /*group*/) { row(k, "member group", "none", "a group defined above"); }
+
+void SchemaDocs::list(const Key& k, ListAccess& items) {
+  row(k, "list", "[]", "");
+  items.resize(1);  // one item at its defaults documents the item's keys
+  SchemaDocs item(m_prefix + std::string(k.name) + "[].");
+  items.fields(0, item);
+  m_rows += item.rows();
+}
+
+std::string mechanismReferenceMarkdown() {
+  std::string out;
+  for (const MechanismEntry& e : mechanismRegistry()) {
+    std::unique_ptr<MechanismSpec> spec = e.makeSpec();
+    SchemaDocs docs;
+    e.fields(*spec, docs, ScenarioSpec{});
+    out += "#### " + std::string(e.name) + "\n\n" + std::string(e.doc) + "\n\n";
+    out += "| key | type | default | range, unit | meaning |\n|---|---|---|---|---|\n" + docs.rows() + "\n";
+  }
+  return out;
+}
+
+}  // namespace chan::io

@@ -1,0 +1,74 @@
+#pragma once
+// The three consumers of the scenario schema (sim/core/schema.hpp): reading a section through
+// the strict Reader, writing it to scenario.resolved.yaml, and documenting it as the README's
+// YAML reference tables (`chansim schema --markdown`).
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/core/schema.hpp"
+#include "sim/core/spec.hpp"
+#include "sim/io/yaml_reader.hpp"
+
+namespace chan::io {
+
+/// Reads declared keys from a Reader (defaults: the values already in the struct); member
+/// groups are looked up among `groupNames` (the groups defined so far).
+class SchemaReader final : public FieldVisitor {
+ public:
+  SchemaReader(Reader& reader, const std::vector<std::string>& groupNames) : m_r(reader), m_groups(groupNames) {}
+  void number(const Key& k, double& value) override;
+  void integer(const Key& k, int& value) override;
+  void boolean(const Key& k, bool& value) override;
+  void text(const Key& k, std::string& value) override;
+  void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
+  void groupRef(const Key& k, int& group) override;
+  void list(const Key& k, ListAccess& items) override;
+
+ private:
+  Reader& m_r;
+  const std::vector<std::string>& m_groups;
+};
+
+/// Writes declared keys into a YAML mapping (groups by name); an empty list writes nothing.
+class SchemaWriter final : public FieldVisitor {
+ public:
+  SchemaWriter(YAML::Node node, const ScenarioSpec& spec) : m_n(std::move(node)), m_spec(spec) {}
+  void number(const Key& k, double& value) override;
+  void integer(const Key& k, int& value) override;
+  void boolean(const Key& k, bool& value) override;
+  void text(const Key& k, std::string& value) override;
+  void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
+  void groupRef(const Key& k, int& group) override;
+  void list(const Key& k, ListAccess& items) override;
+
+ private:
+  YAML::Node m_n;
+  const ScenarioSpec& m_spec;
+};
+
+/// Markdown rows `| key | type | default | range and unit | meaning |` of declared keys (list
+/// items as `list[].key`), defaults read from the struct visited.
+class SchemaDocs final : public FieldVisitor {
+ public:
+  explicit SchemaDocs(std::string prefix = "") : m_prefix(std::move(prefix)) {}
+  void number(const Key& k, double& value) override;
+  void integer(const Key& k, int& value) override;
+  void boolean(const Key& k, bool& value) override;
+  void text(const Key& k, std::string& value) override;
+  void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
+  void groupRef(const Key& k, int& group) override;
+  void list(const Key& k, ListAccess& items) override;
+  const std::string& rows() const { return m_rows; }
+
+ private:
+  void row(const Key& k, const std::string& type, const std::string& fallback, const std::string& range);
+  std::string m_prefix;
+  std::string m_rows;
+};
+
+/// The YAML reference of every registered mechanism's section, as Markdown.
+std::string mechanismReferenceMarkdown();
+
+}  // namespace chan::io
