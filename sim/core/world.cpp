@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/core/names.hpp"
+#include "sim/core/supply_edge.hpp"
 
 namespace chan {
 
@@ -51,7 +52,7 @@ void World::payOther(int payer, int payee, double amount) {
 double World::discountOf(int m) const {
   const int s = members.supplier[static_cast<std::size_t>(m)];
   if (s < 0) return 0.0;
-  const auto [e, found] = boost::edge(static_cast<std::size_t>(s), static_cast<std::size_t>(m), graph);
+  const auto [e, found] = supplyEdge(graph, static_cast<std::size_t>(s), static_cast<std::size_t>(m));
   return found ? graph[e].discount : 0.0;
 }
 
