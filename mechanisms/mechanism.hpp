@@ -7,6 +7,7 @@
 // The hooks run once per tick or per outlet sale, never per consumer decision.
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +21,8 @@ namespace chan {
 class Mechanism {
  public:
   virtual ~Mechanism() = default;
+  /// Policy-review stage, after the partner policy and before pricing: reviews of terms.
+  virtual void review(World&) {}
   /// Pricing stage, before the members due for review re-price.
   virtual void beforePricing(World&) {}
   /// Pricing stage, after every member re-priced (before the risk response's price cap).
@@ -28,6 +31,10 @@ class Mechanism {
   virtual void afterSale(World&, int /*outlet*/, double /*units*/) {}
   /// Metrics: the tick is over.
   virtual void endTick(const World&) {}
+  /// Its timeseries.csv columns (appended after the engine's, in registration order) ...
+  virtual void timeseriesColumns(std::vector<std::string>&) const {}
+  /// ... and their values on the run's `tick`-th tick (0-based; endTick has run for it).
+  virtual void tickValues(std::size_t /*tick*/, std::vector<double>&) const {}
   /// Appends the mechanism's summary.json keys (also when the scenario does not use it: 0s).
   virtual void summarize(const World&, Summary&) const {}
 };

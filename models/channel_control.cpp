@@ -64,16 +64,12 @@ void moveBuyer(World& w, int buyer, int to, SupplyTerms terms) {
   mb.tier[idx(buyer)] = tier;
 }
 
-SupplyTerms& termsOf(World& w, int buyer) {
-  return w.graph[supplyEdge(w.graph, idx(w.members.supplier[idx(buyer)]), idx(buyer)).first];
-}
-
 /// Term adjustment: moves member m's discount by `step` (up or down), within the policy's
 /// bounds and never against the step's direction.
 void adjustDiscount(World& w, int m, double step) {
   const PartnerPolicySpec& p = w.spec->partners;
   if (!w.members.active[idx(m)] || w.members.supplier[idx(m)] < 0) return;
-  SupplyTerms& terms = termsOf(w, m);
+  SupplyTerms& terms = contractTerms(w, m);
   const double old = terms.discount;
   terms.discount = step > 0 ? std::max(old, std::min(old + step, p.maxDiscount))
                             : std::min(old, std::max(old + step, p.minDiscount));
@@ -90,7 +86,7 @@ bool retier(World& w, int m, bool promote) {
   const int to = promote ? maker : mb.formerSupplier[idx(m)];
   if (!mb.active[idx(m)] || from < 0 || to < 0 || to == from || !mb.active[idx(to)]) return false;
   if (promote == (mb.formerSupplier[idx(m)] >= 0)) return false;  // promoted once, demoted only when promoted
-  moveBuyer(w, m, to, termsOf(w, m));
+  moveBuyer(w, m, to, contractTerms(w, m));
   mb.formerSupplier[idx(m)] = promote ? from : -1;
   record(w, Event::Type::Retier, m, to, 0, 0, true, promote ? "promote" : "demote");
   return true;
@@ -165,7 +161,7 @@ void reassignBuyers(World& w, int failed) {
       if (d < bestDistance) best = p, bestDistance = d;
     }
     if (best < 0) continue;  // nobody left to take them over
-    SupplyTerms terms = termsOf(w, b);
+    SupplyTerms terms = contractTerms(w, b);
     terms.emergencyCost = w.spec->risk.emergencyCost;
     moveBuyer(w, b, best, terms);
   }
@@ -332,52 +328,9 @@ void reviewPartners(World& w, MemberFlows& mark) {
   mark = w.flows;
 }
 
-void reviewDisputes(World& w, std::vector<double>& unitsMark) {
-  const DisputeSpec& d = w.spec->disputes;
-  if (!d.enabled || w.tick % d.reviewPeriod != 0) return;
-  Members& mb = w.members;
-  for (std::size_t i = 0; i < mb.size(); ++i) {
-    const int m = static_cast<int>(i), s = mb.supplier[i];
-    const double units = w.flows.unitsSold[i] - unitsMark[i];  // sold since the last check
-    unitsMark[i] = w.flows.unitsSold[i];
-    if (s < 0 || !mb.active[i] || !mb.active[idx(s)] || mb.price[i] <= 0) continue;
-    if (!authorisedReseller(w, m) || mb.owner[i] == s) continue;  // gray sellers; a maker's own outlet
-    // the reseller's unit margin on its supplier's current terms, at today's prices
-    SupplyTerms& terms = termsOf(w, m);
-    const double list = mb.price[idx(s)], net = netUnitRevenue(w, m, mb.price[i]);
-    const double margin = (net - list * (1.0 - terms.discount)) / mb.price[i];
-    if (margin >= d.marginFloor) continue;
-    const double shortfall = d.marginFloor - margin;
-    std::string action;
-    if (d.resolution == DisputeResolution::Concession && list > 0) {
-      // the supplier concedes the discount that restores the floor: net - list (1 - d) = floor x price
-      const double restoring = std::min(d.maxDiscount, 1.0 - (net - d.marginFloor * mb.price[i]) / list);
-      if (restoring > terms.discount) {
-        terms.discount = restoring;
-        action = "concession";
-        w.disputes.concessions += 1;
-      }
-    } else if (d.resolution == DisputeResolution::Mediation) {
-      // a mediator has the supplier make good the shortfall on the units sold since the last check
-      const double amount = shortfall * mb.price[i] * units;
-      w.payOther(s, m, amount);
-      action = "mediation";
-      w.disputes.compensation += amount;
-    } else if (d.resolution == DisputeResolution::Arbitration) {
-      // an arbiter rules on the case: the supplier pays the awarded share of that shortfall, and
-      // the parties split the arbiter's fee
-      const double award = d.awardShare * shortfall * mb.price[i] * units;
-      w.payOther(s, m, award);
-      w.payOther(s, w.ledger.account(External::Operations), d.arbitrationFee / 2);
-      w.payOther(m, w.ledger.account(External::Operations), d.arbitrationFee / 2);
-      action = "arbitration";
-      w.disputes.compensation += award;
-      w.disputes.arbitrationFees += d.arbitrationFee;
-    }
-    record(w, Event::Type::VerticalDispute, m, s, units, shortfall, true, action);
-    w.disputes.raised += 1;
-    w.disputes.shortfall += shortfall;
-  }
+
+SupplyTerms& contractTerms(World& w, int buyer) {
+  return w.graph[supplyEdge(w.graph, idx(w.members.supplier[idx(buyer)]), idx(buyer)).first];
 }
 
 }  // namespace chan::models

@@ -9,6 +9,10 @@
 
 namespace chan::models {
 
+/// The terms on member `buyer`'s supply contract (the edge from its supplier); a partner
+/// policy or a concession may change them.
+SupplyTerms& contractTerms(World& world, int buyer);
+
 /// Set-up: every reseller posts the security deposit with its brand's manufacturer.
 void postDeposits(World& world);
 
@@ -57,11 +61,5 @@ void reviewRisk(World& world);
 /// the top (bottom) share, promote the top share to buy from the manufacturer and demote
 /// promoted outlets in the bottom share. `mark` holds the flows at the last review.
 void reviewPartners(World& world, MemberFlows& mark);
-
-/// Vertical disputes over terms: every `disputes.review_period` ticks, each active reseller
-/// whose unit margin on its supplier's terms, (net unit revenue - buying price) / price, is
-/// below the floor disputes them; the supplier concedes a discount or pays compensation as the
-/// scenario says. `unitsMark` holds each member's units sold at the last check.
-void reviewDisputes(World& world, std::vector<double>& unitsMark);
 
 }  // namespace chan::models

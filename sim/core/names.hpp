@@ -20,7 +20,6 @@ inline const std::vector<std::string> kEnforcementActions = {"warning", "fine", 
                                                              "terminate"};
 inline const std::vector<std::string> kPartnerKpis = {"profit", "revenue", "units", "aov", "satisfaction",
                                                       "cost_effectiveness", "brand_share"};
-inline const std::vector<std::string> kDisputeResolutions = {"none", "concession", "mediation", "arbitration"};
 inline const std::vector<std::string> kEventTypes = {
     "price_undercut", "territory_diversion", "cannibalization", "vertical_dispute", "default",
     "disruption",     "licence_lapse",       "termination",     "recruitment",      "gray_market",

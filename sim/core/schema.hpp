@@ -29,6 +29,8 @@ struct Key {
 class Checker {
  public:
   virtual ~Checker() = default;
+  /// The mapping being checked gives `key` (rather than leaving it at its default).
+  virtual bool has(std::string_view key) const = 0;
   [[noreturn]] virtual void fail(std::string_view key, const std::string& problem) const = 0;
 };
 
@@ -48,7 +50,11 @@ class ListAccess {
 /// What every schema consumer implements; a struct's fields() calls one method per key.
 class FieldVisitor {
  public:
+  /// What the visit is for: a struct may declare keys that only apply in some states (written
+  /// only when relevant, always read so that the check can name a misplaced one).
+  enum class Purpose { Read, Write, Document };
   virtual ~FieldVisitor() = default;
+  virtual Purpose purpose() const = 0;
   virtual void number(const Key& k, double& value) = 0;
   virtual void integer(const Key& k, int& value) = 0;
   virtual void boolean(const Key& k, bool& value) = 0;
@@ -59,6 +65,10 @@ class FieldVisitor {
   virtual void groupRef(const Key& k, int& group) = 0;
   /// A list of mappings; a missing key is an empty list.
   virtual void list(const Key& k, ListAccess& items) = 0;
+  /// An optional mapping: reading sets `present` when the key is given, then visits its keys
+  /// and runs `check` on them; writing writes it only when `present`.
+  virtual void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
+                       const std::function<void(const Checker&)>& check) = 0;
 };
 
 /// ListAccess for std::vector<T> whose items describe themselves with T::fields(FieldVisitor&)

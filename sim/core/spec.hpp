@@ -250,21 +250,6 @@ struct PartnerPolicySpec {
                            // manufacturer; promoted outlets in the bottom share go back, 0..0.5
 };
 
-/// How a supplier answers a margin dispute.
-enum class DisputeResolution : std::uint8_t { None, Concession, Mediation, Arbitration };
-
-/// Vertical disputes over terms (deck ch. 2): a reseller whose unit margin on its supplier's
-/// terms falls below a floor disputes them.
-struct DisputeSpec {
-  bool enabled = false;
-  int reviewPeriod = 7;      // ticks between margin checks
-  double marginFloor = 0.1;  // (net unit revenue - buying price) / price below this: dispute
-  DisputeResolution resolution = DisputeResolution::None;
-  double maxDiscount = 0.5;  // Concession: the discount is raised at most to this
-  double awardShare = 0.5;   // Arbitration: share of the shortfall the arbiter awards the reseller
-  double arbitrationFee = 0; // Arbitration: the arbiter's fee per case, split between the parties
-};
-
 struct CoordinationSpec {
   bool sharedSales = false;          // upstream members forecast from consumer sales, not orders
   bool visibility = false;           // IoT: upstream members see downstream stock and sales in real time
@@ -297,7 +282,6 @@ struct ScenarioSpec {
   EnforcementSpec enforcement;
   RiskSpec risk;
   PartnerPolicySpec partners;
-  DisputeSpec disputes;
   CoordinationSpec coordination;
   /// Sections of the registered mechanisms, by registration index (see sectionOf).
   std::vector<std::shared_ptr<const MechanismSpec>> mechanisms;

@@ -149,15 +149,6 @@ struct Event {
 };
 const char* eventTypeName(Event::Type t);
 
-/// Running totals of the margin-floor disputes (models/channel_control reviewDisputes).
-struct MarginDisputes {
-  double raised = 0;        // disputes raised
-  double shortfall = 0;     // sum of their margin shortfalls (floor - margin)
-  double concessions = 0;   // resolved by raising the reseller's discount
-  double compensation = 0;  // currency paid by suppliers under mediation or arbitration
-  double arbitrationFees = 0;  // fees paid to arbiters
-};
-
 struct World {
   const ScenarioSpec* spec = nullptr;
   SupplyGraph graph;
@@ -169,7 +160,6 @@ struct World {
   std::vector<std::vector<int>> owned;            // member id -> members whose prices it sets
   std::vector<std::vector<int>> groupMembers;     // group -> member ids (reserves last)
   std::vector<int> brandMaker;                    // brand -> its (first) manufacturer
-  MarginDisputes disputes;                        // vertical disputes raised by the margin floor
   std::vector<Event> events;
   Consumers consumers;
   std::vector<Shipment> inTransit;

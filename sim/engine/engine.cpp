@@ -74,7 +74,6 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
   for (std::size_t i = 0; i < mechanismRegistry().size(); ++i)
     m_mechanisms.push_back(mechanismRegistry()[i].create(sectionOf(spec, i), w));
   m_reviewMark.resize(w.members.size());
-  m_disputeMark.assign(w.members.size(), 0.0);
   m_outletRequests.assign(w.outlets.size(), 0.0);
   if (spec.check) verifyConservation();
 }
@@ -110,10 +109,8 @@ void Engine::step() {
   models::reviewRisk(w);
   // policy review: the manufacturer's partner policy (terminate, recruit, rebates, terms, tiers)
   models::reviewPartners(w, m_reviewMark);
-  // vertical disputes: resellers whose margin on their terms fell below the floor
-  const double disputesBefore = w.disputes.raised;
-  models::reviewDisputes(w, m_disputeMark);
-  obs.marginDisputes = w.disputes.raised - disputesBefore;
+  // mechanisms' reviews of terms (vertical disputes)
+  for (auto& mechanism : m_mechanisms) mechanism->review(w);
   // pricing: every member due for review, top tier first, then promotions and the price cap
   setPrices();
   // consumer demand and fulfilment (and mediation of cannibalised sales)
@@ -129,7 +126,7 @@ void Engine::step() {
   for (std::size_t m = 0; m < w.members.size() && !obs.disrupted; ++m) obs.disrupted = models::disrupted(w, static_cast<int>(m));
   // metrics
   for (auto& mechanism : m_mechanisms) mechanism->endTick(w);
-  m_metrics.endTick(w, obs);
+  m_metrics.endTick(w, obs, m_mechanisms);
   if (w.spec->check) verifyConservation();
 }
 

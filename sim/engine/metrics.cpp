@@ -263,16 +263,6 @@ void addKpiMetrics(const World& w, Summary& s) {
   }
 }
 
-/// Vertical disputes raised by the margin floor and how they were settled.
-void addDisputeMetrics(const World& w, Summary& s) {
-  const MarginDisputes& d = w.disputes;
-  s.emplace_back("disputes.raised", d.raised);
-  s.emplace_back("disputes.mean_shortfall", ratio(d.shortfall, d.raised));
-  s.emplace_back("disputes.concessions", d.concessions);
-  s.emplace_back("disputes.compensation", d.compensation);
-  s.emplace_back("disputes.arbitration_fees", d.arbitrationFees);
-}
-
 }  // namespace
 
 double referencePrice(const World& w, int member) {
@@ -280,7 +270,8 @@ double referencePrice(const World& w, int member) {
   return b.minAdvertised > 0 ? b.minAdvertised : b.suggestedRetail;
 }
 
-std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec) {
+std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec,
+                                           const std::vector<std::string>& mechanismColumns) {
   std::vector<std::string> c{"tick", "demand_units", "sold_units", "lost_units", "fill_rate", "revenue",
                              "mean_retail_price", "undercut_share", "consumer_reach", "outlets_in_stock",
                              "outlets_stocked_out", "online_units", "cannibalized_units", "distributor_units",
@@ -290,7 +281,7 @@ std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec) 
   if (hasVolumeDiscounts(spec)) c.insert(c.end(), {"volume_discount"});
   if (hasGrayResellers(spec)) c.insert(c.end(), {"gray_shipped_units", "gray_units"});
   if (hasLogisticsProviders(spec)) c.insert(c.end(), {"shipments", "late_shipments"});
-  c.push_back("margin_disputes");
+  c.insert(c.end(), mechanismColumns.begin(), mechanismColumns.end());
   return c;
 }
 
@@ -304,7 +295,7 @@ std::vector<double> timeseriesValues(const TickRecord& r, const ScenarioSpec& sp
   if (hasVolumeDiscounts(spec)) v.insert(v.end(), {o.volumeDiscount});
   if (hasGrayResellers(spec)) v.insert(v.end(), {o.grayShipped, o.graySold});
   if (hasLogisticsProviders(spec)) v.insert(v.end(), {o.shipments, o.lateShipments});
-  v.push_back(o.marginDisputes);
+  v.insert(v.end(), r.mechanismValues.begin(), r.mechanismValues.end());
   return v;
 }
 
@@ -314,8 +305,12 @@ void MetricsRecorder::beginTick(const World& w) {
   m_revenueBefore = consumerRevenue(w);
 }
 
-void MetricsRecorder::endTick(const World& w, const TickObservations& obs) {
+void MetricsRecorder::endTick(const World& w, const TickObservations& obs,
+                              const std::vector<std::unique_ptr<Mechanism>>& mechanisms) {
   TickRecord r;
+  if (m_records.empty())
+    for (const auto& mechanism : mechanisms) mechanism->timeseriesColumns(m_mechanismColumns);
+  for (const auto& mechanism : mechanisms) mechanism->tickValues(m_records.size(), r.mechanismValues);
   r.tick = w.tick;
   r.obs = obs;
   r.obs.reached = ratio(obs.reached, static_cast<double>(w.consumers.size()));
@@ -409,7 +404,6 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
   s.emplace_back(metric::kSalesRevenue, consumerRevenue(w));
   s.emplace_back(metric::kOnlineShare, ratio(sum.onlineSold, sum.sold));
   s.emplace_back(metric::kMeanPrice, ratio(consumerRevenue(w), sum.sold));
-  addDisputeMetrics(w, s);
   addKpiMetrics(w, s);
   return s;
 }

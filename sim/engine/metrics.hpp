@@ -36,7 +36,6 @@ struct TickObservations {
   double graySold = 0;               // units unauthorised resellers sold to consumers
   double shipments = 0;              // shipments between members
   double lateShipments = 0;          // of which delivered late
-  double marginDisputes = 0;         // vertical disputes raised by the margin floor
 };
 
 /// One row of timeseries.csv.
@@ -48,11 +47,14 @@ struct TickRecord {
   double undercutShare = 0;    // share of outlets priced below the reference (MAP, else MSRP)
   double channelProfit = 0;    // sum of member profits this tick
   double manufacturerProfit = 0;
+  std::vector<double> mechanismValues;  // the mechanisms' timeseries columns
 };
 
 /// Names of the timeseries.csv columns, in order (orders_tier<k> for tiers 1..tiers-1, then the
-/// columns of the optional mechanisms the scenario uses), and the values of one row.
-std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec);
+/// columns of the optional engine mechanisms the scenario uses, then those of mechanisms/), and
+/// the values of one row.
+std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec,
+                                           const std::vector<std::string>& mechanismColumns);
 std::vector<double> timeseriesValues(const TickRecord& r, const ScenarioSpec& spec);
 
 
@@ -60,14 +62,18 @@ class MetricsRecorder {
  public:
   /// Call before a tick's flows start (records profit levels to difference against).
   void beginTick(const World& world);
-  void endTick(const World& world, const TickObservations& obs);
+  void endTick(const World& world, const TickObservations& obs,
+               const std::vector<std::unique_ptr<Mechanism>>& mechanisms = {});
   /// `mechanisms`: the run's mechanisms, whose keys follow the referral metrics.
   Summary summarize(const World& world, double integratedEfficiency,
                     const std::vector<std::unique_ptr<Mechanism>>& mechanisms = {}) const;
   const std::vector<TickRecord>& records() const { return m_records; }
+  /// The mechanisms' timeseries columns (known after the first tick).
+  const std::vector<std::string>& mechanismColumns() const { return m_mechanismColumns; }
 
  private:
   std::vector<TickRecord> m_records;
+  std::vector<std::string> m_mechanismColumns;
   double m_channelProfitBefore = 0, m_makerProfitBefore = 0, m_revenueBefore = 0;
 };
 

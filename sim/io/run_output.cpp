@@ -89,7 +89,8 @@ std::string summaryJson(const Summary& summary) {
 std::string timeseriesCsv(const MetricsRecorder& metrics, const ScenarioSpec& spec) {
   std::ostringstream out;
   const auto columns =
-      timeseriesColumns(metrics.records().empty() ? 1 : static_cast<int>(metrics.records().front().obs.ordersByTier.size()), spec);
+      timeseriesColumns(metrics.records().empty() ? 1 : static_cast<int>(metrics.records().front().obs.ordersByTier.size()),
+                        spec, metrics.mechanismColumns());
   for (std::size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c];
   out << "\n";
   for (const TickRecord& r : metrics.records()) {

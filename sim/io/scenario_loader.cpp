@@ -318,21 +318,6 @@ PartnerPolicySpec readPartners(Reader r) {
   return p;
 }
 
-DisputeSpec readDisputes(Reader r) {
-  DisputeSpec d;
-  d.enabled = r.boolean("enabled", true);
-  d.reviewPeriod = static_cast<int>(r.integer("review_period", d.reviewPeriod, 1, kMaxTicks));
-  d.marginFloor = r.number("margin_floor", d.marginFloor, -1, 1);
-  d.resolution = enumOf<DisputeResolution>(names::kDisputeResolutions, r.choice("resolution", "none", names::kDisputeResolutions));
-  d.maxDiscount = r.number("max_discount", d.maxDiscount, 0, 1);
-  d.awardShare = r.number("award_share", d.awardShare, 0, 1);
-  d.arbitrationFee = r.number("arbitration_fee", 0, 0, kHuge);
-  for (const char* key : {"award_share", "arbitration_fee"})
-    if (r.has(key) && d.resolution != DisputeResolution::Arbitration) r.fail(key, "only with resolution: arbitration");
-  r.finish();
-  return d;
-}
-
 CoordinationSpec readCoordination(Reader r) {
   CoordinationSpec c;
   c.sharedSales = r.boolean("shared_sales", false);
@@ -403,7 +388,6 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   if (auto e = r.optionalMap("enforcement")) spec.enforcement = readEnforcement(*e);
   if (auto k = r.optionalMap("risk")) spec.risk = readRisk(*k, groupNames, spec);
   if (auto p = r.optionalMap("partner_policy")) spec.partners = readPartners(*p);
-  if (auto d = r.optionalMap("disputes")) spec.disputes = readDisputes(*d);
   if (auto c = r.optionalMap("coordination")) spec.coordination = readCoordination(*c);
   // the sections of the registered mechanisms (mechanisms/), each declared by its own schema
   for (const MechanismEntry& entry : mechanismRegistry()) {
@@ -609,18 +593,6 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
     pn["min_discount"] = pp.minDiscount;
     pn["max_discount"] = pp.maxDiscount;
     pn["retier_share"] = pp.retierShare;
-  }
-  const DisputeSpec& ds = spec.disputes;
-  if (ds.enabled) {
-    YAML::Node dn = n["disputes"];
-    dn["review_period"] = ds.reviewPeriod;
-    dn["margin_floor"] = ds.marginFloor;
-    dn["resolution"] = names::of(names::kDisputeResolutions, ds.resolution);
-    dn["max_discount"] = ds.maxDiscount;
-    if (ds.resolution == DisputeResolution::Arbitration) {
-      dn["award_share"] = ds.awardShare;
-      dn["arbitration_fee"] = ds.arbitrationFee;
-    }
   }
   for (std::size_t i = 0; i < mechanismRegistry().size(); ++i) {
     const MechanismEntry& entry = mechanismRegistry()[i];

@@ -4,6 +4,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
 #include "mechanisms/mechanism.hpp"
 #include "sim/io/run_output.hpp"
@@ -15,6 +16,7 @@ namespace {
 class ReaderChecker final : public Checker {
  public:
   explicit ReaderChecker(const Reader& r) : m_r(r) {}
+  bool has(std::string_view key) const override { return m_r.has(key); }
   [[noreturn]] void fail(std::string_view key, const std::string& problem) const override { m_r.fail(key, problem); }
 
  private:
@@ -65,6 +67,17 @@ void SchemaReader::list(const Key& k, ListAccess& items) {
   }
 }
 
+void SchemaReader::section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
+                           const std::function<void(const Checker&)>& check) {
+  std::optional<Reader> sub = m_r.optionalMap(k.name);
+  if (!sub) return;
+  present = true;
+  SchemaReader inner(*sub, m_groups);
+  fields(inner);
+  if (check) check(ReaderChecker(*sub));
+  sub->finish();
+}
+
 void SchemaWriter::number(const Key& k, double& value) { m_n[std::string(k.name)] = value; }
 void SchemaWriter::integer(const Key& k, int& value) { m_n[std::string(k.name)] = value; }
 void SchemaWriter::boolean(const Key& k, bool& value) { m_n[std::string(k.name)] = value; }
@@ -85,6 +98,13 @@ void SchemaWriter::list(const Key& k, ListAccess& items) {
     items.fields(i, writer);
     m_n[std::string(k.name)].push_back(item);
   }
+}
+
+void SchemaWriter::section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
+                           const std::function<void(const Checker&)>& /*check*/) {
+  if (!present) return;
+  SchemaWriter inner(m_n[std::string(k.name)], m_spec);
+  fields(inner);
 }
 
 namespace {
@@ -125,6 +145,14 @@ void SchemaDocs::list(const Key& k, ListAccess& items) {
   SchemaDocs item(m_prefix + std::string(k.name) + "[].");
   items.fields(0, item);
   m_rows += item.rows();
+}
+
+void SchemaDocs::section(const Key& k, bool& /*present*/, const std::function<void(FieldVisitor&)>& fields,
+                         const std::function<void(const Checker&)>& /*check*/) {
+  row(k, "mapping", "off", "");
+  SchemaDocs inner(m_prefix + std::string(k.name) + ".");
+  fields(inner);
+  m_rows += inner.rows();
 }
 
 std::string mechanismReferenceMarkdown() {

@@ -18,6 +18,7 @@ namespace chan::io {
 class SchemaReader final : public FieldVisitor {
  public:
   SchemaReader(Reader& reader, const std::vector<std::string>& groupNames) : m_r(reader), m_groups(groupNames) {}
+  Purpose purpose() const override { return Purpose::Read; }
   void number(const Key& k, double& value) override;
   void integer(const Key& k, int& value) override;
   void boolean(const Key& k, bool& value) override;
@@ -25,6 +26,8 @@ class SchemaReader final : public FieldVisitor {
   void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
   void groupRef(const Key& k, int& group) override;
   void list(const Key& k, ListAccess& items) override;
+  void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
+               const std::function<void(const Checker&)>& check) override;
 
  private:
   Reader& m_r;
@@ -35,6 +38,7 @@ class SchemaReader final : public FieldVisitor {
 class SchemaWriter final : public FieldVisitor {
  public:
   SchemaWriter(YAML::Node node, const ScenarioSpec& spec) : m_n(std::move(node)), m_spec(spec) {}
+  Purpose purpose() const override { return Purpose::Write; }
   void number(const Key& k, double& value) override;
   void integer(const Key& k, int& value) override;
   void boolean(const Key& k, bool& value) override;
@@ -42,6 +46,8 @@ class SchemaWriter final : public FieldVisitor {
   void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
   void groupRef(const Key& k, int& group) override;
   void list(const Key& k, ListAccess& items) override;
+  void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
+               const std::function<void(const Checker&)>& check) override;
 
  private:
   YAML::Node m_n;
@@ -53,6 +59,7 @@ class SchemaWriter final : public FieldVisitor {
 class SchemaDocs final : public FieldVisitor {
  public:
   explicit SchemaDocs(std::string prefix = "") : m_prefix(std::move(prefix)) {}
+  Purpose purpose() const override { return Purpose::Document; }
   void number(const Key& k, double& value) override;
   void integer(const Key& k, int& value) override;
   void boolean(const Key& k, bool& value) override;
@@ -60,6 +67,8 @@ class SchemaDocs final : public FieldVisitor {
   void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
   void groupRef(const Key& k, int& group) override;
   void list(const Key& k, ListAccess& items) override;
+  void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
+               const std::function<void(const Checker&)>& check) override;
   const std::string& rows() const { return m_rows; }
 
  private:

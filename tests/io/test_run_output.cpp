@@ -183,7 +183,8 @@ TEST_CASE("run output: the tables of a real run are self-consistent", "[output]"
     REQUIRE(lines.size() == static_cast<std::size_t>(spec.ticks) + 2);  // header, rows, "" after the last \n
     CHECK(lines.back().empty());
     const auto header = split(lines[0], ',');
-    REQUIRE(header == chan::timeseriesColumns(engine.world().tierCount(), *engine.world().spec));
+    REQUIRE(header == chan::timeseriesColumns(engine.world().tierCount(), *engine.world().spec,
+                                                 engine.metrics().mechanismColumns()));
     auto col = [&](const std::string& name) {
       return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
     };

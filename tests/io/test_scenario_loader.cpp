@@ -172,15 +172,6 @@ TEST_CASE("loader: only social sellers earn a referral commission", "[loader]") 
             .referralCommission == 0.1);
 }
 
-TEST_CASE("loader: arbitration keys need resolution arbitration", "[loader]") {
-  auto with = [](const std::string& section) { return parse(withLine(9, "  count: 100\n" + section)); };
-  CHECK(with("disputes: {resolution: arbitration, award_share: 0.3, arbitration_fee: 5}").disputes.awardShare == 0.3);
-  REQUIRE_THROWS_WITH(with("disputes: {resolution: mediation, award_share: 0.3}"),
-                      "t.yaml:10:48: disputes.award_share: only with resolution: arbitration");
-  REQUIRE_THROWS_WITH(with("disputes: {resolution: arbitration, award_share: 1.5}"),
-                      Catch::Contains("disputes.award_share: must be between 0 and 1"));
-}
-
 TEST_CASE("loader: a channel without an outlet group", "[loader]") {
   REQUIRE_THROWS_WITH(parse(withLine(7, "")),
                       "t.yaml:6:3: members: at least one outlet group (a kind that sells to consumers) is required");
@@ -338,7 +329,7 @@ TEST_CASE("loader: an unauthorised reseller buys from upstream members, never fr
       "t.yaml:8:66: members[2].diversion: an unauthorised reseller buys off-contract: enabled must be true");
 }
 
-TEST_CASE("loader: partner-policy terms and re-tiering, and margin disputes, are read strictly", "[loader]") {
+TEST_CASE("loader: partner-policy terms and re-tiering are read strictly", "[loader]") {
   auto with = [](const std::string& section) { return parse(withLine(9, "  count: 100\n" + section)); };
   REQUIRE_THROWS_WITH(with("partner_policy: {kpi: proft}"),
                       "t.yaml:10:23: partner_policy.kpi: unknown value 'proft' (did you mean 'profit'?)");
@@ -351,18 +342,9 @@ TEST_CASE("loader: partner-policy terms and re-tiering, and margin disputes, are
                       "t.yaml:10:32: partner_policy.min_discount: must not exceed max_discount");
   REQUIRE_THROWS_WITH(with("partner_policy: {term_stp: 0.02}"),
                       "t.yaml:10:18: partner_policy.term_stp: unknown key 'term_stp' (did you mean 'term_step'?)");
-  REQUIRE_THROWS_WITH(with("disputes: {resolution: concesion}"),
-                      "t.yaml:10:24: disputes.resolution: unknown value 'concesion' (did you mean 'concession'?)");
-  REQUIRE_THROWS_WITH(with("disputes: {review_period: 0}"),
-                      "t.yaml:10:27: disputes.review_period: must be between 1 and 10000000, got 0");
-  REQUIRE_THROWS_WITH(with("disputes: {margin_floor: high}"),
-                      "t.yaml:10:26: disputes.margin_floor: expected a number, got \"high\"");
   // defaults: everything new is off
-  const chan::ScenarioSpec on = with("partner_policy: {}\ndisputes: {}");
+  const chan::ScenarioSpec on = with("partner_policy: {}");
   CHECK(on.partners.kpi == chan::PartnerKpi::Profit);
   CHECK(on.partners.termShare == 0);
   CHECK(on.partners.retierShare == 0);
-  CHECK(on.disputes.enabled);
-  CHECK(on.disputes.resolution == chan::DisputeResolution::None);
-  CHECK_FALSE(parse(kValid).disputes.enabled);
 }
