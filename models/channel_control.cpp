@@ -8,6 +8,7 @@
 #include "models/pricing.hpp"
 #include "models/scorecard.hpp"
 #include "sim/core/rng.hpp"
+#include "sim/core/supply_edge.hpp"
 
 namespace chan::models {
 namespace {
@@ -60,7 +61,7 @@ void moveBuyer(World& w, int buyer, int to, SupplyTerms terms) {
 }
 
 SupplyTerms& termsOf(World& w, int buyer) {
-  return w.graph[boost::edge(idx(w.members.supplier[idx(buyer)]), idx(buyer), w.graph).first];
+  return w.graph[supplyEdge(w.graph, idx(w.members.supplier[idx(buyer)]), idx(buyer)).first];
 }
 
 /// Term adjustment: moves member m's discount by `step` (up or down), within the policy's

@@ -5,6 +5,7 @@
 
 #include "models/consumer_choice.hpp"
 #include "models/optimize.hpp"
+#include "sim/core/supply_edge.hpp"
 
 namespace chan::models {
 namespace {
@@ -21,7 +22,7 @@ double upperBound(const World& w, int m, double unitCost) {
 double buyingCost(const World& w, int m, const PriceContext& ctx) {
   const int s = w.members.supplier[idx(m)];
   if (s < 0) return w.spec->brands[idx(w.members.brand[idx(m)])].unitCost;
-  const auto e = boost::edge(idx(s), idx(m), w.graph).first;
+  const auto e = supplyEdge(w.graph, idx(s), idx(m)).first;
   return ctx[idx(s)] * (1.0 - w.graph[e].discount);
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/core/supply_edge.hpp"
+
 namespace chan {
 
 bool isOutlet(MemberKind kind) {
@@ -70,7 +72,7 @@ void World::rebuildSubtrees() {
 double World::discountOf(int m) const {
   const int s = members.supplier[static_cast<std::size_t>(m)];
   if (s < 0) return 0.0;
-  const auto [e, found] = boost::edge(static_cast<std::size_t>(s), static_cast<std::size_t>(m), graph);
+  const auto [e, found] = supplyEdge(graph, static_cast<std::size_t>(s), static_cast<std::size_t>(m));
   return found ? graph[e].discount : 0.0;
 }
 

@@ -10,6 +10,7 @@
 #include "models/pricing.hpp"
 #include "models/replenishment.hpp"
 #include "sim/core/rng.hpp"
+#include "sim/core/supply_edge.hpp"
 #include "sim/engine/world_builder.hpp"
 
 namespace chan {
@@ -23,7 +24,7 @@ std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 double buyingPrice(const World& w, int m) {
   const int s = w.members.supplier[idx(m)];
   if (s < 0) return w.spec->brands[idx(w.members.brand[idx(m)])].unitCost;
-  const auto e = boost::edge(idx(s), idx(m), w.graph).first;
+  const auto e = supplyEdge(w.graph, idx(s), idx(m)).first;
   return w.members.price[idx(s)] * (1.0 - w.graph[e].discount);
 }
 
@@ -70,8 +71,14 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
 }
 
 double Engine::priceMember(int m, double unitCost) {
-  // the behaviour sees every member's current price; an owner also sets its members' prices
+  // the behaviour sees every member's current price; an owner also sets its members' prices.
+  // Only best response and opportunistic pricing probe other members' prices; the other rules
+  // read at most the member's own and write none, so they need no copy of every price (one
+  // copy per member per tick made a tick quadratic in the member count)
   World& w = m_world;
+  const PricingRule rule = w.groupOf(m).pricing.rule;
+  if (rule != PricingRule::BestResponse && rule != PricingRule::Opportunistic)
+    return models::respond(w, m, unitCost, w.members.price);
   models::PriceContext ctx = w.members.price;
   const double price = models::respond(w, m, unitCost, ctx);
   for (int j : w.owned[idx(m)]) w.members.price[idx(j)] = ctx[idx(j)];
@@ -414,7 +421,7 @@ double Engine::landedCost(int m, int source) const {
 
 SupplyTerms Engine::termsFor(int supplier, int buyer) const {
   const World& w = m_world;
-  const auto [e, found] = boost::edge(idx(supplier), idx(buyer), w.graph);
+  const auto [e, found] = supplyEdge(w.graph, idx(supplier), idx(buyer));
   if (found) return w.graph[e];
   // a diverting outlet buying off-contract: its group's usual terms
   const MemberGroupSpec& g = w.groupOf(buyer);
