@@ -283,6 +283,7 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
     c.rowStart[i + 1] = static_cast<std::uint32_t>(c.choiceOutlet.size());
     c.longestRow = std::max<std::size_t>(c.longestRow, utility.size());
   }
+  c.lanes = buildChoiceLanes(c.rowStart, c.choiceOutlet, c.choiceWeight, c.segment, w.outlets.size());
   w.outletConsumers.assign(w.outlets.size(), {});
   for (std::size_t i = 0; i < c.size(); ++i)
     for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j)
