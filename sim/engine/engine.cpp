@@ -64,7 +64,7 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     w.ledger.opening += units;
   }
   models::postDeposits(w);
-  m_reviewMark.resize(w.members.size());
+  if (spec.partners.enabled) m_reviewMark.resize(w.members.size());  // (reviewPartners' only use)
   m_disputeMark.assign(w.members.size(), 0.0);
   m_outletRequests.assign(w.outlets.size(), 0.0);
   if (spec.check) verifyConservation();

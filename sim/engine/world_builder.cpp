@@ -342,20 +342,18 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
     blockStart[b + 1] = blockStart[b] + blocks[b].outlet.size();
     c.longestRow = std::max(c.longestRow, blocks[b].longest);
   }
-  c.choiceOutlet.assign(blockStart.back(), 0);
-  c.choiceWeight.assign(blockStart.back(), 0.0);
-  c.choiceLogWeight.assign(blockStart.back(), 0.0);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
-    for (std::size_t b = r.begin(); b != r.end(); ++b) {
-      RowBlock& rows = blocks[b];
-      const auto at = static_cast<std::ptrdiff_t>(blockStart[b]);
-      std::copy(rows.outlet.begin(), rows.outlet.end(), c.choiceOutlet.begin() + at);
-      std::copy(rows.weight.begin(), rows.weight.end(), c.choiceWeight.begin() + at);
-      std::copy(rows.logWeight.begin(), rows.logWeight.end(), c.choiceLogWeight.begin() + at);
-      rows = RowBlock();  // frees the block's arrays
-    }
-  });
-  c.lanes = buildChoiceLanes(c.rowStart, c.choiceOutlet, c.choiceWeight, c.segment, w.outlets.size());
+  // appended block by block, each block freed once copied: the arrays' pages are touched
+  // only as they fill, so set-up holds about one copy of the choice sets, not two
+  c.choiceOutlet.clear(), c.choiceWeight.clear(), c.choiceLogWeight.clear();
+  c.choiceOutlet.reserve(blockStart.back());
+  c.choiceWeight.reserve(blockStart.back());
+  c.choiceLogWeight.reserve(blockStart.back());
+  for (RowBlock& rows : blocks) {
+    c.choiceOutlet.insert(c.choiceOutlet.end(), rows.outlet.begin(), rows.outlet.end());
+    c.choiceWeight.insert(c.choiceWeight.end(), rows.weight.begin(), rows.weight.end());
+    c.choiceLogWeight.insert(c.choiceLogWeight.end(), rows.logWeight.begin(), rows.logWeight.end());
+    rows = RowBlock();
+  }
   // consumers of each outlet in consumer order: counted first, so that no list reallocates
   std::vector<std::size_t> reachCount(w.outlets.size(), 0);
   for (std::int32_t o : c.choiceOutlet) ++reachCount[static_cast<std::size_t>(o)];
