@@ -1,6 +1,7 @@
 #include "sim/core/choice_lanes.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace chan {
 
@@ -13,6 +14,9 @@ ChoiceLanes buildChoiceLanes(const std::vector<std::uint32_t>& rowStart, const s
   const std::size_t consumers = segment.size();
   const std::size_t groups = (consumers + L - 1) / L;
   const std::size_t stride = outlets + 1;
+  // factor indices are 32-bit: a world too large for them gets no lanes (the double path runs)
+  const std::size_t segments = segment.empty() ? 0 : *std::max_element(segment.begin(), segment.end()) + std::size_t{1};
+  if (segments * stride > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) return lanes;
   lanes.groupStart.assign(groups + 1, 0);
   for (std::size_t g = 0; g < groups; ++g) {
     std::size_t width = 0;

@@ -29,7 +29,8 @@ struct ChoiceLanes {
 };
 
 /// Builds the lanes from CSR rows (rowStart, choiceOutlet, choiceWeight) and each consumer's
-/// segment; `outlets` = number of outlets (the factor table's row length minus one).
+/// segment; `outlets` = number of outlets (the factor table's row length minus one). Empty (no
+/// groups: chooseOutlets then takes the double path) when segments x (outlets + 1) exceeds int32.
 ChoiceLanes buildChoiceLanes(const std::vector<std::uint32_t>& rowStart, const std::vector<std::int32_t>& choiceOutlet,
                              const std::vector<double>& choiceWeight, const std::vector<std::uint8_t>& segment,
                              std::size_t outlets);
