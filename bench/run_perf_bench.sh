@@ -95,7 +95,7 @@ done
 [ $quick = 1 ] && exit 0
 
 # ---- 2. scale and national years -----------------------------------------------------------
-# wall s and peak RSS from GNU time around `chansim run`; set-up s from chan_phase_timer --ticks 0
+# wall s and peak RSS from GNU time around `chansim run`; set-up s from chan_phase_timer --ticks 1
 run_timed() {  # name scenario args... -> "wall_s rss_mb"
   local name=$1 scen=$2
   shift 2
@@ -110,7 +110,7 @@ years=("scale|scenarios/bench/scale.yaml")
 [ $national = 1 ] && years+=("national|scenarios/bench/national.yaml")
 for y in "${years[@]}"; do
   IFS='|' read -r name scen <<<"$y"
-  setup=$("$timer" "$scen" --threads 2 --ticks 0 --no-summary | tail -1 | cut -d, -f5)
+  setup=$("$timer" "$scen" --threads 2 --ticks 1 --no-summary | tail -1 | cut -d, -f5)
   read -r wall rss <<<"$(run_timed "$name" "$scen" --threads 2)"
   printf '| %s | `chansim run %s --threads 2` | 2 | %.2f | %s | %s | %s |\n' "$name" "$scen" "$setup" "$wall" "$rss" "$(load)"
 done
