@@ -619,8 +619,8 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
   // cannot draw exactly enough go through the double-precision path below, consumer by consumer)
   constexpr std::size_t L = ChoiceLanes::kLanes;
   const std::size_t segments = world.spec->consumers.segments.size();
-  const bool lanes = !expected && finite && c.lanes.outlets == static_cast<std::size_t>(f.outlets) &&
-                     c.lanes.groups() * L >= c.size();
+  const bool lanes =
+      !expected && finite && c.lanes.outlets == static_cast<std::size_t>(f.outlets) && c.lanes.groups() * L >= c.size();
   const std::vector<float> laneFactor = lanes ? laneFactors(f, segments) : std::vector<float>();
   const std::vector<std::uint8_t> everyOutlet = lanes ? everyOutletAvailable(f, segments) : std::vector<std::uint8_t>();
   const std::size_t stride = c.lanes.outlets + 1;

@@ -22,8 +22,8 @@ struct ChoiceLanes {
   /// [segment * (outlets + 1) + outlet]; padding points at the segment's slot `outlets`, which
   /// holds factor 0
   std::vector<std::int32_t> factorIndex;
-  std::size_t outlets = 0;   // outlets of the world the lanes were built for
-  std::size_t longest = 0;   // most slots of any group (sizes scratch buffers)
+  std::size_t outlets = 0;  // outlets of the world the lanes were built for
+  std::size_t longest = 0;  // most slots of any group (sizes scratch buffers)
 
   std::size_t groups() const { return groupStart.empty() ? 0 : groupStart.size() - 1; }
 };

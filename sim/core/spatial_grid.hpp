@@ -20,7 +20,8 @@ class SpatialGrid {
     // of points. The mean number of points sharing a point's cell, sum n_c^2 / sum n_c, says
     // how crowded; cells shrink until it is about perCell, at most to 4 cells per point.
     double crowd = 0;
-    for (std::size_t c = 0; c + 1 < m_start.size(); ++c) crowd += static_cast<double>(m_start[c + 1] - m_start[c]) * (m_start[c + 1] - m_start[c]);
+    for (std::size_t c = 0; c + 1 < m_start.size(); ++c)
+      crowd += static_cast<double>(m_start[c + 1] - m_start[c]) * (m_start[c + 1] - m_start[c]);
     crowd /= std::max<double>(1.0, static_cast<double>(x.size()));
     const double most = 4.0 * static_cast<double>(x.size()) / std::max(1.0, static_cast<double>(m_cols) * m_rows);
     const double shrink = std::min(std::sqrt(crowd / perCell), std::sqrt(most));

@@ -149,7 +149,8 @@ void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std:
     // hundreds of distances
     std::vector<int> chosen(groupMembers[g].size());
     std::vector<double> cx, cy;
-    for (int cand : candidates) cx.push_back(mb.x[static_cast<std::size_t>(cand)]), cy.push_back(mb.y[static_cast<std::size_t>(cand)]);
+    for (int cand : candidates)
+      cx.push_back(mb.x[static_cast<std::size_t>(cand)]), cy.push_back(mb.y[static_cast<std::size_t>(cand)]);
     const bool gridded = gs.supplierRule == SupplierRule::Nearest && candidates.size() > 32;
     const SpatialGrid grid(cx, cy, spec.width, spec.height, 2.0);
     parallelBlocks(chosen.size(), [&](std::size_t begin, std::size_t end) {
@@ -255,7 +256,8 @@ void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& ci
   }
   // each consumer from its own stream: in parallel
   parallelBlocks(n, [&](std::size_t begin, std::size_t end) {
-    auto seg = static_cast<std::size_t>(std::upper_bound(segmentEnd.begin(), segmentEnd.end(), begin) - segmentEnd.begin());
+    auto seg =
+        static_cast<std::size_t>(std::upper_bound(segmentEnd.begin(), segmentEnd.end(), begin) - segmentEnd.begin());
     std::size_t segStart = seg == 0 ? 0 : segmentEnd[seg - 1];
     for (std::size_t i = begin; i < end; ++i) {
       while (i >= segmentEnd[seg]) segStart = segmentEnd[seg++];
@@ -296,42 +298,44 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
     std::size_t longest = 0;
   };
   std::vector<RowBlock> blocks((c.size() + kSetupBlock - 1) / kSetupBlock);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
-    std::vector<std::pair<double, int>> near;
-    std::vector<double> utility;
-    for (std::size_t b = r.begin(); b != r.end(); ++b) {
-      RowBlock& rows = blocks[b];
-      for (std::size_t i = b * kSetupBlock; i < std::min(c.size(), (b + 1) * kSetupBlock); ++i) {
-        const SegmentSpec& seg = spec.consumers.segments[c.segment[i]];
-        const bool exact = seg.noise == 0;  // deterministic choice keeps utilities, not weights
-        grid.nearest(c.x[i], c.y[i], spec.consumers.nearest, spec.consumers.radius, near);
-        utility.clear();
-        auto add = [&](int o, double distance) {
-          const auto m = static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)]);
-          const double u = c.valuation[i] * mb.valuationFactor[m] + (isOnline(mb.kind[m]) ? seg.onlinePreference : 0.0) -
-                           seg.travelCost * distance - seg.deliveryCost * mb.deliveryDays[m];
-          rows.outlet.push_back(o);
-          utility.push_back(exact ? u : u / seg.noise);
-        };
-        for (const auto& [d, k] : near) add(physical[static_cast<std::size_t>(k)], d);
-        for (int o : online) {
-          const double reach = mb.reach[static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)])];
-          Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup,
-                     (static_cast<std::uint64_t>(o) << 40) ^ i ^ 0x5EED0000000000ULL);
-          if (reach >= 1 || rng.uniform() < reach) add(o, 0.0);
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, blocks.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
+        std::vector<std::pair<double, int>> near;
+        std::vector<double> utility;
+        for (std::size_t b = r.begin(); b != r.end(); ++b) {
+          RowBlock& rows = blocks[b];
+          for (std::size_t i = b * kSetupBlock; i < std::min(c.size(), (b + 1) * kSetupBlock); ++i) {
+            const SegmentSpec& seg = spec.consumers.segments[c.segment[i]];
+            const bool exact = seg.noise == 0;  // deterministic choice keeps utilities, not weights
+            grid.nearest(c.x[i], c.y[i], spec.consumers.nearest, spec.consumers.radius, near);
+            utility.clear();
+            auto add = [&](int o, double distance) {
+              const auto m = static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)]);
+              const double u = c.valuation[i] * mb.valuationFactor[m] +
+                               (isOnline(mb.kind[m]) ? seg.onlinePreference : 0.0) - seg.travelCost * distance -
+                               seg.deliveryCost * mb.deliveryDays[m];
+              rows.outlet.push_back(o);
+              utility.push_back(exact ? u : u / seg.noise);
+            };
+            for (const auto& [d, k] : near) add(physical[static_cast<std::size_t>(k)], d);
+            for (int o : online) {
+              const double reach = mb.reach[static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)])];
+              Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup,
+                         (static_cast<std::uint64_t>(o) << 40) ^ i ^ 0x5EED0000000000ULL);
+              if (reach >= 1 || rng.uniform() < reach) add(o, 0.0);
+            }
+            // scale by the row maximum so weights lie in (0, 1]; the outside option keeps utility 0
+            const double top = utility.empty() || exact ? 0.0 : *std::max_element(utility.begin(), utility.end());
+            for (double u : utility) {
+              rows.weight.push_back(exact ? 1.0 : std::exp(u - top));
+              rows.logWeight.push_back(u - top);
+            }
+            c.logOutside[i] = seg.outsideOption ? -top : -std::numeric_limits<double>::infinity();
+            rows.length.push_back(static_cast<std::uint32_t>(utility.size()));
+            rows.longest = std::max(rows.longest, utility.size());
+          }
         }
-        // scale by the row maximum so weights lie in (0, 1]; the outside option keeps utility 0
-        const double top = utility.empty() || exact ? 0.0 : *std::max_element(utility.begin(), utility.end());
-        for (double u : utility) {
-          rows.weight.push_back(exact ? 1.0 : std::exp(u - top));
-          rows.logWeight.push_back(u - top);
-        }
-        c.logOutside[i] = seg.outsideOption ? -top : -std::numeric_limits<double>::infinity();
-        rows.length.push_back(static_cast<std::uint32_t>(utility.size()));
-        rows.longest = std::max(rows.longest, utility.size());
-      }
-    }
-  });
+      });
   c.rowStart.assign(c.size() + 1, 0);
   std::vector<std::size_t> blockStart(blocks.size() + 1, 0);
   for (std::size_t b = 0; b < blocks.size(); ++b) {

@@ -294,9 +294,10 @@ TEST_CASE("consumer choice: sampled draws from rows of different lengths never p
   // q_A = 0.8 (r P4_A + (1 - r) P3_A); tolerance 5 sd.
   const int n = 20000, ticks = 5;
   std::string yaml = threeOutlets(kSegment, n, 1, "sampled");
-  yaml.replace(yaml.find("consumers:"), 10,
-               "  - {group: S, kind: social_seller, supplier: maker, service_level: 0.3, delivery_days: 4, reach: 0.3}\n"
-               "consumers:");
+  yaml.replace(
+      yaml.find("consumers:"), 10,
+      "  - {group: S, kind: social_seller, supplier: maker, service_level: 0.3, delivery_days: 4, reach: 0.3}\n"
+      "consumers:");
   Built b(yaml);
   REQUIRE(b.world.outlets.size() == 4);
   const auto& c = b.world.consumers;
