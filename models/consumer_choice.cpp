@@ -10,8 +10,9 @@
 
 #include "sim/core/rng.hpp"
 
-// Performance notes (the arithmetic is exactly the straightforward version's: every sum is
-// taken in the same order, so outputs are identical bit for bit and independent of threads):
+// Performance notes (except the lane kernel, last note, the arithmetic is exactly the
+// straightforward version's: every sum is taken in the same order, so outputs are identical
+// bit for bit and independent of threads):
 //  - a consumer's weights, their total and "any option available" come from one pass over
 //    the row (rowWeights), not three;
 //  - in sampled mode the shopping draw comes first: a consumer who does not shop today only
@@ -23,6 +24,14 @@
 //    blocks x outlets doubles (245 blocks x 2,002 outlets x 2 arrays at 1M consumers);
 //  - expectedSalesByOutlet answers every outlet's expected sales from one pass over all
 //    consumers (the integrated-optimum search used to call expectedSales outlet by outlet).
+//  - sampled mode's first round runs a lane kernel (chooseLaneGroup): 8 consecutive consumers
+//    at a time over World::Consumers::lanes (rows padded and stored slot-major), weights,
+//    prefix sums and the draw in single precision without a data-dependent branch (the
+//    double path's inverse-CDF loop mispredicted about once per consumer). This is the one
+//    place where arithmetic differs from the straightforward version: a draw lands on
+//    another option only when the uniform falls within float rounding (~1e-7 relative) of a
+//    boundary between two options; rows whose float total is tiny, exact-choice segments and
+//    a non-finite world take the double path. Still independent of threads and blocks.
 
 namespace chan::models {
 namespace {
@@ -75,6 +84,24 @@ class AgentKeys {
   std::uint64_t m_prefix = 0;
   bool m_fast = false;
 };
+
+/// Stream(key)'s second uniform without its first: what a consumer who shops for sure draws
+/// for its choice. Checked against Stream once; should rng.hpp change, Stream itself is used.
+double secondUniform(std::uint64_t key) {
+  static const bool same = [] {
+    bool ok = true;
+    for (std::uint64_t k : {0ULL, 1ULL, 0x9e3779b97f4a7c15ULL, 123456789ULL}) {
+      Stream rng(k);
+      rng.uniform();
+      ok = ok && rng.uniform() == static_cast<double>(mix64(k + 2 * 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;
+    }
+    return ok;
+  }();
+  if (same) return static_cast<double>(mix64(key + 2 * 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;
+  Stream rng(key);
+  rng.uniform();
+  return rng.uniform();
+}
 
 /// Per-outlet flag: 1 when the outlet sells online.
 std::vector<std::uint8_t> onlineFlags(const World& w) {
@@ -480,6 +507,32 @@ inline bool drawPair(const World& w, const OutletFactors& f, std::size_t i1, dou
   return true;
 }
 
+/// Sampled mode's single-precision kernel (see chooseLaneGroup). A row whose float total is
+/// below this goes through the double-precision path: its weights could lose all their digits.
+constexpr float kLaneGuard = 1e-30f;
+
+/// Per-tick factors of the lane kernel: [segment * (outlets + 1) + o] in single precision, the
+/// extra slot of each segment 0 (the lanes' padding points there).
+std::vector<float> laneFactors(const OutletFactors& f, std::size_t segments) {
+  const auto n = static_cast<std::size_t>(f.outlets);
+  std::vector<float> table(segments * (n + 1), 0.0f);
+  for (std::size_t s = 0; s < segments; ++s)
+    for (std::size_t o = 0; o < n; ++o) table[s * (n + 1) + o] = static_cast<float>(f.factor[s * n + o]);
+  return table;
+}
+
+/// Per segment: 1 when every outlet can sell today (a non-empty row then reaches an outlet).
+std::vector<std::uint8_t> everyOutletAvailable(const OutletFactors& f, std::size_t segments) {
+  const auto n = static_cast<std::size_t>(f.outlets);
+  std::vector<std::uint8_t> all(segments, 1);
+  for (std::size_t s = 0; s < segments; ++s)
+    for (std::size_t o = 0; o < n && all[s]; ++o) all[s] = f.factor[s * n + o] > 0;
+  return all;
+}
+
+/// Lane kernel's scratch of one thread: prefix sums [slot][lane] of the group being drawn.
+thread_local std::vector<float> t_prefix;
+
 }  // namespace
 
 void computeFactors(const World& world, std::span<const double> outletPrice, std::span<const std::uint8_t> available,
@@ -562,6 +615,105 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       std::all_of(f.factor.begin(), f.factor.end(), [](double x) { return std::isfinite(x) && x >= 0; }) &&
       staticWeightsFinite(world);
   auto& c = world.consumers;
+  // sampled mode's lane kernel: kLanes consumers at a time in single precision (rows it
+  // cannot draw exactly enough go through the double-precision path below, consumer by consumer)
+  constexpr std::size_t L = ChoiceLanes::kLanes;
+  const std::size_t segments = world.spec->consumers.segments.size();
+  const bool lanes =
+      !expected && finite && c.lanes.outlets == static_cast<std::size_t>(f.outlets) && c.lanes.groups() * L >= c.size();
+  const std::vector<float> laneFactor = lanes ? laneFactors(f, segments) : std::vector<float>();
+  const std::vector<std::uint8_t> everyOutlet = lanes ? everyOutletAvailable(f, segments) : std::vector<std::uint8_t>();
+  const std::size_t stride = c.lanes.outlets + 1;
+  // one consumer who shops, by the double-precision path (rowWeights + drawOption)
+  auto drawSingle = [&](std::size_t i, double u, BlockSums& sums, BlockAccumulator& acc) {
+    double* weights = acc.weights();
+    const Row r = rowWeights(world, f, i, weights);
+    if (r.any) sums.reached += 1;
+    sums.shoppers += weight;
+    c.pick[i] = drawOption(world, i, weights, r.outside, r.total, u);
+    countPick(world, f, online.data(), i, c.segment[i], c.pick[i], weight, acc);
+  };
+  // whether non-shopper i reaches an outlet: any non-empty row when every outlet sells
+  auto reaches = [&](std::size_t i, BlockAccumulator& acc) {
+    if (everyOutlet[c.segment[i]]) return c.rowStart[i + 1] > c.rowStart[i];
+    return rowReaches(world, f, finite, i, acc.weights());
+  };
+  // Lane group g, consumers [first, last) of it. Each consumer's draws are those of the
+  // double path (first uniform: shops?, second: which option); the weights w_j = W_j F_j,
+  // their running sums P_j and the total T are single precision, summed in row order; the
+  // option drawn is the first j with P_j > u T - outside (outside option first), counted
+  // without branches as #{j : P_j <= target}, capped at the last positive weight
+  // #{j : P_j < T} so that rounding never lands on padding or a zero weight.
+  auto chooseLaneGroup = [&](std::size_t g, std::size_t first, std::size_t last, BlockSums& sums,
+                             BlockAccumulator& acc) {
+    double u[L] = {};
+    bool shop[L] = {};
+    bool anyShopper = false;
+    for (std::size_t i = first; i < last; ++i) {
+      const std::uint64_t key = keys(i);
+      Stream rng(key);
+      c.pick[i] = kNone;
+      const std::size_t l = i - g * L;
+      // a uniform in [0, 1) is always below a probability of 1 and never below 0: such a
+      // segment's first draw decides nothing and is skipped (the choice stays the second draw)
+      const double p = seg.shopProbability[c.segment[i]];
+      shop[l] = p >= 1 || (p > 0 && rng.uniform() < p);
+      if (shop[l]) u[l] = p >= 1 ? secondUniform(key) : rng.uniform(), anyShopper = true;
+    }
+    if (!anyShopper) {
+      for (std::size_t i = first; i < last; ++i)
+        if (reaches(i, acc)) sums.reached += 1;
+      return;
+    }
+    const std::size_t s0 = c.lanes.groupStart[g], slots = c.lanes.groupStart[g + 1] - s0;
+    const float* W = c.lanes.weight.data() + s0 * L;
+    const std::int32_t* X = c.lanes.factorIndex.data() + s0 * L;
+    const float* F = laneFactor.data();
+    if (t_prefix.size() < c.lanes.longest * L) t_prefix.resize(c.lanes.longest * L);
+    float* P = t_prefix.data();
+    float total[L] = {};
+    for (std::size_t s = 0; s < slots; ++s)
+      for (std::size_t l = 0; l < L; ++l) {
+        total[l] += W[s * L + l] * F[X[s * L + l]];
+        P[s * L + l] = total[l];
+      }
+    float target[L];
+    bool fast[L] = {};
+    for (std::size_t l = 0; l < L; ++l) {
+      target[l] = -1.0f;
+      const std::size_t i = g * L + l;
+      if (i < first || i >= last || !shop[l] || f.exact[c.segment[i]] || !(total[l] > kLaneGuard)) continue;
+      const double logOutside = c.logOutside[i];
+      const double outside = std::isinf(logOutside) ? 0.0 : std::exp(logOutside + f.offset[c.segment[i]]);
+      if (std::isinf(outside)) continue;
+      fast[l] = true;
+      const double t = u[l] * (outside + static_cast<double>(total[l])) - outside;
+      if (t >= 0) target[l] = static_cast<float>(t);
+    }
+    std::int32_t below[L] = {}, positive[L] = {};
+    for (std::size_t s = 0; s < slots; ++s)
+      for (std::size_t l = 0; l < L; ++l) {
+        below[l] += P[s * L + l] <= target[l] ? 1 : 0;
+        positive[l] += P[s * L + l] < total[l] ? 1 : 0;
+      }
+    for (std::size_t i = first; i < last; ++i) {
+      const std::size_t l = i - g * L;
+      if (!shop[l]) {
+        if (total[l] > 0 || reaches(i, acc)) sums.reached += 1;
+        continue;
+      }
+      if (!fast[l]) {
+        drawSingle(i, u[l], sums, acc);
+        continue;
+      }
+      sums.reached += 1;
+      sums.shoppers += weight;
+      if (target[l] < 0) continue;  // the outside option
+      const auto k = static_cast<std::size_t>(std::min(below[l], positive[l]));
+      c.pick[i] = static_cast<std::int32_t>(static_cast<std::size_t>(X[k * L + l]) - c.segment[i] * stride);
+      countPick(world, f, online.data(), i, c.segment[i], c.pick[i], weight, acc);
+    }
+  };
   forEachBlock(world, out, [&](std::size_t begin, std::size_t end, BlockSums& sums, BlockAccumulator& acc) {
     double* weights = acc.weights();
     if (expected) {
@@ -573,6 +725,11 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
         sums.shoppers += mass;
         if (r.any && std::isfinite(r.outside)) addRequests(world, f, online.data(), i, s, weights, r.total, mass, acc);
       }
+      return;
+    }
+    if (lanes) {
+      for (std::size_t g = begin / L; g * L < end; ++g)
+        chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), sums, acc);
       return;
     }
     // who shops today (the first draw of each consumer's stream); the others only count

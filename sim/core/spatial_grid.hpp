@@ -15,11 +15,17 @@ class SpatialGrid {
               double perCell = 4.0)
       : m_x(x), m_y(y) {
     const double cells = std::max(1.0, static_cast<double>(x.size()) / perCell);
-    m_cell = std::max(1e-9, std::sqrt(width * height / cells));
-    m_cols = std::max(1, static_cast<int>(std::ceil(width / m_cell)));
-    m_rows = std::max(1, static_cast<int>(std::ceil(height / m_cell)));
-    m_start.assign(static_cast<std::size_t>(m_cols * m_rows) + 1, 0);
-    for (std::size_t i = 0; i < x.size(); ++i) ++m_start[cellOf(x[i], y[i]) + 1];
+    layOut(std::max(1e-9, std::sqrt(width * height / cells)), width, height);
+    // clustered points (stores around cities) crowd a few cells: a query then scans hundreds
+    // of points. The mean number of points sharing a point's cell, sum n_c^2 / sum n_c, says
+    // how crowded; cells shrink until it is about perCell, at most to 4 cells per point.
+    double crowd = 0;
+    for (std::size_t c = 0; c + 1 < m_start.size(); ++c)
+      crowd += static_cast<double>(m_start[c + 1] - m_start[c]) * (m_start[c + 1] - m_start[c]);
+    crowd /= std::max<double>(1.0, static_cast<double>(x.size()));
+    const double most = 4.0 * static_cast<double>(x.size()) / std::max(1.0, static_cast<double>(m_cols) * m_rows);
+    const double shrink = std::min(std::sqrt(crowd / perCell), std::sqrt(most));
+    if (shrink > 2) layOut(m_cell / shrink, width, height);
     for (std::size_t c = 1; c < m_start.size(); ++c) m_start[c] += m_start[c - 1];
     m_items.resize(x.size());
     std::vector<int> fill(m_start.begin(), m_start.end() - 1);
@@ -77,6 +83,15 @@ class SpatialGrid {
   }
 
  private:
+  /// Cells of side `cell` km over the map, with the count of points of each cell in
+  /// m_start[cell + 1] (not yet summed).
+  void layOut(double cell, double width, double height) {
+    m_cell = cell;
+    m_cols = std::max(1, static_cast<int>(std::ceil(width / m_cell)));
+    m_rows = std::max(1, static_cast<int>(std::ceil(height / m_cell)));
+    m_start.assign(static_cast<std::size_t>(m_cols) * static_cast<std::size_t>(m_rows) + 1, 0);
+    for (std::size_t i = 0; i < m_x.size(); ++i) ++m_start[cellOf(m_x[i], m_y[i]) + 1];
+  }
   std::size_t cellOf(double x, double y) const {
     const int gx = std::clamp(static_cast<int>(x / m_cell), 0, m_cols - 1);
     const int gy = std::clamp(static_cast<int>(y / m_cell), 0, m_rows - 1);

@@ -8,6 +8,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include "sim/core/choice_lanes.hpp"
 #include "sim/core/ledger.hpp"
 #include "sim/core/spec.hpp"
 
@@ -90,6 +91,7 @@ struct Consumers {
   std::vector<double> cellHalfWidth;    // per segment: half the valuation cell a consumer stands for
   std::vector<std::int32_t> pick;       // this tick: outlet chosen, -1 none
   std::size_t longestRow = 1;           // longest choice set (sizes scratch buffers)
+  ChoiceLanes lanes;                    // the choice sets again, laid out for the sampled-mode kernel
 
   std::size_t size() const { return x.size(); }
 };

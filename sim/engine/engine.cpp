@@ -73,7 +73,7 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
   // nothing but report its metrics as 0, so that sweeps can switch it off and still collect them)
   for (std::size_t i = 0; i < mechanismRegistry().size(); ++i)
     m_mechanisms.push_back(mechanismRegistry()[i].create(sectionOf(spec, i), w));
-  m_reviewMark.resize(w.members.size());
+  if (spec.partners.enabled) m_reviewMark.resize(w.members.size());  // (reviewPartners' only use)
   m_outletRequests.assign(w.outlets.size(), 0.0);
   if (spec.check) verifyConservation();
 }

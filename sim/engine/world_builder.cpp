@@ -4,6 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "models/placement.hpp"
 #include "sim/core/spatial_grid.hpp"
 
@@ -30,6 +33,17 @@ KindDefaults kindDefaults(MemberKind kind) {
 }
 
 double orDefault(double value, double fallback) { return value >= 0 ? value : fallback; }
+
+/// Set-up work is split into fixed blocks of this many agents; every agent's result is a pure
+/// function of its own random stream, so blocks may run on any thread in any order.
+constexpr std::size_t kSetupBlock = 8192;
+
+/// Runs body(begin, end) over [0, count) in kSetupBlock pieces in parallel.
+template <class Body>
+void parallelBlocks(std::size_t count, const Body& body) {
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, kSetupBlock),
+                    [&](const tbb::blocked_range<std::size_t>& r) { body(r.begin(), r.end()); });
+}
 
 int territoryAt(const ScenarioSpec& spec, double x, double y) {
   for (std::size_t t = 0; t < spec.territories.size(); ++t) {
@@ -129,9 +143,31 @@ void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std:
     const MemberGroupSpec& gs = spec.groups[g];
     if (gs.supplierGroup < 0) continue;
     const auto& candidates = groupMembers[static_cast<std::size_t>(gs.supplierGroup)];
+    // each member's supplier depends on positions only: chosen in parallel, edges added in
+    // member order. The nearest of many candidates comes from a grid: the same pick as the
+    // scan (smallest hypot distance, ties to the earlier candidate), without a million x
+    // hundreds of distances
+    std::vector<int> chosen(groupMembers[g].size());
+    std::vector<double> cx, cy;
+    for (int cand : candidates)
+      cx.push_back(mb.x[static_cast<std::size_t>(cand)]), cy.push_back(mb.y[static_cast<std::size_t>(cand)]);
+    const bool gridded = gs.supplierRule == SupplierRule::Nearest && candidates.size() > 32;
+    const SpatialGrid grid(cx, cy, spec.width, spec.height, 2.0);
+    parallelBlocks(chosen.size(), [&](std::size_t begin, std::size_t end) {
+      std::vector<std::pair<double, int>> near;
+      for (std::size_t k = begin; k < end; ++k) {
+        const auto m = static_cast<std::size_t>(groupMembers[g][k]);
+        if (gridded) {
+          grid.nearest(mb.x[m], mb.y[m], 1, 0, near);
+          chosen[k] = candidates[static_cast<std::size_t>(near.front().second)];
+        } else {
+          chosen[k] = chooseSupplier(w, static_cast<int>(m), static_cast<int>(k), gs.supplierRule, candidates);
+        }
+      }
+    });
     for (std::size_t k = 0; k < groupMembers[g].size(); ++k) {
       const int m = groupMembers[g][k];
-      const int s = chooseSupplier(w, m, static_cast<int>(k), gs.supplierRule, candidates);
+      const int s = chosen[k];
       mb.supplier[static_cast<std::size_t>(m)] = s;
       // the group's logistics provider group: its members carry for the buyers in turn
       if (gs.logisticsGroup >= 0) {
@@ -215,17 +251,22 @@ void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& ci
     const bool cells = d.type == Distribution::Type::UniformQuantiles && members > 0;
     c.cellHalfWidth.push_back(cells ? (d.b - d.a) / (2 * members) : 0.0);
   }
-  std::size_t seg = 0, segStart = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    while (i >= segmentEnd[seg]) segStart = segmentEnd[seg++];
-    Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, i);
-    const models::Point p = models::placePoint(spec, cities, cs.placement, cs.urbanShare, rng);
-    c.x[i] = static_cast<float>(p.x);
-    c.y[i] = static_cast<float>(p.y);
-    c.segment[i] = static_cast<std::uint8_t>(seg);
-    c.valuation[i] = models::draw(cs.segments[seg].valuation, rng, i - segStart, segmentEnd[seg] - segStart);
-    c.region[i] = territoryAt(spec, p.x, p.y);
-  }
+  // each consumer from its own stream: in parallel
+  parallelBlocks(n, [&](std::size_t begin, std::size_t end) {
+    auto seg =
+        static_cast<std::size_t>(std::upper_bound(segmentEnd.begin(), segmentEnd.end(), begin) - segmentEnd.begin());
+    std::size_t segStart = seg == 0 ? 0 : segmentEnd[seg - 1];
+    for (std::size_t i = begin; i < end; ++i) {
+      while (i >= segmentEnd[seg]) segStart = segmentEnd[seg++];
+      Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, i);
+      const models::Point p = models::placePoint(spec, cities, cs.placement, cs.urbanShare, rng);
+      c.x[i] = static_cast<float>(p.x);
+      c.y[i] = static_cast<float>(p.y);
+      c.segment[i] = static_cast<std::uint8_t>(seg);
+      c.valuation[i] = models::draw(cs.segments[seg].valuation, rng, i - segStart, segmentEnd[seg] - segStart);
+      c.region[i] = territoryAt(spec, p.x, p.y);
+    }
+  });
 }
 
 /// Choice sets (CSR) and the static part of each option's utility, exponentiated once.
@@ -245,42 +286,80 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
     }
   }
   const SpatialGrid grid(px, py, spec.width, spec.height);
-  std::vector<std::pair<double, int>> near;
-  std::vector<double> utility;
+  // rows of fixed blocks of consumers built in parallel into the blocks' own arrays, then
+  // copied in block order into arrays of the exact size (each row depends on its consumer only)
+  struct RowBlock {
+    std::vector<std::int32_t> outlet;
+    std::vector<double> weight, logWeight;
+    std::vector<std::uint32_t> length;
+    std::size_t longest = 0;
+  };
+  std::vector<RowBlock> blocks((c.size() + kSetupBlock - 1) / kSetupBlock);
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, blocks.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
+        std::vector<std::pair<double, int>> near;
+        std::vector<double> utility;
+        for (std::size_t b = r.begin(); b != r.end(); ++b) {
+          RowBlock& rows = blocks[b];
+          for (std::size_t i = b * kSetupBlock; i < std::min(c.size(), (b + 1) * kSetupBlock); ++i) {
+            const SegmentSpec& seg = spec.consumers.segments[c.segment[i]];
+            const bool exact = seg.noise == 0;  // deterministic choice keeps utilities, not weights
+            grid.nearest(c.x[i], c.y[i], spec.consumers.nearest, spec.consumers.radius, near);
+            utility.clear();
+            auto add = [&](int o, double distance) {
+              const auto m = static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)]);
+              const double u = c.valuation[i] * mb.valuationFactor[m] +
+                               (isOnline(mb.kind[m]) ? seg.onlinePreference : 0.0) - seg.travelCost * distance -
+                               seg.deliveryCost * mb.deliveryDays[m];
+              rows.outlet.push_back(o);
+              utility.push_back(exact ? u : u / seg.noise);
+            };
+            for (const auto& [d, k] : near) add(physical[static_cast<std::size_t>(k)], d);
+            for (int o : online) {
+              const double reach = mb.reach[static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)])];
+              Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup,
+                         (static_cast<std::uint64_t>(o) << 40) ^ i ^ 0x5EED0000000000ULL);
+              if (reach >= 1 || rng.uniform() < reach) add(o, 0.0);
+            }
+            // scale by the row maximum so weights lie in (0, 1]; the outside option keeps utility 0
+            const double top = utility.empty() || exact ? 0.0 : *std::max_element(utility.begin(), utility.end());
+            for (double u : utility) {
+              rows.weight.push_back(exact ? 1.0 : std::exp(u - top));
+              rows.logWeight.push_back(u - top);
+            }
+            c.logOutside[i] = seg.outsideOption ? -top : -std::numeric_limits<double>::infinity();
+            rows.length.push_back(static_cast<std::uint32_t>(utility.size()));
+            rows.longest = std::max(rows.longest, utility.size());
+          }
+        }
+      });
   c.rowStart.assign(c.size() + 1, 0);
-  c.choiceOutlet.clear();
-  c.choiceWeight.clear();
-  c.choiceLogWeight.clear();
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    const SegmentSpec& seg = spec.consumers.segments[c.segment[i]];
-    const bool exact = seg.noise == 0;  // deterministic choice keeps utilities, not weights
-    grid.nearest(c.x[i], c.y[i], spec.consumers.nearest, spec.consumers.radius, near);
-    utility.clear();
-    auto add = [&](int o, double distance) {
-      const auto m = static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)]);
-      const double u = c.valuation[i] * mb.valuationFactor[m] + (isOnline(mb.kind[m]) ? seg.onlinePreference : 0.0) -
-                       seg.travelCost * distance - seg.deliveryCost * mb.deliveryDays[m];
-      c.choiceOutlet.push_back(o);
-      utility.push_back(exact ? u : u / seg.noise);
-    };
-    for (const auto& [d, k] : near) add(physical[static_cast<std::size_t>(k)], d);
-    for (int o : online) {
-      const double reach = mb.reach[static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)])];
-      Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup,
-                 (static_cast<std::uint64_t>(o) << 40) ^ i ^ 0x5EED0000000000ULL);
-      if (reach >= 1 || rng.uniform() < reach) add(o, 0.0);
+  std::vector<std::size_t> blockStart(blocks.size() + 1, 0);
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    for (std::size_t k = 0; k < blocks[b].length.size(); ++k) {
+      const std::size_t i = b * kSetupBlock + k;
+      c.rowStart[i + 1] = c.rowStart[i] + blocks[b].length[k];
     }
-    // scale by the row maximum so weights lie in (0, 1]; the outside option keeps utility 0
-    const double top = utility.empty() || exact ? 0.0 : *std::max_element(utility.begin(), utility.end());
-    for (double u : utility) {
-      c.choiceWeight.push_back(exact ? 1.0 : std::exp(u - top));
-      c.choiceLogWeight.push_back(u - top);
-    }
-    c.logOutside[i] = seg.outsideOption ? -top : -std::numeric_limits<double>::infinity();
-    c.rowStart[i + 1] = static_cast<std::uint32_t>(c.choiceOutlet.size());
-    c.longestRow = std::max<std::size_t>(c.longestRow, utility.size());
+    blockStart[b + 1] = blockStart[b] + blocks[b].outlet.size();
+    c.longestRow = std::max(c.longestRow, blocks[b].longest);
   }
+  // appended block by block, each block freed once copied: the arrays' pages are touched
+  // only as they fill, so set-up holds about one copy of the choice sets, not two
+  c.choiceOutlet.clear(), c.choiceWeight.clear(), c.choiceLogWeight.clear();
+  c.choiceOutlet.reserve(blockStart.back());
+  c.choiceWeight.reserve(blockStart.back());
+  c.choiceLogWeight.reserve(blockStart.back());
+  for (RowBlock& rows : blocks) {
+    c.choiceOutlet.insert(c.choiceOutlet.end(), rows.outlet.begin(), rows.outlet.end());
+    c.choiceWeight.insert(c.choiceWeight.end(), rows.weight.begin(), rows.weight.end());
+    c.choiceLogWeight.insert(c.choiceLogWeight.end(), rows.logWeight.begin(), rows.logWeight.end());
+    rows = RowBlock();
+  }
+  // consumers of each outlet in consumer order: counted first, so that no list reallocates
+  std::vector<std::size_t> reachCount(w.outlets.size(), 0);
+  for (std::int32_t o : c.choiceOutlet) ++reachCount[static_cast<std::size_t>(o)];
   w.outletConsumers.assign(w.outlets.size(), {});
+  for (std::size_t o = 0; o < w.outlets.size(); ++o) w.outletConsumers[o].reserve(reachCount[o]);
   for (std::size_t i = 0; i < c.size(); ++i)
     for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j)
       w.outletConsumers[static_cast<std::size_t>(c.choiceOutlet[j])].push_back(static_cast<int>(i));

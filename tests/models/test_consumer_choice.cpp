@@ -285,6 +285,47 @@ TEST_CASE("consumer choice: partial reach puts an outlet in that share of choice
   CHECK(sales(b.world, {3}, prices) == Approx(reached * 0.8 * p[3]).epsilon(1e-12));
 }
 
+TEST_CASE("consumer choice: sampled draws from rows of different lengths never pick an option outside the row",
+          "[choice]") {
+  // The sampled kernel draws 8 consumers at a time with rows padded to the longest of them. A
+  // social seller S with reach 0.3 gives rows of 3 or 4 options side by side. Consumers who
+  // do not see S must never pick it; over n x ticks draws (weight 1) S's count is binomial
+  // with q_S = r 0.8 P4_S (r: share of rows holding S), and A's with
+  // q_A = 0.8 (r P4_A + (1 - r) P3_A); tolerance 5 sd.
+  const int n = 20000, ticks = 5;
+  std::string yaml = threeOutlets(kSegment, n, 1, "sampled");
+  yaml.replace(
+      yaml.find("consumers:"), 10,
+      "  - {group: S, kind: social_seller, supplier: maker, service_level: 0.3, delivery_days: 4, reach: 0.3}\n"
+      "consumers:");
+  Built b(yaml);
+  REQUIRE(b.world.outlets.size() == 4);
+  const auto& c = b.world.consumers;
+  std::vector<std::uint8_t> seesS(static_cast<std::size_t>(n), 0);
+  for (int i : b.world.outletConsumers[3]) seesS[static_cast<std::size_t>(i)] = 1;
+  const double r = static_cast<double>(b.world.outletConsumers[3].size()) / n;
+  const std::vector<double> prices = {30, 28, 33, 25};  // U_S = 6.8 (see the partial-reach case)
+  OutletFactors f;
+  computeFactors(b.world, prices, std::vector<std::uint8_t>{1, 1, 1, 1}, f);
+  DemandRound round;
+  std::vector<double> count(4, 0.0);
+  for (int t = 1; t <= ticks; ++t) {
+    b.world.tick = t;
+    chooseOutlets(b.world, f, round);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (c.pick[i] < 0) continue;
+      count[static_cast<std::size_t>(c.pick[i])] += 1;
+      if (!seesS[i]) REQUIRE(c.pick[i] != 3);
+    }
+  }
+  const double draws = static_cast<double>(n) * ticks;
+  const auto p4 = logitShares({5.9, 9.5, 5.6, 6.8}, 1.5, true, {true, true, true, true});
+  const auto p3 = logitShares(kUtility, 1.5, true);
+  const double qS = r * 0.8 * p4[3], qA = 0.8 * (r * p4[0] + (1 - r) * p3[0]);
+  CHECK(std::fabs(count[3] / draws - qS) < 5 * std::sqrt(qS * (1 - qS) / draws));
+  CHECK(std::fabs(count[0] / draws - qA) < 5 * std::sqrt(qA * (1 - qA) / draws));
+}
+
 TEST_CASE("consumer choice: near-deterministic choice keeps options whose weights underflow separately",
           "[choice]") {
   // A dual channel with little noise (mu = 0.001): valuation 1, the online outlet B valued at

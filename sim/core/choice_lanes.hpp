@@ -1,0 +1,38 @@
+#pragma once
+// Consumers' choice sets laid out for SIMD: the sampled-mode choice kernel
+// (models/consumer_choice.cpp) evaluates kLanes consecutive consumers at once, one option slot
+// at a time, so every load of a slot is contiguous and the prefix sums and the draw run
+// across lanes without branches. Built once at set-up from the CSR rows of World::Consumers.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace chan {
+
+/// Choice sets of consumers in groups of kLanes: group g holds consumers g*kLanes ..
+/// g*kLanes + kLanes - 1, its rows padded to the group's longest row and stored slot-major
+/// ([slot][lane]) so that slot s of all lanes is contiguous.
+struct ChoiceLanes {
+  static constexpr std::size_t kLanes = 8;  // consumers per group: two SSE or one AVX float vector
+  std::vector<std::uint32_t> groupStart;    // first slot of group g; size groups + 1
+  /// [slot * kLanes + lane]: the option's static weight (Consumers::choiceWeight) in single
+  /// precision, 0 for padding: (0, 1]
+  std::vector<float> weight;
+  /// [slot * kLanes + lane]: index of the option's per-tick factor in a table laid out
+  /// [segment * (outlets + 1) + outlet]; padding points at the segment's slot `outlets`, which
+  /// holds factor 0
+  std::vector<std::int32_t> factorIndex;
+  std::size_t outlets = 0;  // outlets of the world the lanes were built for
+  std::size_t longest = 0;  // most slots of any group (sizes scratch buffers)
+
+  std::size_t groups() const { return groupStart.empty() ? 0 : groupStart.size() - 1; }
+};
+
+/// Builds the lanes from CSR rows (rowStart, choiceOutlet, choiceWeight) and each consumer's
+/// segment; `outlets` = number of outlets (the factor table's row length minus one). Empty (no
+/// groups: chooseOutlets then takes the double path) when segments x (outlets + 1) exceeds int32.
+ChoiceLanes buildChoiceLanes(const std::vector<std::uint32_t>& rowStart, const std::vector<std::int32_t>& choiceOutlet,
+                             const std::vector<double>& choiceWeight, const std::vector<std::uint8_t>& segment,
+                             std::size_t outlets);
+
+}  // namespace chan
