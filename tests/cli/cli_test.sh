@@ -268,7 +268,7 @@ EOF
       bad --threads "expected an integer from 1 to 1024, got $v" "$chansim" run "$flagship" --threads "$v"
       bad --threads "expected an integer from 1 to 1024, got $v" "$chansim" sweep "$sweep" --threads "$v"
     done
-    for v in 4/4 -1/4 a/b 1.5/4 1/0 1 ""; do
+    for v in 4/4 -1/4 a/b 1.5/4 1/0 1; do
       bad --shard "expected i/N with 0 <= i < N" "$chansim" sweep "$sweep" --shard "$v" --out "$work/sweep"
     done
     for v in 0 -2 2.5 1000001 many; do
