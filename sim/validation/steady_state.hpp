@@ -30,8 +30,9 @@ void setScenarioDumpDirectory(const std::string& dir);
 /// running the engine: the validation fuzz target (tests/fuzz) uses it to check how cases read
 /// their parameters and generate scenarios at thousands of inputs per second. Off by default.
 void setParseOnly(bool on);
-/// Whether setParseOnly is on: cases that simulate without the engine (bullwhip, inventory,
-/// spatial) then shrink their sample sizes to the smallest their parameters allow.
+/// Whether setParseOnly is on: cases that simulate without the engine then shrink their sample
+/// sizes to the smallest their parameters allow (bullwhip, inventory) or stop once their
+/// parameters are read and checked (spatial).
 bool parseOnly();
 
 /// std::to_string loses digits; this keeps every one (shortest round trip).
