@@ -164,9 +164,9 @@ void addCheckCommand(CLI::App& app, int& exitCode) {
   cmd->callback([file, sets, &exitCode] {
     exitCode = guarded([&] {
       const ScenarioSpec spec = io::loadScenario(*file, *sets);
-      int members = 0;
+      long long members = 0;  // groups of up to 10^6 members each: the sum may pass INT_MAX
       for (const auto& g : spec.groups) members += g.count;
-      std::printf("ok: %s: %zu member groups (%d members), %d consumers, %d ticks\n", spec.name.c_str(),
+      std::printf("ok: %s: %zu member groups (%lld members), %d consumers, %d ticks\n", spec.name.c_str(),
                   spec.groups.size(), members, spec.consumers.count, spec.ticks);
       return kExitOk;
     });
