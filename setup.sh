@@ -5,7 +5,9 @@
 #                     run scenarios/flagship.yaml (summary on screen, files in outputs/flagship/)
 #   ./setup.sh test   install missing apt packages, build Release and run every CTest test in
 #                     build/ (unit, CLI, validation, ...), then build with ASan+UBSan into
-#                     build-asan/ and run each unit-test program there once
+#                     build-asan/ and run each unit-test program there once, then build the
+#                     libFuzzer targets with clang into build-fuzz/, replay their corpus and
+#                     fuzz each for CHAN_FUZZ_SECONDS (default 60)
 #
 # Exits non-zero on the first failure. Builds are incremental: a second call rebuilds only
 # what changed. CHAN_JOBS sets the parallel build and test jobs (default 2).
@@ -23,13 +25,14 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin
   python3-pandas python3-matplotlib python3-nbconvert jupyter-nbconvert python3-nbclient python3-ipykernel
   python3-munkres
+  clang-14 libclang-rt-14-dev
   python3-dev pybind11-dev python3-numpy graphviz chromium fonts-dejavu-core
 )
 
 step() { printf '\n==> %s\n' "$*"; }
 
 usage() {
-  sed -n '4,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '4,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 install_packages() {
@@ -97,6 +100,11 @@ case $mode in
       "$program" --warn NoTests
     done
     echo "asan tests: $((SECONDS - start)) s"
+    # coverage-guided fuzzing of the loaders (tests/fuzz, README "Fuzzing"): clang + libFuzzer
+    timed "fuzz build" build fuzz build-fuzz
+    step "fuzz corpus replay and ${CHAN_FUZZ_SECONDS:-60} s per fuzz target (build-fuzz/)"
+    timed "fuzz corpus" ctest --preset fuzz
+    timed "fuzzing" tests/fuzz/run_fuzz.sh "${CHAN_FUZZ_SECONDS:-60}"
     step "all tests passed in $SECONDS s"
     ;;
   -h | --help | help)

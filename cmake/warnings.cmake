@@ -6,4 +6,11 @@ if(CHAN_SANITIZE)
                                                  -fno-sanitize-recover=undefined)
   target_link_options(chan_warnings INTERFACE -fsanitize=address,undefined)
 endif()
+if(CHAN_BUILD_FUZZ)
+  # libFuzzer's coverage instrumentation on every project file (the fuzz programs link
+  # -fsanitize=fuzzer, tests/fuzz); libraries from Debian (yaml-cpp, TBB) stay uninstrumented
+  target_compile_options(chan_warnings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                 -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(chan_warnings INTERFACE -fsanitize=address,undefined)
+endif()
 add_library(chan::warnings ALIAS chan_warnings)

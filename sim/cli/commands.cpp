@@ -1,10 +1,12 @@
 #include "sim/cli/commands.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -77,6 +79,21 @@ void printSummary(const Summary& summary, const World& w, double seconds, int th
 
 }  // namespace
 
+CLI::Validator integerIn(long long min, long long max) {
+  const std::string range = std::to_string(min) + " to " + std::to_string(max);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        long long v = 0;
+        const char* first = text.data() + (!text.empty() && text.front() == '+' ? 1 : 0);
+        const auto [end, ec] = std::from_chars(first, text.data() + text.size(), v);
+        if (first == text.data() + text.size() || end != text.data() + text.size() || ec != std::errc() || v < min ||
+            v > max)
+          return "expected an integer from " + range + ", got " + text;
+        return {};
+      },
+      "INT in [" + range + "]");
+}
+
 int guarded(const std::function<int()>& body) {
   try {
     return body();
@@ -134,9 +151,11 @@ void addRunCommand(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand("run", "Run a scenario and write its outputs");
   cmd->add_option("scenario", options->scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", options->out, "Output directory (default outputs/<scenario name>)");
-  cmd->add_option("--seed", options->seed, "Random seed (overrides the scenario's seed)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--ticks", options->ticks, "Number of ticks (days) to run")->check(CLI::PositiveNumber);
-  cmd->add_option("--threads", options->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  // the bounds of the scenario keys seed and ticks (scenario_loader.cpp)
+  cmd->add_option("--seed", options->seed, "Random seed (overrides the scenario's seed)")
+      ->check(integerIn(0, std::numeric_limits<long long>::max()));
+  cmd->add_option("--ticks", options->ticks, "Number of ticks (days) to run")->check(integerIn(1, 10'000'000));
+  cmd->add_option("--threads", options->threads, "Worker threads (default: all cores)")->check(integerIn(1, 1024));
   cmd->add_option("--set", options->sets, "Override a scenario value: key.path=value (repeatable)");
   cmd->add_flag("--quiet", options->quiet, "Print nothing but errors");
   cmd->add_flag("--check", options->check, "Verify conservation of goods and money every tick");
@@ -152,9 +171,9 @@ void addCheckCommand(CLI::App& app, int& exitCode) {
   cmd->callback([file, sets, &exitCode] {
     exitCode = guarded([&] {
       const ScenarioSpec spec = io::loadScenario(*file, *sets);
-      int members = 0;
+      long long members = 0;  // groups of up to 10^6 members each: the sum may pass INT_MAX
       for (const auto& g : spec.groups) members += g.count;
-      std::printf("ok: %s: %zu member groups (%d members), %d consumers, %d ticks\n", spec.name.c_str(),
+      std::printf("ok: %s: %zu member groups (%lld members), %d consumers, %d ticks\n", spec.name.c_str(),
                   spec.groups.size(), members, spec.consumers.count, spec.ticks);
       return kExitOk;
     });

@@ -22,6 +22,11 @@ void addReportCommand(CLI::App& app, int& exitCode);
 void addGraphCommand(CLI::App& app, int& exitCode);
 void addSchemaCommand(CLI::App& app, int& exitCode);
 
+/// Validator of an integer option: the text must be a whole decimal number within [min, max],
+/// else "expected an integer from MIN to MAX, got TEXT" (CLI11's own number validators print
+/// their bounds as 300-digit doubles and accept fractions for integer options).
+CLI::Validator integerIn(long long min, long long max);
+
 /// Runs `body`, mapping exceptions to exit codes with one "error: ..." line on stderr.
 int guarded(const std::function<int()>& body);
 

@@ -113,7 +113,7 @@ void addGraphCommand(CLI::App& app, int& exitCode) {
   cmd->add_flag("--svg", o->svg, "Also render FILE.svg next to the DOT file with Graphviz's dot");
   cmd->add_flag("--members", o->members, "One node per member (default: large groups collapsed, e.g. 'stores ×52')");
   cmd->add_option("--collapse-above", o->collapseAbove, "Collapse groups with more members than this (default 8)")
-      ->check(CLI::Range(1, 1000000));
+      ->check(integerIn(1, 1000000));
   cmd->callback([o, &exitCode] { exitCode = guarded([&] { return graphScenario(*o); }); });
 }
 

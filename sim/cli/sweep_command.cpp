@@ -116,7 +116,7 @@ void addSweepCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("sweep", o->file, "Sweep YAML file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", o->out, "Output directory (default outputs/sweeps/<sweep file name>)");
   cmd->add_option("--threads", o->threads, "Worker threads (default: all cores, shared among local MPI ranks)")
-      ->check(CLI::Range(1, 1024));
+      ->check(integerIn(1, 1024));
   cmd->add_option("--shard", o->shard, "Run only shard i of N (runs with id % N == i), e.g. 0/4; then chansim merge");
   cmd->add_flag("--quiet", o->quiet, "No progress and no summary");
   cmd->callback([o, &exitCode] { exitCode = guarded([&] { return runSweep(*o); }); });

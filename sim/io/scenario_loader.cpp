@@ -482,6 +482,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   }
   n["reserve"] = g.reserve;
   n["licence_expiry"] = g.licenceExpiry;
+  if (g.kind == MemberKind::Logistics) return n;  // the loader rejects pricing and replenishment for a provider
   YAML::Node p = n["pricing"];
   p["rule"] = names::of(names::kPricingRules, g.pricing.rule);
   p["price"] = g.pricing.price;

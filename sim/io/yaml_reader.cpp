@@ -6,10 +6,44 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <utility>
+
+#include <yaml-cpp/eventhandler.h>
 
 namespace chan::io {
 namespace {
+
+// Records the mark of each document's root node from the parser's events, building nothing.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> roots;
+
+  void OnDocumentStart(const YAML::Mark&) override { m_atRoot = true; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (m_atRoot) roots.push_back(mark), m_atRoot = false;
+  }
+  bool m_atRoot = false;
+};
+
+// documents counted in a stream before giving up (only "one" is valid; see loadYamlText)
+constexpr std::size_t kMaxDocuments = 100;
 
 // Every message is one line, even when a key or value spans several (block scalars).
 InputError error(const std::string& message) {
@@ -292,20 +326,37 @@ void Reader::finish() const {
 
 YAML::Node loadYamlFile(const std::string& file) {
   std::error_code ec;  // a directory opens as an empty stream; say what it is instead
-  std::ifstream in(file);
+  std::ifstream in(file, std::ios::binary);
   if (!in || std::filesystem::is_directory(file, ec)) throw error(file + ": cannot open file");
-  std::vector<YAML::Node> docs;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return loadYamlText(text.str(), file);
+}
+
+YAML::Node loadYamlText(const std::string& text, const std::string& file) {
+  // Count the documents (up to kMaxDocuments) before building the first one: yaml-cpp 0.7's
+  // LoadAll never returns on some malformed streams, e.g. one starting with ',' (it produces
+  // empty documents without consuming the token, jbeder/yaml-cpp#1040, fixed upstream by #1319
+  // after 0.8), growing memory until killed. Found by tests/fuzz.
+  DocumentCounter counter;
+  YAML::Node first;
   try {
-    docs = YAML::LoadAll(in);
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    while (counter.roots.size() < kMaxDocuments && parser.HandleNextDocument(counter)) {
+    }
+    first = YAML::Load(text);  // the first document only
   } catch (const YAML::ParserException& e) {
     throw error(location(file, e.mark) + ": YAML syntax error: " + e.msg);
   }
-  if (docs.empty() || docs[0].IsNull()) throw error(file + ": empty document");
-  if (docs.size() > 1)
-    throw error(location(file, docs[1].Mark()) + ": expected one YAML document, found " + std::to_string(docs.size()));
-  if (!docs[0].IsMap())
-    throw error(location(file, docs[0].Mark()) + ": expected a mapping at the top level, got " + describe(docs[0]));
-  return docs[0];
+  if (counter.roots.empty() || first.IsNull()) throw error(file + ": empty document");
+  if (counter.roots.size() > 1)
+    throw error(location(file, counter.roots[1]) + ": expected one YAML document, found " +
+                (counter.roots.size() < kMaxDocuments ? std::to_string(counter.roots.size())
+                                                      : "more than " + std::to_string(kMaxDocuments - 1)));
+  if (!first.IsMap())
+    throw error(location(file, first.Mark()) + ": expected a mapping at the top level, got " + describe(first));
+  return first;
 }
 
 void applyOverride(YAML::Node& root, const std::string& assignment) {

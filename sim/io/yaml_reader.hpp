@@ -77,6 +77,10 @@ class Reader {
 /// Loads a YAML file; syntax errors become InputError with file and line.
 YAML::Node loadYamlFile(const std::string& file);
 
+/// Parses YAML text as loadYamlFile parses a file's contents (one document, a mapping at the
+/// top); `file` names the source in messages. Used by the fuzz targets and generated scenarios.
+YAML::Node loadYamlText(const std::string& text, const std::string& file);
+
 /// Applies "a.b[2].c=value" to a document before it is read, creating missing mapping keys
 /// only where the parent is a mapping. The value is parsed as YAML (so "[1,2]" is a list).
 /// Unknown paths into lists (index out of range) throw InputError naming the override.

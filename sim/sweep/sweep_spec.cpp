@@ -108,10 +108,12 @@ std::string resolvePath(const SweepSpec& spec, const std::string& path) {
   return (std::filesystem::path(spec.file).parent_path() / p).lexically_normal().string();
 }
 
-SweepSpec loadSweep(const std::string& file) {
+SweepSpec loadSweep(const std::string& file) { return parseSweep(io::loadYamlFile(file), file); }
+
+SweepSpec parseSweep(const YAML::Node& source, const std::string& file) {
   SweepSpec spec;
   spec.file = file;
-  spec.source = io::loadYamlFile(file);
+  spec.source = source;
   Reader r(spec.source, file, "");
   spec.axes = readAxes(r.map("axes"));
   const bool scenarioAxis =

@@ -55,6 +55,10 @@ struct SweepSpec {
 /// Loads and validates a sweep file. Does not open the scenario (see validate.hpp).
 SweepSpec loadSweep(const std::string& file);
 
+/// Validates an already parsed sweep document (file names the source in messages and is the
+/// directory that relative scenario paths are resolved against).
+SweepSpec parseSweep(const YAML::Node& source, const std::string& file);
+
 const char* designName(DesignType type);
 
 /// A scenario path as written in the sweep, resolved against the sweep file's directory.

@@ -26,6 +26,15 @@ ScenarioSpec scenarioFromText(const std::string& yaml, const std::string& name);
 /// Directory that scenarioFromText writes generated scenarios into (empty: none).
 void setScenarioDumpDirectory(const std::string& dir);
 
+/// When on, runSteady returns all-zero ticks (sized to the scenario's member groups) without
+/// running the engine: the validation fuzz target (tests/fuzz) uses it to check how cases read
+/// their parameters and generate scenarios at thousands of inputs per second. Off by default.
+void setParseOnly(bool on);
+/// Whether setParseOnly is on: cases that simulate without the engine then shrink their sample
+/// sizes to the smallest their parameters allow (bullwhip, inventory) or stop once their
+/// parameters are read and checked (spatial).
+bool parseOnly();
+
 /// std::to_string loses digits; this keeps every one (shortest round trip).
 std::string num(double v);
 

@@ -237,6 +237,49 @@ EOF
     same_files "$work/first" "$work/again" summary.json timeseries.csv members.csv events.csv scenario.resolved.yaml
     ;;
 
+  resolved_every_scenario)
+    # every shipped scenario's scenario.resolved.yaml is itself a valid scenario (the fuzz
+    # targets found that logistics_providers.yaml's was not)
+    while IFS= read -r file; do
+      name=$(basename "$file" .yaml)
+      expect_exit 0 "$chansim" run "$file" --ticks 2 --set consumers.count=200 --quiet --out "$work/$name"
+      expect_exit 0 "$chansim" check "$work/$name/scenario.resolved.yaml"
+    done < <(scenarios)
+    ;;
+
+  numeric_options)
+    # every numeric option of every subcommand: negative, non-numeric, huge and fractional
+    # values give exit 2 and one short message naming the option and its range
+    sweep=$src/tests/sweep/identity_sweep.yaml
+    bad() {  # bad OPTION EXPECTED_TEXT CMD...: the command fails with a short message
+      local option=$1 text=$2
+      shift 2
+      expect_exit 2 "$@"
+      expect_text "$work/err" "$option" "$text"
+      (($(wc -c <"$work/err") < 400)) || fail "message longer than 400 characters: $(head -c 400 "$work/err")"
+    }
+    for v in -1 abc 1.5 1e3 99999999999999999999 ""; do
+      bad --seed "expected an integer from 0 to 9223372036854775807, got $v" "$chansim" run "$flagship" --seed "$v"
+    done
+    for v in 0 -3 2.5 1e99 x 10000001; do
+      bad --ticks "expected an integer from 1 to 10000000, got $v" "$chansim" run "$flagship" --ticks "$v"
+    done
+    for v in 0 -1 1.5 1025 two; do
+      bad --threads "expected an integer from 1 to 1024, got $v" "$chansim" run "$flagship" --threads "$v"
+      bad --threads "expected an integer from 1 to 1024, got $v" "$chansim" sweep "$sweep" --threads "$v"
+    done
+    for v in 4/4 -1/4 a/b 1.5/4 1/0 1; do
+      bad --shard "expected i/N with 0 <= i < N" "$chansim" sweep "$sweep" --shard "$v" --out "$work/sweep"
+    done
+    for v in 0 -2 2.5 1000001 many; do
+      bad --collapse-above "expected an integer from 1 to 1000000, got $v" "$chansim" graph "$flagship" --collapse-above "$v"
+    done
+    # the bounds themselves are accepted (the seed is the largest the scenario key takes)
+    expect_exit 0 "$chansim" run "$flagship" --set consumers.count=100 --ticks 1 --seed 9223372036854775807 \
+      --threads 1 --quiet --out "$work/bounds"
+    expect_exit 0 "$chansim" graph "$flagship" --collapse-above 1 --out "$work/g.dot"
+    ;;
+
   *)
     fail "unknown case '$case_name'"
     ;;

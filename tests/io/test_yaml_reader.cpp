@@ -245,3 +245,16 @@ TEST_CASE("closestMatch allows a distance of max(2, len/3), case-sensitively") {
   REQUIRE(closestMatch("zzz", keys).empty());
   REQUIRE(closestMatch("seed", {}).empty());
 }
+
+// yaml-cpp 0.7's LoadAll produces empty documents forever on a stream starting with ','
+// (jbeder/yaml-cpp#1040); found by tests/fuzz. Each of these calls hung before the fix.
+TEST_CASE("streams that make yaml-cpp loop forever are errors rather than hangs") {
+  REQUIRE_THROWS_WITH(chan::io::loadYamlText(",", "c.yaml"), "c.yaml: empty document");
+  REQUIRE_THROWS_WITH(chan::io::loadYamlText("  ,na\n", "c.yaml"), "c.yaml: empty document");
+  REQUIRE_THROWS_WITH(chan::io::loadYamlText("a: 1\n---\n,\n", "c.yaml"),
+                      "c.yaml:3:1: expected one YAML document, found more than 99");
+  // a well-formed second document is still counted exactly
+  REQUIRE_THROWS_WITH(chan::io::loadYamlText("a: 1\n---\nb: 2\n---\nc: 3\n", "c.yaml"),
+                      "c.yaml:3:1: expected one YAML document, found 3");
+  REQUIRE(chan::io::loadYamlText("a: 1\n", "c.yaml")["a"].as<int>() == 1);
+}
