@@ -249,7 +249,7 @@ objective: {maximize: margin.manufacturer_profit}
 constraints:
   - {metric: sales.units, min: 750}
 replications: 2
-budget: {evaluations: 40}
+budget: {evaluations: 80}
 EOF
     expect_exit 0 "$chansim" optimize "$work/opt.yaml" --out "$work/t1" --threads 1
     expect_text "$work/err" "optimize: generation 0" "evaluations" "binds at the best"
@@ -259,7 +259,7 @@ EOF
     expect_exit 0 "$chansim" report "$work/t1" --quiet
     expect_text "$work/t1/report.html" "Convergence" "Best candidate against the base scenario" "binding"
     # another optimisation into the same directory is refused
-    sed 's/evaluations: 40/evaluations: 41/' "$work/opt.yaml" >"$work/other.yaml"
+    sed 's/evaluations: 80/evaluations: 81/' "$work/opt.yaml" >"$work/other.yaml"
     expect_exit 2 "$chansim" optimize "$work/other.yaml" --out "$work/t1"
     expect_text "$work/err" "holds another optimisation"
     # a typo'd key and an unknown summary key

@@ -84,7 +84,7 @@ TEST_CASE("an objective that names no summary key is an error with a suggestion"
   options.out = dir / "out";
   options.quiet = true;
   CHECK_THROWS_WITH(runOptimization(loadOptSpec((dir / "opt.yaml").string()), options, mpi),
-                    Catch::Contains("opt.yaml:4:24: objective:") &&
+                    Catch::Contains("opt.yaml:4:23: objective:") &&
                         Catch::Contains("did you mean 'margin.manufacturer_profit'"));
   test::writeText(dir / "typo.yaml", "scenario: x.yaml\nvariables:\n  a: {from: 0, to: 1}\n"
                                          "objective: {maximize: k}\nbudget: {evaluations: 5}\nreplication: 3\n");
