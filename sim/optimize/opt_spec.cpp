@@ -125,8 +125,11 @@ OptSpec loadOptSpec(const std::string& file) {
       r.fail("algorithm", "bobyqa needs at least two variables (use cobyla or cmaes)");
   }
   spec.population = static_cast<int>(r.integer("population", 0, 2, 100'000));
-  if (spec.algorithm == Algorithm::Nsga2 && spec.population % 2 != 0)
-    r.fail("population", "nsga2 needs an even population (offspring come in pairs)");
+  if (spec.algorithm == Algorithm::Nsga2 && r.has("population") && (spec.population % 2 != 0 || spec.population < 4))
+    r.fail("population", "nsga2 needs an even population of at least 4 (offspring come in pairs)");
+  // NLopt's methods propose one candidate at a time: a population would be silently ignored
+  if ((spec.algorithm == Algorithm::Cobyla || spec.algorithm == Algorithm::Bobyqa) && r.has("population"))
+    r.fail("population", std::string(algo) + " evaluates one candidate at a time (population is for cmaes and nsga2)");
   spec.sigma = r.number("sigma", spec.sigma, 1e-6, 1);
   spec.tolerance = r.number("tolerance", spec.tolerance, 0, 1);
   spec.bindingTolerance = r.number("binding_tolerance", spec.bindingTolerance, 0, 1);

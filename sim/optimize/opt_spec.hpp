@@ -59,7 +59,7 @@ struct OptSpec {
   std::vector<Objective> objectives;    // one or two
   std::vector<Constraint> constraints;  // may be empty
   Algorithm algorithm = Algorithm::Cmaes;
-  int population = 0;       // candidates per generation; 0: the algorithm's default
+  int population = 0;       // candidates per generation, 2..100000; 0: cmaes 4 + floor(3 ln n), nsga2 4n + 4
   double sigma = 0.25;      // cmaes initial step size in unit coordinates, (0, 1]
   double tolerance = 1e-4;  // stop when the step size falls below this (unit coordinates)
   double bindingTolerance = 0.01;  // a met bound binds when its slack is below this share of max(1, |bound|)

@@ -33,7 +33,8 @@ StopReason runCmaes(const OptSpec& spec, Problem& problem) {
 }
 
 StopReason runNsga2(const OptSpec& spec, Problem& problem) {
-  const int population = spec.population > 0 ? spec.population : 4 * ((static_cast<int>(spec.variables.size()) + 3) / 2) * 2;
+  // default 4n + 4 (even): enough parents for crossover to mix every pair of variables
+  const int population = spec.population > 0 ? spec.population : 4 * static_cast<int>(spec.variables.size()) + 4;
   Nsga2 ga(static_cast<int>(spec.variables.size()), std::max(4, population), spec.seed);
   while (problem.budgetLeft()) {
     std::vector<std::vector<double>> points = ga.ask();

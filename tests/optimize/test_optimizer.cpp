@@ -115,3 +115,31 @@ TEST_CASE("an optimisation killed with SIGKILL resumes to the outputs of an unin
   for (const char* file : {"history.csv", "best.yaml", "optimum.json"})
     CHECK(test::readText(resumed / file) == test::readText(reference / file));
 }
+
+TEST_CASE("optimisation files that cannot work are rejected with the key that is wrong", "[optimize]") {
+  test::ScratchDir dir("opt_reject");
+  const std::string head = "scenario: x.yaml\nvariables:\n  a: {from: 0, to: 1}\n";
+  const auto message = [&](const std::string& body) {
+    test::writeText(dir / "f.yaml", head + body);
+    try {
+      loadOptSpec((dir / "f.yaml").string());
+    } catch (const io::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string one = "objective: {maximize: k}\n";
+  CHECK_THAT(message(one), Catch::Contains("budget"));  // no budget: the search would never end
+  CHECK_THAT(message(one + "budget: {evaluations: 5}\nalgorithm: nsga2\n"), Catch::Contains("nsga2 needs two objectives"));
+  CHECK_THAT(message("objectives: [{maximize: k}, {minimize: j}]\nalgorithm: cmaes\nbudget: {evaluations: 5}\n"),
+             Catch::Contains("two objectives need nsga2"));
+  CHECK_THAT(message(one + "algorithm: bobyqa\nconstraints: [{metric: j, max: 1}]\nbudget: {evaluations: 5}\n"),
+             Catch::Contains("bobyqa handles bounds only"));
+  CHECK_THAT(message(one + "algorithm: cobyla\npopulation: 6\nbudget: {evaluations: 5}\n"),
+             Catch::Contains("f.yaml:6:") && Catch::Contains("population"));
+  CHECK_THAT(message(one + "constraints: [{metric: j}]\nbudget: {evaluations: 5}\n"), Catch::Contains("min:"));
+  test::writeText(dir / "g.yaml", "scenario: x.yaml\nvariables:\n  n: {from: 0.5, to: 4, integer: true}\n" + one +
+                                      "budget: {evaluations: 5}\n");
+  CHECK_THROWS_WITH(loadOptSpec((dir / "g.yaml").string()), Catch::Contains("whole-number bounds"));
+  CHECK(message(one + "budget: {seconds: 60}\n") == "accepted");
+}
