@@ -47,7 +47,8 @@ int runOptimize(const OptimizeCliOptions& o) {
 void addOptimizeCommand(CLI::App& app, int& exitCode) {
   auto o = std::make_shared<OptimizeCliOptions>();
   auto* cmd = app.add_subcommand(
-      "optimize", "Find the decision values that optimise a summary key under constraints (cmaes, cobyla, bobyqa, nsga2)");
+      "optimize",
+      "Find the decision values that optimise a summary key under constraints (cmaes, cobyla, bobyqa, nsga2)");
   cmd->add_option("optimization", o->file, "Optimisation YAML file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", o->out, "Output directory (default outputs/optimize/<file name>)");
   cmd->add_option("--threads", o->threads, "Worker threads (default: all cores, shared among local MPI ranks)")

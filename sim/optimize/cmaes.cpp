@@ -61,7 +61,8 @@ void Cmaes::tell(const std::vector<std::vector<double>>& points, const std::vect
   const Eigen::VectorXd old = m_mean;
   Eigen::MatrixXd y(m_n, m_mu);  // the mu best steps, in units of sigma
   for (int i = 0; i < m_mu; ++i)
-    y.col(i) = (Eigen::Map<const Eigen::VectorXd>(points[rank[static_cast<std::size_t>(i)]].data(), m_n) - old) / m_sigma;
+    y.col(i) =
+        (Eigen::Map<const Eigen::VectorXd>(points[rank[static_cast<std::size_t>(i)]].data(), m_n) - old) / m_sigma;
   const Eigen::VectorXd yw = y * m_weights;
   m_mean = old + m_sigma * yw;
   // C^(-1/2) yw = B D^-1 B^T yw

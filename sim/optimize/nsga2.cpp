@@ -10,8 +10,8 @@ namespace chan::optimize {
 namespace {
 
 constexpr std::uint64_t kNsgaAgent = 0x45A6A2ULL << 20;  // stream agent field, see cmaes.cpp
-constexpr double kCrossoverProbability = 0.9;              // Deb et al. 2002, sec. VII
-constexpr double kCrossoverEta = 15, kMutationEta = 20;    // distribution indices, ibid.
+constexpr double kCrossoverProbability = 0.9;            // Deb et al. 2002, sec. VII
+constexpr double kCrossoverEta = 15, kMutationEta = 20;  // distribution indices, ibid.
 
 /// Constrained domination (Deb et al. 2002, sec. VI-A).
 bool dominates(const Score& a, const Score& b) {
@@ -74,7 +74,8 @@ Nsga2::Nsga2(int dims, int population, std::uint64_t seed) : m_dims(dims), m_pop
 
 std::size_t Nsga2::tournament(Stream& rng) const {
   const auto pick = [&] {
-    return std::min(m_points.size() - 1, static_cast<std::size_t>(rng.uniform() * static_cast<double>(m_points.size())));
+    return std::min(m_points.size() - 1,
+                    static_cast<std::size_t>(rng.uniform() * static_cast<double>(m_points.size())));
   };
   const std::size_t a = pick(), b = pick();
   if (m_front[a] != m_front[b]) return m_front[a] < m_front[b] ? a : b;
@@ -103,8 +104,8 @@ std::vector<std::vector<double>> Nsga2::ask() {
         const auto k = static_cast<std::size_t>(d);
         if (rng.uniform() >= 0.5) continue;
         const double u = rng.uniform();
-        const double beta = u <= 0.5 ? std::pow(2 * u, 1 / (kCrossoverEta + 1))
-                                     : std::pow(1 / (2 * (1 - u)), 1 / (kCrossoverEta + 1));
+        const double beta =
+            u <= 0.5 ? std::pow(2 * u, 1 / (kCrossoverEta + 1)) : std::pow(1 / (2 * (1 - u)), 1 / (kCrossoverEta + 1));
         const double x = a[k], y = b[k];
         a[k] = 0.5 * ((1 + beta) * x + (1 - beta) * y);
         b[k] = 0.5 * ((1 - beta) * x + (1 + beta) * y);
@@ -115,8 +116,8 @@ std::vector<std::vector<double>> Nsga2::ask() {
       for (int d = 0; d < m_dims; ++d) {
         if (rng.uniform() >= 1.0 / m_dims) continue;
         const double u = rng.uniform();
-        const double delta = u < 0.5 ? std::pow(2 * u, 1 / (kMutationEta + 1)) - 1
-                                     : 1 - std::pow(2 * (1 - u), 1 / (kMutationEta + 1));
+        const double delta =
+            u < 0.5 ? std::pow(2 * u, 1 / (kMutationEta + 1)) - 1 : 1 - std::pow(2 * (1 - u), 1 / (kMutationEta + 1));
         (*child)[static_cast<std::size_t>(d)] = std::clamp((*child)[static_cast<std::size_t>(d)] + delta, 0.0, 1.0);
       }
     }

@@ -112,13 +112,15 @@ OptSpec loadOptSpec(const std::string& file) {
 
   const bool two = spec.objectives.size() == 2;
   const std::string algo = r.choice("algorithm", two ? "nsga2" : "cmaes", kAlgorithms);
-  spec.algorithm = static_cast<Algorithm>(std::find(kAlgorithms.begin(), kAlgorithms.end(), algo) - kAlgorithms.begin());
+  spec.algorithm =
+      static_cast<Algorithm>(std::find(kAlgorithms.begin(), kAlgorithms.end(), algo) - kAlgorithms.begin());
   if (two != (spec.algorithm == Algorithm::Nsga2))
     r.fail("algorithm", two ? "two objectives need nsga2 (a Pareto front)" : "nsga2 needs two objectives");
   if (spec.algorithm == Algorithm::Bobyqa || spec.algorithm == Algorithm::Cobyla) {
     for (const sweep::Axis& v : spec.variables)
-      if (v.integer) r.fail("algorithm", std::string(algo) + " is for continuous variables; " + v.key +
-                                             " is an integer (use cmaes or nsga2)");
+      if (v.integer)
+        r.fail("algorithm",
+               std::string(algo) + " is for continuous variables; " + v.key + " is an integer (use cmaes or nsga2)");
     if (spec.algorithm == Algorithm::Bobyqa && !spec.constraints.empty())
       r.fail("algorithm", "bobyqa handles bounds only; use cobyla or cmaes for constraints");
     if (spec.variables.size() < 2 && spec.algorithm == Algorithm::Bobyqa)

@@ -55,13 +55,13 @@ struct OptSpec {
   /// Decision variables as sweep range axes (from, to, integer, log); the optimiser works in
   /// their unit cube and Axis::valueAt turns a coordinate into the override's text.
   std::vector<sweep::Axis> variables;
-  std::vector<double> start;  // unit coordinate of each variable's first mean (default 0.5)
+  std::vector<double> start;            // unit coordinate of each variable's first mean (default 0.5)
   std::vector<Objective> objectives;    // one or two
   std::vector<Constraint> constraints;  // may be empty
   Algorithm algorithm = Algorithm::Cmaes;
-  int population = 0;       // candidates per generation, 2..100000; 0: cmaes 4 + floor(3 ln n), nsga2 4n + 4
-  double sigma = 0.25;      // cmaes initial step size in unit coordinates, (0, 1]
-  double tolerance = 1e-4;  // stop when the step size falls below this (unit coordinates)
+  int population = 0;              // candidates per generation, 2..100000; 0: cmaes 4 + floor(3 ln n), nsga2 4n + 4
+  double sigma = 0.25;             // cmaes initial step size in unit coordinates, (0, 1]
+  double tolerance = 1e-4;         // stop when the step size falls below this (unit coordinates)
   double bindingTolerance = 0.01;  // a met bound binds when its slack is below this share of max(1, |bound|)
   int replications = 1;
   std::uint64_t seed = 1;

@@ -48,8 +48,8 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
 
 /// A candidate simulated once: its values and, per metric, the replications' interval.
 struct Candidate {
-  std::vector<double> unit;         // repaired unit coordinates
-  std::vector<std::string> values;  // override values, in variable order
+  std::vector<double> unit;              // repaired unit coordinates
+  std::vector<std::string> values;       // override values, in variable order
   std::vector<sweep::Interval> metrics;  // per SweepSpec metric (names, then headline)
   Score score;
 };
@@ -185,10 +185,12 @@ class SimProblem final : public Problem {
       const fs::path file = sweep::runDir(out, run) / "run.json";
       std::ifstream in(file);
       const Json record = Json::parse(in, nullptr, false);
-      if (record.is_discarded() || !record.contains("metrics")) throw std::runtime_error(file.string() + ": not a run record");
+      if (record.is_discarded() || !record.contains("metrics"))
+        throw std::runtime_error(file.string() + ": not a run record");
       for (std::size_t m = 0; m < m_sweep.metrics.size(); ++m) {
         const auto it = record["metrics"].find(m_sweep.metrics[m]);
-        if (it == record["metrics"].end()) throw std::runtime_error(file.string() + ": no metric " + m_sweep.metrics[m]);
+        if (it == record["metrics"].end())
+          throw std::runtime_error(file.string() + ": no metric " + m_sweep.metrics[m]);
         values[m].push_back(it->is_null() ? std::numeric_limits<double>::quiet_NaN() : it->get<double>());
       }
     }
@@ -229,10 +231,12 @@ class SimProblem final : public Problem {
     for (const Proposal& p : m_proposals) feasible += m_candidates[p.candidate].score.violation == 0 ? 1 : 0;
     const Candidate& best = m_candidates[bestCandidate()];
     char line[512];
-    std::snprintf(line, sizeof line, "optimize: generation %ld, %zu evaluations (%zu simulated), best %s = %s%s, feasible %.0f%%, %.1f s\n",
-                  generation, m_proposals.size(), m_candidates.size(), m_names[0].c_str(),
-                  io::formatNumber(best.metrics[0].mean).c_str(), best.score.violation == 0 ? "" : " (infeasible)",
-                  100.0 * static_cast<double>(feasible) / static_cast<double>(m_proposals.size()), seconds());
+    std::snprintf(
+        line, sizeof line,
+        "optimize: generation %ld, %zu evaluations (%zu simulated), best %s = %s%s, feasible %.0f%%, %.1f s\n",
+        generation, m_proposals.size(), m_candidates.size(), m_names[0].c_str(),
+        io::formatNumber(best.metrics[0].mean).c_str(), best.score.violation == 0 ? "" : " (infeasible)",
+        100.0 * static_cast<double>(feasible) / static_cast<double>(m_proposals.size()), seconds());
     std::cerr << line << std::flush;
   }
 
@@ -276,8 +280,9 @@ std::vector<std::string> validate(const OptSpec& spec, const sweep::SweepSpec& s
   const auto check = [&](const std::string& metric, const std::string& where, const std::string& path) {
     if (std::find(names.begin(), names.end(), metric) != names.end()) return;
     const std::string near = io::closestMatch(metric, names);
-    throw io::InputError(where + ": " + path + ": " + file + " has no summary key '" + metric + "'" +
-                         (near.empty() ? " (see chansim run's summary.json for the keys)" : " (did you mean '" + near + "'?)"));
+    throw io::InputError(
+        where + ": " + path + ": " + file + " has no summary key '" + metric + "'" +
+        (near.empty() ? " (see chansim run's summary.json for the keys)" : " (did you mean '" + near + "'?)"));
   };
   for (std::size_t k = 0; k < spec.objectives.size(); ++k)
     check(spec.objectives[k].metric, spec.objectives[k].where,
@@ -316,8 +321,9 @@ Json candidateJson(const OptSpec& spec, const sweep::SweepSpec& sw, const Candid
 }  // namespace
 
 const std::vector<std::string>& headlineMetrics() {
-  static const std::vector<std::string> names = {"sales.units",          "sales.revenue",       "margin.channel_profit",
-                                                 "margin.manufacturer_profit", "conflict.index", "coverage.fill_rate"};
+  static const std::vector<std::string> names = {"sales.units",           "sales.revenue",
+                                                 "margin.channel_profit", "margin.manufacturer_profit",
+                                                 "conflict.index",        "coverage.fill_rate"};
   return names;
 }
 
@@ -370,7 +376,8 @@ Outcome runOptimization(const OptSpec& spec, const OptimizeOptions& options, con
   std::size_t g = 0;
   std::string bindingNote;
   for (const Constraint& c : spec.constraints) {
-    const std::size_t m = static_cast<std::size_t>(std::find(sw.metrics.begin(), sw.metrics.end(), c.metric) - sw.metrics.begin());
+    const std::size_t m =
+        static_cast<std::size_t>(std::find(sw.metrics.begin(), sw.metrics.end(), c.metric) - sw.metrics.begin());
     for (int side = 0; side < 2; ++side) {
       if ((side == 0 && !c.hasMin) || (side == 1 && !c.hasMax)) continue;
       const double slack = -b.score.g[g++];  // in shares of max(1, |bound|)
@@ -428,8 +435,9 @@ Outcome runOptimization(const OptSpec& spec, const OptimizeOptions& options, con
   if (!options.quiet) {
     std::string line = "optimize: " + std::to_string(outcome.evaluations) + " evaluations (" +
                        std::to_string(outcome.simulated) + " simulated x " + std::to_string(spec.replications) +
-                       " replications), stopped by " + (outcome.stop == StopReason::Converged ? "convergence" : "budget") +
-                       ", " + io::formatNumber(std::round(outcome.seconds * 10) / 10) + " s\noptimize: best";
+                       " replications), stopped by " +
+                       (outcome.stop == StopReason::Converged ? "convergence" : "budget") + ", " +
+                       io::formatNumber(std::round(outcome.seconds * 10) / 10) + " s\noptimize: best";
     for (std::size_t d = 0; d < spec.variables.size(); ++d) line += " " + spec.variables[d].key + "=" + b.values[d];
     line += ": " + sw.metrics[0] + " = " + io::formatNumber(b.metrics[0].mean) +
             (b.score.violation == 0 ? "" : " (no feasible candidate found)") + "\n";

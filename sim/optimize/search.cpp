@@ -25,7 +25,8 @@ StopReason runCmaes(const OptSpec& spec, Problem& problem) {
     const std::vector<Score> scores = problem.evaluate(points);
     std::vector<std::size_t> rank(points.size());
     for (std::size_t i = 0; i < rank.size(); ++i) rank[i] = i;
-    std::stable_sort(rank.begin(), rank.end(), [&](std::size_t a, std::size_t b) { return better(scores[a], scores[b]); });
+    std::stable_sort(rank.begin(), rank.end(),
+                     [&](std::size_t a, std::size_t b) { return better(scores[a], scores[b]); });
     es.tell(points, rank);
     if (es.spread() < spec.tolerance) return StopReason::Converged;
   }

@@ -20,8 +20,8 @@ namespace chan::report {
 
 enum class DirectoryKind { Run, Sweep, Optimize };
 
-/// Optimize when it holds optimize.yaml (chansim optimize), sweep when it holds runs.csv or aggregate.csv, run when it holds summary.json or
-/// timeseries.csv; io::InputError otherwise.
+/// Optimize when it holds optimize.yaml (chansim optimize), sweep when it holds runs.csv or aggregate.csv, run when it
+/// holds summary.json or timeseries.csv; io::InputError otherwise.
 DirectoryKind detectDirectory(const std::filesystem::path& dir);
 
 std::string runReportHtml(const std::filesystem::path& dir);

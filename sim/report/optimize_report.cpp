@@ -49,15 +49,23 @@ std::string convergenceSection(const std::optional<CsvTable>& history, const Jso
   chart.yLabel = metric;
   chart.yFromZero = false;
   chart.yFormat = formatOf(metric);
-  Series all{"candidates (replication mean)", history->numbers("evaluation"), history->numbers(metric + ".mean"),
-             {}, {}, "", false, true, false};
+  Series all{"candidates (replication mean)",
+             history->numbers("evaluation"),
+             history->numbers(metric + ".mean"),
+             {},
+             {},
+             "",
+             false,
+             true,
+             false};
   const std::vector<double> feasible = history->numbers("feasible");
   for (std::size_t i = 0; i < all.y.size() && i < feasible.size(); ++i)
     if (feasible[i] != 1) all.y[i] = kNaN;  // infeasible candidates are left out of the scatter
   Series best{"best so far", history->numbers("evaluation"), history->numbers("best"), {}, {}, "", true, false, false};
   chart.series = {all, best};
-  out += para("note", "Each dot is a feasible candidate's mean over its replications (common random numbers); the "
-                      "line is the best objective found so far under the feasibility-first rule.");
+  out += para("note",
+              "Each dot is a feasible candidate's mean over its replications (common random numbers); the "
+              "line is the best objective found so far under the feasibility-first rule.");
   return out + "<div class=\"charts\">" + renderLineChart(chart) + "</div>\n</section>\n";
 }
 
@@ -76,12 +84,26 @@ std::string frontSection(const std::optional<CsvTable>& pareto, const std::optio
   chart.yFromZero = false;
   chart.yFormat = formatOf(m1);
   if (history && history->has(m0 + ".mean")) {
-    Series all{"evaluated candidates", history->numbers(m0 + ".mean"), history->numbers(m1 + ".mean"), {}, {}, "#bbbbbb",
-               false, true, false};
+    Series all{"evaluated candidates",
+               history->numbers(m0 + ".mean"),
+               history->numbers(m1 + ".mean"),
+               {},
+               {},
+               "#bbbbbb",
+               false,
+               true,
+               false};
     chart.series.push_back(all);
   }
-  Series front{"Pareto front (feasible, non-dominated)", pareto->numbers(m0 + ".mean"), pareto->numbers(m1 + ".mean"),
-               pareto->numbers(m1 + ".ci_low"), pareto->numbers(m1 + ".ci_high"), "", true, true, false};
+  Series front{"Pareto front (feasible, non-dominated)",
+               pareto->numbers(m0 + ".mean"),
+               pareto->numbers(m1 + ".mean"),
+               pareto->numbers(m1 + ".ci_low"),
+               pareto->numbers(m1 + ".ci_high"),
+               "",
+               true,
+               true,
+               false};
   chart.series.push_back(front);
   out += para("note", "Whiskers: 95% confidence interval of " + m1 + " over the replications.");
   out += "<div class=\"charts\">" + renderLineChart(chart) + "</div>\n";
@@ -93,7 +115,12 @@ std::string frontSection(const std::optional<CsvTable>& pareto, const std::optio
 std::string bestSection(const Json& optimum) {
   std::string out = sectionOpen("best", "Best candidate against the base scenario");
   const Json best = optimum.value("best", Json::object()), base = optimum.value("base", Json::object());
-  if (best.empty()) return out + para("missing", "no optimum.json (the optimisation has not finished)") + "</section>\n";
+  if (best.empty())
+    return out + para("missing", "no optimum.json (the optimisation has not finished)") + "</section>\n";
+  if (optimum.value("objectives", Json::array()).size() == 2)
+    out += para("note",
+                "Two objectives: the candidate below is the front's best on the first objective; the Pareto "
+                "front section lists every trade-off.");
   std::vector<std::vector<std::string>> values;
   const Json chosen = best.value("values", Json::object());  // a named copy: items() of a temporary dangles
   for (const auto& [key, v] : chosen.items()) values.push_back({key, v.get<std::string>()});
@@ -104,7 +131,8 @@ std::string bestSection(const Json& optimum) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : constraints) {
       const bool isMin = c.contains("min");
-      rows.push_back({c.value("metric", ""), std::string(isMin ? ">= " : "<= ") + formatValue(numberOf(c[isMin ? "min" : "max"])),
+      rows.push_back({c.value("metric", ""),
+                      std::string(isMin ? ">= " : "<= ") + formatValue(numberOf(c[isMin ? "min" : "max"])),
                       formatValue(numberOf(c.value("mean", Json()))), c.value("satisfied", false) ? "yes" : "no",
                       c.value("binding", false) ? "binding" : ""});
     }
@@ -115,10 +143,12 @@ std::string bestSection(const Json& optimum) {
   for (const auto& [key, m] : bm.items()) {
     const Json b = sm.value(key, Json());
     const double d = numberOf(m.value("mean", Json())) - (b.is_object() ? numberOf(b.value("mean", Json())) : kNaN);
-    rows.push_back({key, b.is_object() ? withInterval(b, key) : "", withInterval(m, key), formatValue(d, formatOf(key))});
+    rows.push_back(
+        {key, b.is_object() ? withInterval(b, key) : "", withInterval(m, key), formatValue(d, formatOf(key))});
   }
-  out += para("note", "Means over the replications with 95% confidence intervals (Student's t); the base scenario "
-                      "ran with the same seeds (common random numbers), so the change is not sampling noise alone.");
+  out += para("note",
+              "Means over the replications with 95% confidence intervals (Student's t); the base scenario "
+              "ran with the same seeds (common random numbers), so the change is not sampling noise alone.");
   out += "<h3>Headline metrics</h3>\n" + htmlTable({"metric", "base scenario", "best candidate", "change"}, rows, 1);
   return out + "</section>\n";
 }

@@ -40,9 +40,7 @@ class Plan {
   }
   /// The scenario's `run` index of a run (keys its random streams): the run id, or the
   /// replication under common random numbers.
-  std::size_t streamRun(std::size_t run) const {
-    return m_common ? static_cast<std::size_t>(replicationOf(run)) : run;
-  }
+  std::size_t streamRun(std::size_t run) const { return m_common ? static_cast<std::size_t>(replicationOf(run)) : run; }
 
   /// Override value of every axis at a point, in axis order.
   std::vector<std::string> values(std::size_t point) const;

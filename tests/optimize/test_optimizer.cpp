@@ -83,13 +83,14 @@ TEST_CASE("an objective that names no summary key is an error with a suggestion"
   OptimizeOptions options;
   options.out = dir / "out";
   options.quiet = true;
-  CHECK_THROWS_WITH(runOptimization(loadOptSpec((dir / "opt.yaml").string()), options, mpi),
-                    Catch::Contains("opt.yaml:4:23: objective:") &&
-                        Catch::Contains("did you mean 'margin.manufacturer_profit'"));
-  test::writeText(dir / "typo.yaml", "scenario: x.yaml\nvariables:\n  a: {from: 0, to: 1}\n"
-                                         "objective: {maximize: k}\nbudget: {evaluations: 5}\nreplication: 3\n");
-  CHECK_THROWS_WITH(loadOptSpec((dir / "typo.yaml").string()), Catch::Contains("typo.yaml:6:1") &&
-                                                                    Catch::Contains("replications"));
+  CHECK_THROWS_WITH(
+      runOptimization(loadOptSpec((dir / "opt.yaml").string()), options, mpi),
+      Catch::Contains("opt.yaml:4:23: objective:") && Catch::Contains("did you mean 'margin.manufacturer_profit'"));
+  test::writeText(dir / "typo.yaml",
+                  "scenario: x.yaml\nvariables:\n  a: {from: 0, to: 1}\n"
+                  "objective: {maximize: k}\nbudget: {evaluations: 5}\nreplication: 3\n");
+  CHECK_THROWS_WITH(loadOptSpec((dir / "typo.yaml").string()),
+                    Catch::Contains("typo.yaml:6:1") && Catch::Contains("replications"));
 }
 
 TEST_CASE("an optimisation killed with SIGKILL resumes to the outputs of an uninterrupted one", "[optimize]") {
@@ -130,7 +131,8 @@ TEST_CASE("optimisation files that cannot work are rejected with the key that is
   };
   const std::string one = "objective: {maximize: k}\n";
   CHECK_THAT(message(one), Catch::Contains("budget"));  // no budget: the search would never end
-  CHECK_THAT(message(one + "budget: {evaluations: 5}\nalgorithm: nsga2\n"), Catch::Contains("nsga2 needs two objectives"));
+  CHECK_THAT(message(one + "budget: {evaluations: 5}\nalgorithm: nsga2\n"),
+             Catch::Contains("nsga2 needs two objectives"));
   CHECK_THAT(message("objectives: [{maximize: k}, {minimize: j}]\nalgorithm: cmaes\nbudget: {evaluations: 5}\n"),
              Catch::Contains("two objectives need nsga2"));
   CHECK_THAT(message(one + "algorithm: bobyqa\nconstraints: [{metric: j, max: 1}]\nbudget: {evaluations: 5}\n"),

@@ -207,7 +207,7 @@ TEST_CASE("nsga2 spreads a front along the known Pareto set of two quadratics", 
   }
   CHECK(onFront >= 20);
   CHECK(meanY / onFront < 0.05);  // on average close to y = 0
-  CHECK(lo < 0.1);  // the front reaches both ends of the Pareto set
+  CHECK(lo < 0.1);                // the front reaches both ends of the Pareto set
   CHECK(hi > 0.9);
 }
 
