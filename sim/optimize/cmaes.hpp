@@ -4,8 +4,12 @@
 // 9(2); parameters and update as in Hansen 2016, "The CMA Evolution Strategy: A Tutorial",
 // arXiv:1604.00772), in ask/tell form on Eigen.
 //
-// Written here because Debian 12 packages no CMA-ES library (libcmaes and pycma are not in
-// the archive) and the method is ~150 lines on Eigen, which the project already uses. The
+// Written here rather than taken from a library: Debian 12's only packaged C++ CMA-ES is
+// pagmo2's (libpagmo-dev), which handles no constraints (pagmo2 takes them only through
+// penalty meta-problems) and drives evaluations from its own evolve() loop, whereas chansim
+// needs ask/tell generations that its resumable, parallel sweep runner evaluates and that a
+// feasibility-first rule ranks; libcmaes is not packaged, python3-cmaes is Python. The method
+// is ~100 lines on Eigen, which the project already uses. The
 // caller ranks the candidates (so constraints can be handled by a feasibility-first rule,
 // Deb 2000) and may repair them (bounds, integers) before telling: the update uses the
 // points as told, i.e. the repaired ones (Lamarckian repair, Hansen 2016 appendix B).

@@ -4,8 +4,9 @@
 // binary tournaments on (front, crowding distance), simulated binary crossover and polynomial
 // mutation in the unit cube, elitist selection from parents and offspring together.
 // Constraints by constrained domination (ibid., sec. VI): a feasible point beats an infeasible
-// one, of two infeasible points the smaller violation wins. Written here because Debian 12
-// packages no multi-objective optimiser for C++ (pagmo is not in the archive).
+// one, of two infeasible points the smaller violation wins. Written here for the reasons given
+// in cmaes.hpp: pagmo2's NSGA-II (Debian's libpagmo-dev) takes no constraints and runs its own
+// evolve() loop instead of ask/tell generations over the sweep runner.
 #include <cstdint>
 #include <vector>
 
