@@ -23,6 +23,7 @@ PACKAGES=(
   libboost-graph-dev libeigen3-dev libtbb-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   catch2 libbenchmark-dev
   libopenmpi-dev openmpi-bin
+  libnlopt-cxx-dev
   python3-pandas python3-matplotlib python3-nbconvert jupyter-nbconvert python3-nbclient python3-ipykernel
   python3-munkres
   clang-14 libclang-rt-14-dev

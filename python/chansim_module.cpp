@@ -7,6 +7,7 @@
 //   r.members        -> pandas DataFrame of members.csv (idem)
 //   r.write("out/x") -> the run directory chansim run writes; chansim.report("out/x") -> report.html
 //   chansim.run_sweep("scenarios/sweeps/markup_sweep.yaml", "out/sweep") -> runs.csv as a DataFrame
+//   chansim.optimize("scenarios/optimize/map_policy.yaml", "out/opt") -> history.csv as a DataFrame
 //
 // Tables go through the same CSV text the command line writes (chan::io::timeseriesCsv and
 // membersCsv), so a DataFrame and the file of `chansim run` hold the same numbers.
@@ -33,6 +34,7 @@
 #include "sim/io/run_output.hpp"
 #include "sim/io/scenario_loader.hpp"
 #include "sim/io/yaml_reader.hpp"
+#include "sim/optimize/optimizer.hpp"
 #include "sim/report/csv_table.hpp"
 #include "sim/report/dot_export.hpp"
 #include "sim/report/html_report.hpp"
@@ -271,6 +273,23 @@ py::object runSweep(const fs::path& file, const fs::path& out, std::optional<int
   return frameOf(chan::report::readCsv(out / "runs.csv"));
 }
 
+// ---- optimisation
+
+py::object optimizeFile(const fs::path& file, const fs::path& out, std::optional<int> threads, bool quiet) {
+  const int n = threadCount(threads);
+  {
+    py::gil_scoped_release release;
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(n));
+    const chan::sweep::MpiSession mpi;  // inactive unless the interpreter itself runs under mpirun
+    chan::optimize::OptimizeOptions options;
+    options.out = out;
+    options.threads = n;
+    options.quiet = quiet;
+    chan::optimize::runOptimization(chan::optimize::loadOptSpec(file.string()), options, mpi);
+  }
+  return frameOf(chan::report::readCsv(out / "history.csv"));
+}
+
 }  // namespace
 
 PYBIND11_MODULE(chansim, m) {
@@ -345,6 +364,11 @@ PYBIND11_MODULE(chansim, m) {
 
   m.def("run_sweep", &runSweep, py::arg("sweep_file"), py::arg("out"), py::arg("threads") = py::none(),
         "Runs (or resumes) a sweep file into out, merges its tables and returns runs.csv as a DataFrame. "
+        "The GIL is released while simulating");
+  m.def("optimize", &optimizeFile, py::arg("optimization_file"), py::arg("out"), py::arg("threads") = py::none(),
+        py::arg("quiet") = true,
+        "Runs (or resumes) an optimisation file (as chansim optimize) into out and returns history.csv as a "
+        "DataFrame (one row per candidate evaluated); best.yaml, optimum.json and pareto.csv are in out. "
         "The GIL is released while simulating");
   m.def("sweep_tables", &sweepTables, py::arg("out"),
         "The tables of a sweep directory: dict with 'runs', 'aggregate' and, after chansim analyze, "

@@ -168,6 +168,32 @@ class SweepTests(unittest.TestCase):
             self.assertTrue(again.equals(runs))
 
 
+class OptimizeTests(unittest.TestCase):
+    def test_optimize_returns_the_history(self):
+        import pandas as pd
+        chain = Path(__file__).resolve().parents[2] / "tests" / "data" / "optimize" / "wholesale_chain.yaml"
+        with tempfile.TemporaryDirectory() as tmp:
+            opt = Path(tmp) / "opt.yaml"
+            opt.write_text(
+                f"scenario: {chain}\n"
+                "variables:\n"
+                "  members[0].pricing.price: {from: 10, to: 50, start: 18}\n"
+                "objective: {maximize: margin.manufacturer_profit}\n"
+                "sigma: 0.2\n"
+                "budget: {evaluations: 24}\n")
+            out = Path(tmp) / "out"
+            history = chansim.optimize(opt, out, threads=2)
+            self.assertIsInstance(history, pd.DataFrame)
+            self.assertEqual(len(history), 24)
+            for column in ("evaluation", "members[0].pricing.price", "margin.manufacturer_profit.mean", "best"):
+                self.assertIn(column, history.columns)
+            # the best-so-far column never falls (maximised objective, no constraints)
+            self.assertTrue((history["best"].diff().dropna() >= 0).all())
+            self.assertTrue((out / "best.yaml").exists())
+            # a rerun resumes from the run directories to the same history
+            self.assertTrue(chansim.optimize(opt, out).equals(history))
+
+
 class WithoutPandasTest(unittest.TestCase):
     def test_numpy_arrays_when_pandas_is_missing(self):
         code = (

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   addReportCommand(app, exitCode);
   addGraphCommand(app, exitCode);
   addSchemaCommand(app, exitCode);
+  addOptimizeCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

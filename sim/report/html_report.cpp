@@ -11,6 +11,7 @@ namespace fs = std::filesystem;
 
 DirectoryKind detectDirectory(const fs::path& dir) {
   if (!fs::is_directory(dir)) throw io::InputError(dir.string() + ": not a directory");
+  if (fs::exists(dir / "optimize.yaml")) return DirectoryKind::Optimize;
   if (fs::exists(dir / "runs.csv") || fs::exists(dir / "aggregate.csv")) return DirectoryKind::Sweep;
   if (fs::exists(dir / "summary.json") || fs::exists(dir / "timeseries.csv")) return DirectoryKind::Run;
   throw io::InputError(dir.string() +
@@ -19,7 +20,12 @@ DirectoryKind detectDirectory(const fs::path& dir) {
 }
 
 std::string reportHtml(const fs::path& dir) {
-  return detectDirectory(dir) == DirectoryKind::Sweep ? sweepReportHtml(dir) : runReportHtml(dir);
+  switch (detectDirectory(dir)) {
+    case DirectoryKind::Optimize: return optimizeReportHtml(dir);
+    case DirectoryKind::Sweep: return sweepReportHtml(dir);
+    case DirectoryKind::Run: break;
+  }
+  return runReportHtml(dir);
 }
 
 fs::path writeReport(const fs::path& dir, const fs::path& out) {

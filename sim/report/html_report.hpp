@@ -9,6 +9,8 @@
 //   sweep  (runs.csv or aggregate.csv present) each collected metric against each swept
 //          parameter with the mean and 95% confidence band of aggregate.csv, and the
 //          sensitivity table of sensitivity.csv
+//   optimize (optimize.yaml present) the convergence curve, the Pareto front, the best
+//          candidate's values, constraints and headline metrics next to the base scenario's
 // Every file is optional: a missing or unreadable one leaves a note in its section instead
 // of failing the report, so that older, newer or partial directories still give a page.
 #include <filesystem>
@@ -16,14 +18,16 @@
 
 namespace chan::report {
 
-enum class DirectoryKind { Run, Sweep };
+enum class DirectoryKind { Run, Sweep, Optimize };
 
-/// Sweep when the directory holds runs.csv or aggregate.csv, run when it holds summary.json or
-/// timeseries.csv; io::InputError otherwise.
+/// Optimize when it holds optimize.yaml (chansim optimize), sweep when it holds runs.csv or aggregate.csv, run when it
+/// holds summary.json or timeseries.csv; io::InputError otherwise.
 DirectoryKind detectDirectory(const std::filesystem::path& dir);
 
 std::string runReportHtml(const std::filesystem::path& dir);
 std::string sweepReportHtml(const std::filesystem::path& dir);
+/// Convergence, Pareto front and best-vs-base table of an optimisation (optimize_report.cpp).
+std::string optimizeReportHtml(const std::filesystem::path& dir);
 /// The report of either kind of directory.
 std::string reportHtml(const std::filesystem::path& dir);
 

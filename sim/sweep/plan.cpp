@@ -15,6 +15,9 @@ std::uint64_t runSeed(std::uint64_t baseSeed, std::uint64_t point, std::uint64_t
 
 Plan::Plan(SweepSpec spec) : m_spec(std::move(spec)), m_design(makeDesign(m_spec)) {}
 
+Plan::Plan(SweepSpec spec, UnitPoints design, bool commonRandomNumbers)
+    : m_spec(std::move(spec)), m_design(std::move(design)), m_common(commonRandomNumbers) {}
+
 std::vector<std::string> Plan::values(std::size_t point) const {
   std::vector<std::string> out;
   for (std::size_t d = 0; d < m_spec.axes.size(); ++d) out.push_back(m_spec.axes[d].valueAt(m_design[point][d]));
@@ -38,7 +41,7 @@ std::vector<std::string> Plan::pointOverrides(std::size_t point) const {
 std::vector<std::string> Plan::overrides(std::size_t run) const {
   std::vector<std::string> out = pointOverrides(pointOf(run));
   out.push_back("seed=" + std::to_string(seed(run)));
-  out.push_back("run=" + std::to_string(run));
+  out.push_back("run=" + std::to_string(streamRun(run)));
   return out;
 }
 

@@ -20,6 +20,12 @@ std::uint64_t runSeed(std::uint64_t baseSeed, std::uint64_t point, std::uint64_t
 class Plan {
  public:
   explicit Plan(SweepSpec spec);
+  /// A plan over given points instead of the spec's design (chansim optimize: the candidates
+  /// proposed so far). With commonRandomNumbers every point's replication r runs with the
+  /// same seed and scenario run index (those of point 0), so that differences between points
+  /// are not sampling noise (common random numbers, Law 2015, "Simulation Modeling and
+  /// Analysis", 5th ed., sec. 11.2).
+  Plan(SweepSpec spec, UnitPoints design, bool commonRandomNumbers);
 
   const SweepSpec& spec() const { return m_spec; }
   const UnitPoints& design() const { return m_design; }
@@ -30,8 +36,11 @@ class Plan {
     return static_cast<int>(run % static_cast<std::size_t>(m_spec.replications));
   }
   std::uint64_t seed(std::size_t run) const {
-    return runSeed(m_spec.baseSeed, pointOf(run), static_cast<std::uint64_t>(replicationOf(run)));
+    return runSeed(m_spec.baseSeed, m_common ? 0 : pointOf(run), static_cast<std::uint64_t>(replicationOf(run)));
   }
+  /// The scenario's `run` index of a run (keys its random streams): the run id, or the
+  /// replication under common random numbers.
+  std::size_t streamRun(std::size_t run) const { return m_common ? static_cast<std::size_t>(replicationOf(run)) : run; }
 
   /// Override value of every axis at a point, in axis order.
   std::vector<std::string> values(std::size_t point) const;
@@ -39,12 +48,13 @@ class Plan {
   std::string scenarioFile(std::size_t point) const;
   /// `--set` overrides of a point's axes (the scenario axis excluded).
   std::vector<std::string> pointOverrides(std::size_t point) const;
-  /// pointOverrides plus seed=<seed(run)> and run=<run>.
+  /// pointOverrides plus seed=<seed(run)> and run=<streamRun(run)>.
   std::vector<std::string> overrides(std::size_t run) const;
 
  private:
   SweepSpec m_spec;
   UnitPoints m_design;
+  bool m_common = false;
 };
 
 }  // namespace chan::sweep

@@ -280,6 +280,41 @@ EOF
     expect_exit 0 "$chansim" graph "$flagship" --collapse-above 1 --out "$work/g.dot"
     ;;
 
+  optimize)
+    # chansim optimize: a bad file is one located error; the same optimisation on 1 and 2
+    # threads gives byte-identical outputs; report renders the directory
+    chain=$src/tests/data/optimize/wholesale_chain.yaml
+    cat >"$work/opt.yaml" <<EOF
+scenario: $chain
+variables:
+  members[0].pricing.price: {from: 10, to: 50, start: 18}
+objective: {maximize: margin.manufacturer_profit}
+constraints:
+  - {metric: sales.units, min: 750}
+replications: 2
+budget: {evaluations: 80}
+EOF
+    expect_exit 0 "$chansim" optimize "$work/opt.yaml" --out "$work/t1" --threads 1
+    expect_text "$work/err" "optimize: generation 0" "evaluations" "binds at the best"
+    expect_exit 0 "$chansim" optimize "$work/opt.yaml" --out "$work/t2" --threads 2 --quiet
+    same_files "$work/t1" "$work/t2" history.csv best.yaml optimum.json
+    expect_exit 0 "$chansim" check "$work/t1/best.yaml"
+    expect_exit 0 "$chansim" report "$work/t1" --quiet
+    expect_text "$work/t1/report.html" "Convergence" "Best candidate against the base scenario" "binding"
+    # another optimisation into the same directory is refused
+    sed 's/evaluations: 80/evaluations: 81/' "$work/opt.yaml" >"$work/other.yaml"
+    expect_exit 2 "$chansim" optimize "$work/other.yaml" --out "$work/t1"
+    expect_text "$work/err" "holds another optimisation"
+    # a typo'd key and an unknown summary key
+    sed 's/^replications:/replicatons:/' "$work/opt.yaml" >"$work/typo.yaml"
+    expect_exit 2 "$chansim" optimize "$work/typo.yaml" --out "$work/x"
+    expect_text "$work/err" "$work/typo.yaml:7:1" "replicatons" "did you mean 'replications'?"
+    sed 's/sales.units/sales.unit/' "$work/opt.yaml" >"$work/metric.yaml"
+    expect_exit 2 "$chansim" optimize "$work/metric.yaml" --out "$work/x"
+    expect_text "$work/err" "$work/metric.yaml:6:" "constraints[0].metric" "did you mean 'sales.units'?"
+    [[ ! -e $work/x/history.csv ]] || fail "a bad optimisation file started runs"
+    ;;
+
   *)
     fail "unknown case '$case_name'"
     ;;
