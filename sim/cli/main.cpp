@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   addAnalyzeCommand(app, exitCode);
   addReportCommand(app, exitCode);
   addGraphCommand(app, exitCode);
+  addCalibrateCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
