@@ -45,10 +45,8 @@ ParameterSpec readParameter(Reader r) {
   p.low = r.number("low", -1e12, 1e12);
   p.high = r.number("high", -1e12, 1e12);
   if (!(p.high > p.low)) r.fail("high", "must be above low");
-  if (r.has("start")) {
-    p.start = r.number("start", p.low, p.high);
-    p.hasStart = true;
-  }
+  p.hasStart = r.has("start");
+  p.start = r.number("start", p.low, p.low, p.high);
   if (auto prior = r.optionalMap("prior")) {
     p.priorMean = prior->number("mean", -1e12, 1e12);
     p.priorSd = prior->number("sd", 1e-12, 1e12);
