@@ -16,7 +16,7 @@
 
 namespace chan::report {
 
-enum class DirectoryKind { Run, Sweep };
+enum class DirectoryKind { Run, Sweep, Calibration };
 
 /// Sweep when the directory holds runs.csv or aggregate.csv, run when it holds summary.json or
 /// timeseries.csv; io::InputError otherwise.
@@ -24,6 +24,8 @@ DirectoryKind detectDirectory(const std::filesystem::path& dir);
 
 std::string runReportHtml(const std::filesystem::path& dir);
 std::string sweepReportHtml(const std::filesystem::path& dir);
+/// A calibration directory (estimates.csv, fit.csv, calibration.json): sim/report/calibration_report.cpp.
+std::string calibrationReportHtml(const std::filesystem::path& dir);
 /// The report of either kind of directory.
 std::string reportHtml(const std::filesystem::path& dir);
 

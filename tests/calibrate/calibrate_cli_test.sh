@@ -35,6 +35,10 @@ grep -q '"held_out_moments": [1-9]' "$work/fit/calibration.json" || fail "no hol
 cmp <(cut -d, -f1-8 "$work/truth/members.csv") <(cut -d, -f1-8 "$work/again/members.csv") || \
   awk -F, 'NR == FNR { a[FNR] = $8; next } FNR > 1 { d = $8 - a[FNR]; if (d < 0) d = -d; if (d > 1e-6 * (a[FNR] + 1)) { print "FAIL: member " $1; exit 1 } }' \
     "$work/truth/members.csv" "$work/again/members.csv"
+# chansim report shows the calibration section
+"$chansim" report "$work/fit" >/dev/null
+grep -q "Estimates" "$work/fit/report.html" || fail "report.html lacks the estimates"
+grep -q "simulated against observed" "$work/fit/report.html" || fail "report.html lacks the fit chart"
 # a bad observed file is exit 2 with file:line:col
 printf 'period,group,units\n1,stores,x\n' >"$work/bad.csv"
 sed "s|truth/members.csv, format: members, match: \[units, price\]|bad.csv|" "$work/cal.yaml" >"$work/bad.yaml"
