@@ -197,6 +197,50 @@ TEST_CASE("a segment share is recovered within two standard errors from sampled 
   CHECK(std::fabs(res.estimate[1] - 1.5) < 2 * res.stdError[1]);
 }
 
+TEST_CASE("simulated method of moments recovers purchase probability and online preference from channel totals", "[calibrate]") {
+  // data: one sampled run on the map of seed 404; model: the mean of 4 sampled runs on other
+  // maps (seeds 11..14, the same at every evaluation: common random numbers), so only channel
+  // totals (weekly units and online share), not per-outlet sales, are comparable
+  CalibrationSpec truthSpec;
+  truthSpec.file = "test";
+  truthSpec.scenario = kDemo;
+  truthSpec.sets = {"consumers.mode=sampled", "seed=404"};
+  const Panel p = Simulator(truthSpec, {}).runPanel(Eigen::VectorXd(0), 0);
+  std::ostringstream csv;
+  csv << "period,units,online_units\n";
+  for (int w = 1; w <= 8; ++w) {
+    double units = 0, online = 0;
+    for (std::size_t o = 0; o < p.outlets(); ++o) {
+      const double u = p.units[static_cast<std::size_t>(7 * w) * p.outlets() + o] -
+                       p.units[static_cast<std::size_t>(7 * (w - 1)) * p.outlets() + o];
+      units += u;
+      online += p.online[o] ? u : 0;
+    }
+    csv << w << ',' << exactNumber(units) << ',' << exactNumber(online) << "\n";
+  }
+  const auto dir = tempDir("smm");
+  writeText(dir / "totals.csv", csv.str());
+  CalibrationSpec spec;
+  spec.file = "test.yaml";
+  spec.scenario = kDemo;
+  spec.sets = {"consumers.mode=sampled"};
+  spec.method = Method::Smm;
+  spec.replications = 4;
+  spec.parameters = {ParameterSpec{.path = "consumers.segments[0].purchase_probability", .name = "buy", .low = 0.001,
+                                   .high = 0.5, .start = 0.08, .hasStart = true},
+                     ParameterSpec{.path = "consumers.segments[0].online_preference", .name = "online", .low = -5,
+                                   .high = 5, .start = 0.5, .hasStart = true}};
+  ObservedSpec o;
+  o.file = (dir / "totals.csv").string();
+  o.periodTicks = 7;
+  o.match = {Quantity::Units, Quantity::OnlineShare};
+  spec.observed.push_back(o);
+  const CalibrationResult res = calibrate(spec, {}, nullptr);
+  INFO("buy " << res.estimate[0] << " +- " << res.stdError[0] << ", online " << res.estimate[1] << " +- " << res.stdError[1]);
+  CHECK(std::fabs(res.estimate[0] - 0.05) < 2 * res.stdError[0]);
+  CHECK(std::fabs(res.estimate[1] - -0.4) < 2 * res.stdError[1]);
+}
+
 TEST_CASE("two parameters that only act through their product are flagged as not identifiable", "[calibrate]") {
   // expected demand is consumers.weight x purchase_probability x choice shares: only the
   // product is identified, so the scaled J^T J is singular
