@@ -147,6 +147,9 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::vector<std::
   const auto nFit = static_cast<Eigen::Index>(fitted.size());
   if (nFit == 0) throw io::InputError(spec.file + ": holdout: every observed moment is held out; nothing to fit");
   std::vector<double> groupSd(groupIndex.size(), 1.0);
+  std::vector<double> scale(moments.size());  // divides each moment's residual (updated by the reweighting steps)
+  for (std::size_t i = 0; i < moments.size(); ++i)
+    scale[i] = residualScale(spec.observed[static_cast<std::size_t>(moments[i].source)], moments[i]);
   std::vector<Eigen::Index> priors;
   for (Eigen::Index k = 0; k < p; ++k)
     if (spec.parameters[static_cast<std::size_t>(k)].priorSd > 0) priors.push_back(k);
@@ -158,7 +161,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::vector<std::
       const std::size_t i = fitted[static_cast<std::size_t>(j)];
       const Moment& m = moments[i];
       const ObservedSpec& o = spec.observed[static_cast<std::size_t>(m.source)];
-      r[j] = o.weight * (simulated[static_cast<Eigen::Index>(i)] - m.observed) / residualScale(o, m) /
+      r[j] = o.weight * (simulated[static_cast<Eigen::Index>(i)] - m.observed) / scale[i] /
              groupSd[static_cast<std::size_t>(groupOf[i])];
     }
     return r;
@@ -187,21 +190,37 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::vector<std::
               << (spec.method == Method::Smm ? " (" + std::to_string(sim.replications()) + " replications)" : "") << "\n";
   LmOptions lm{spec.maxIterations, spec.tolerance, 1e-12};
   LmResult fit = levenbergMarquardt(residual, jacobian, out.start, low, high, lm, report);
-  // second step: give each (file, quantity) group its own residual variance, so that moments
-  // of different units weigh by how well the model can match them (feasible weighted LS)
-  if (spec.reweight && groupIndex.size() > 1) {
+  // later steps (iteratively reweighted least squares, McCullagh & Nelder 1989, sec. 2.5):
+  // sqrt-scaled counts get the simulated rather than the observed value under the root, so
+  // the fit solves the Poisson score equations (scaling by the observed count, Neyman's
+  // chi-square, biases the fit towards small counts); and with several (file, quantity)
+  // groups each gets its own residual sd (feasible weighted least squares), so that units and
+  // prices weigh by how well the model can match them
+  const bool anySqrt = std::any_of(spec.observed.begin(), spec.observed.end(), [](const ObservedSpec& o) { return o.scale == Scale::Sqrt; });
+  const bool regroup = spec.reweight && groupIndex.size() > 1;
+  for (int stage = 1; stage <= 4 && (anySqrt || regroup); ++stage) {
     std::vector<double> sq(groupSd.size(), 0.0), count(groupSd.size(), 0.0);
     for (Eigen::Index j = 0; j < nFit; ++j) {
-      const int g = groupOf[fitted[static_cast<std::size_t>(j)]];
-      sq[static_cast<std::size_t>(g)] += fit.residuals[j] * fit.residuals[j];
-      count[static_cast<std::size_t>(g)] += 1;
+      const std::size_t i = fitted[static_cast<std::size_t>(j)];
+      const Moment& m = moments[i];
+      const ObservedSpec& o = spec.observed[static_cast<std::size_t>(m.source)];
+      const auto g = static_cast<std::size_t>(groupOf[i]);
+      const double simulated = m.observed + fit.residuals[j] * scale[i] * groupSd[g] / o.weight;
+      if (o.scale == Scale::Sqrt) scale[i] = std::sqrt(std::max(std::fabs(simulated), 1.0));
+      const double raw = o.weight * (simulated - m.observed) / scale[i];
+      sq[g] += raw * raw;
+      count[g] += 1;
     }
-    for (std::size_t g = 0; g < groupSd.size(); ++g)
-      if (count[g] > 0) groupSd[g] = std::max(std::sqrt(sq[g] / count[g]), 1e-9);
-    if (progress) *progress << "calibrate: second step with each file and quantity weighted by its residual variance\n";
-    const int first = fit.iterations;
+    if (regroup)
+      for (std::size_t g = 0; g < groupSd.size(); ++g)
+        if (count[g] > 0) groupSd[g] = std::max(std::sqrt(sq[g] / count[g]), 1e-9);
+    if (progress) *progress << "calibrate: reweighting step " << stage << "\n";
+    const Vec before = fit.theta;
+    const int done = fit.iterations;
     fit = levenbergMarquardt(residual, jacobian, fit.theta, low, high, lm, report);
-    fit.iterations += first;
+    fit.iterations += done;
+    // stop once the weights no longer move the estimate (1e-6 of each parameter's range)
+    if (((fit.theta - before).cwiseAbs().array() <= 1e-6 * (high - low).array()).all()) break;
   }
   out.groupSd = groupSd;
   out.estimate = fit.theta;
@@ -245,7 +264,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::vector<std::
     const Moment& m = moments[i];
     const ObservedSpec& o = spec.observed[static_cast<std::size_t>(m.source)];
     out.scaledResidual[static_cast<Eigen::Index>(i)] = o.weight * (out.simulated[static_cast<Eigen::Index>(i)] - m.observed) /
-                                                       residualScale(o, m) / groupSd[static_cast<std::size_t>(groupOf[i])];
+                                                       scale[i] / groupSd[static_cast<std::size_t>(groupOf[i])];
   }
   out.fit = statsOf(spec, moments, out.simulated, false);
   out.holdout = statsOf(spec, moments, out.simulated, true);

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
+#include <iostream>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -96,6 +98,8 @@ double coverage(int replications, int seed0) {
     for (std::size_t k = 0; k < std::size(kSingle); ++k) {
       const auto i = static_cast<Eigen::Index>(k);
       covered += res.low95[i] <= kSingle[k].value && kSingle[k].value <= res.high95[i];
+      if (std::getenv("CHAN_COVERAGE_Z"))
+        std::cerr << kSingle[k].name << " z " << (res.estimate[i] - kSingle[k].value) / res.stdError[i] << " s2 " << res.residualVariance << "\n";
       total += 1;
     }
   }
