@@ -280,12 +280,13 @@ TEST_CASE("a holdout of later periods is predicted by the fit on earlier ones", 
   CHECK(res.holdout.mape < 1e-6);  // the model is right, so the prediction is exact
 }
 
-TEST_CASE("the 95 percent intervals cover the truth at about the nominal rate, small version", "[calibrate]") {
-  // 10 replications x 4 parameters = 40 intervals; at a true 95% rate fewer than 32 covered
+// hidden from the ASan run of the whole program (minutes there); CTest runs it in its own entry
+TEST_CASE("the 95 percent intervals cover the truth at about the nominal rate, small version", "[calibrate][.coverage]") {
+  // 6 replications x 4 parameters = 24 intervals; at a true 95% rate fewer than 19 covered
   // has probability below 1e-3 (binomial)
-  const double share = coverage(10, 1000);
+  const double share = coverage(6, 1000);
   INFO("coverage " << share);
-  CHECK(share >= 0.8);
+  CHECK(share >= 19.0 / 24.0);
 }
 
 TEST_CASE("the 95 percent intervals cover the truth 88 to 99 percent of the time", "[calibrate][.slow]") {
