@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "chan/version.hpp"
+#include "sim/calibrate/calibrator.hpp"
+#include "sim/io/calibration_loader.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/world_builder.hpp"
 #include "sim/io/run_output.hpp"
@@ -290,6 +293,37 @@ py::object optimizeFile(const fs::path& file, const fs::path& out, std::optional
   return frameOf(chan::report::readCsv(out / "history.csv"));
 }
 
+// ---- calibration (chansim calibrate)
+
+py::dict calibrateFile(const fs::path& file, std::optional<fs::path> out, const std::vector<std::string>& overrides,
+                       std::optional<int> threads, bool progress) {
+  const int n = threadCount(threads);
+  const chan::calib::CalibrationSpec spec = chan::io::loadCalibration(file.string());
+  chan::calib::CalibrationResult r;
+  {
+    py::gil_scoped_release release;
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(n));
+    r = chan::calib::calibrate(spec, overrides, progress ? &std::cerr : nullptr);
+    if (out) chan::calib::writeCalibrationOutputs(*out, spec, r);
+  }
+  py::dict d;
+  d["estimates"] = frameOfText(chan::calib::estimatesCsv(r, spec));
+  d["fit"] = frameOfText(chan::calib::fitCsv(r, spec));
+  d["warnings"] = r.warnings;
+  d["calibrated_yaml"] = r.calibratedYaml;
+  d["iterations"] = r.iterations;
+  d["simulations"] = r.evaluations;
+  d["stop"] = r.stop;
+  d["residual_variance"] = r.residualVariance;
+  d["condition_number"] = r.conditionNumber;
+  d["fit_rmse"] = r.fit.rmse;
+  d["fit_mape"] = r.fit.mape;
+  d["holdout_moments"] = r.holdout.moments;
+  d["holdout_rmse"] = r.holdout.rmse;
+  d["holdout_mape"] = r.holdout.mape;
+  return d;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(chansim, m) {
@@ -362,6 +396,10 @@ PYBIND11_MODULE(chansim, m) {
       },
       py::arg("scenario"), py::arg("members") = false, "The channel network as Graphviz DOT text (as chansim graph)");
 
+  m.def("calibrate", &calibrateFile, py::arg("calibration_file"), py::arg("out") = py::none(),
+        py::arg("overrides") = std::vector<std::string>{}, py::arg("threads") = py::none(), py::arg("progress") = false,
+        "Fits scenario parameters to observed sales (as chansim calibrate); returns a dict with 'estimates' and "
+        "'fit' (DataFrames), 'warnings', 'calibrated_yaml' and fit statistics. out: also write the output files");
   m.def("run_sweep", &runSweep, py::arg("sweep_file"), py::arg("out"), py::arg("threads") = py::none(),
         "Runs (or resumes) a sweep file into out, merges its tables and returns runs.csv as a DataFrame. "
         "The GIL is released while simulating");

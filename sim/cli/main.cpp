@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   addGraphCommand(app, exitCode);
   addSchemaCommand(app, exitCode);
   addOptimizeCommand(app, exitCode);
+  addCalibrateCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,7 +18,7 @@
 
 namespace chan::report {
 
-enum class DirectoryKind { Run, Sweep, Optimize };
+enum class DirectoryKind { Run, Sweep, Optimize, Calibration };
 
 /// Optimize when it holds optimize.yaml (chansim optimize), sweep when it holds runs.csv or aggregate.csv, run when it
 /// holds summary.json or timeseries.csv; io::InputError otherwise.
@@ -28,6 +28,8 @@ std::string runReportHtml(const std::filesystem::path& dir);
 std::string sweepReportHtml(const std::filesystem::path& dir);
 /// Convergence, Pareto front and best-vs-base table of an optimisation (optimize_report.cpp).
 std::string optimizeReportHtml(const std::filesystem::path& dir);
+/// A calibration directory (estimates.csv, fit.csv, calibration.json): sim/report/calibration_report.cpp.
+std::string calibrationReportHtml(const std::filesystem::path& dir);
 /// The report of either kind of directory.
 std::string reportHtml(const std::filesystem::path& dir);
 
