@@ -13,7 +13,6 @@
 namespace chan::models {
 namespace {
 
-std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 
 
 int makerOf(const World& w, int m) { return w.brandMaker[idx(w.members.brand[idx(m)])]; }

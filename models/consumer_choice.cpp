@@ -41,7 +41,6 @@ namespace {
 constexpr double kUnderflowGuard = 1e-200;
 
 constexpr std::int32_t kNone = -1;      // did not shop, or chose not to buy
-constexpr std::int32_t kUnfilled = -2;  // chose an outlet that ran out (set by fulfilment)
 
 /// Per-segment constants of the hot loop.
 struct SegmentTable {

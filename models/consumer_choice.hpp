@@ -22,6 +22,10 @@
 
 namespace chan::models {
 
+/// Consumers::pick of a consumer whose request fulfilment rationed away (its outlet ran out): it
+/// may choose again among outlets with stock (substitute); -1 is no purchase.
+inline constexpr std::int32_t kUnfilled = -2;
+
 /// Per-tick, per-(segment, outlet) part of the choice weights.
 struct OutletFactors {
   int outlets = 0;

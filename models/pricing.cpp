@@ -10,20 +10,12 @@
 namespace chan::models {
 namespace {
 
-std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 
 const PricingSpec& pricingOf(const World& w, int m) { return w.groupOf(m).pricing; }
 
 double upperBound(const World& w, int m, double unitCost) {
   const PricingSpec& p = pricingOf(w, m);
   return p.maxPrice > 0 ? p.maxPrice : 5.0 * unitCost + 1.0;
-}
-
-double buyingCost(const World& w, int m, const PriceContext& ctx) {
-  const int s = w.members.supplier[idx(m)];
-  if (s < 0) return w.spec->brands[idx(w.members.brand[idx(m)])].unitCost;
-  const auto e = supplyEdge(w.graph, idx(s), idx(m)).first;
-  return ctx[idx(s)] * (1.0 - w.graph[e].discount);
 }
 
 /// Lets every member below m that m does not decide for respond to ctx[m], recursively.
@@ -189,6 +181,13 @@ void adjustSharePrices(World& w, const std::vector<double>& unitsLastTick) {
     const double share = unitsLastTick[idx(o)] / total;
     w.members.price[idx(m)] *= share > fairShare ? 1.0 + step : 1.0 - step;
   }
+}
+
+double buyingCost(const World& w, int m, const PriceContext& ctx) {
+  const int s = w.members.supplier[idx(m)];
+  if (s < 0) return w.spec->brands[idx(w.members.brand[idx(m)])].unitCost;
+  const auto e = supplyEdge(w.graph, idx(s), idx(m)).first;
+  return ctx[idx(s)] * (1.0 - w.graph[e].discount);
 }
 
 }  // namespace chan::models

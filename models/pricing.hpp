@@ -29,6 +29,10 @@ double channelUnitRevenue(const World& world, int member, double price);
 /// using best response, ctx is updated with the prices chosen for the members it owns.
 double respond(const World& world, int member, double unitCost, PriceContext& ctx);
 
+/// Member m's buying price at the prices `ctx`: its supplier's price x (1 - the contract's
+/// discount), or its brand's unit cost for a manufacturer; currency per unit.
+double buyingCost(const World& world, int member, const PriceContext& ctx);
+
 /// Expected units per tick member m sells at list price x, every member below it responding.
 double demandFaced(const World& world, int member, double price, const PriceContext& ctx);
 

@@ -3,8 +3,6 @@
 namespace chan::models {
 namespace {
 
-std::size_t idx(int i) { return static_cast<std::size_t>(i); }
-
 double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
 
 constexpr std::size_t kKinds = static_cast<std::size_t>(MemberKind::Logistics) + 1;  // index kKinds: "every channel"

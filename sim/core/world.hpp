@@ -14,6 +14,9 @@
 
 namespace chan {
 
+/// An id (member, outlet, group, brand: int) as an index into the arrays that hold them.
+inline std::size_t idx(int i) { return static_cast<std::size_t>(i); }
+
 /// True when `price` is below a reference price (MAP, MSRP) > 0 by more than rounding: the one
 /// test of a MAP violation or an undercut, wherever it is counted.
 inline bool undercuts(double price, double reference) {

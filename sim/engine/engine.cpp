@@ -16,7 +16,6 @@
 namespace chan {
 namespace {
 
-constexpr std::int32_t kUnfilled = -2;  // consumer's request rationed away (see consumer_choice)
 constexpr double kTiny = 1e-9;          // units below this count as none
 // the integrated-channel optimum's price search: up to this multiple of the highest outlet
 // price, scanned at this many points before refining to a relative tolerance
@@ -24,14 +23,8 @@ constexpr double kIntegratedPriceCeiling = 5;
 constexpr int kIntegratedGrid = 24;
 constexpr double kIntegratedTolerance = 1e-9;
 
-std::size_t idx(int i) { return static_cast<std::size_t>(i); }
-
-double buyingPrice(const World& w, int m) {
-  const int s = w.members.supplier[idx(m)];
-  if (s < 0) return w.spec->brands[idx(w.members.brand[idx(m)])].unitCost;
-  const auto e = supplyEdge(w.graph, idx(s), idx(m)).first;
-  return w.members.price[idx(s)] * (1.0 - w.graph[e].discount);
-}
+/// Member m's buying price at today's prices.
+double buyingPrice(const World& w, int m) { return models::buyingCost(w, m, w.members.price); }
 
 }  // namespace
 
@@ -204,7 +197,7 @@ std::vector<double> allocate(World& w, const std::vector<double>& demand, std::v
       if (remaining[o] - served[o] >= weight - kTiny) {
         served[o] += weight;
       } else {
-        pick[i] = lastRound ? -1 : kUnfilled;
+        pick[i] = lastRound ? -1 : models::kUnfilled;
       }
     }
   }
