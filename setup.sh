@@ -15,6 +15,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 JOBS=${CHAN_JOBS:-2}
+# ccache (CMakeLists.txt uses it when installed) keys files by their path relative to the
+# repository, so another checkout or clone of the same sources reuses its compilations
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
 
 # Debian 12 packages the project uses (C++ build, libraries, tests, benchmarks; MPI and the
 # Python stack for the sweep runner and the notebooks).
