@@ -13,7 +13,6 @@
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/engine/engine.hpp"
 #include "sim/io/atomic_file.hpp"
 #include "sim/io/run_output.hpp"
 #include "sim/io/scenario_loader.hpp"
@@ -271,12 +270,7 @@ std::vector<std::string> validate(const OptSpec& spec, const sweep::SweepSpec& s
     }
     sets.push_back(set);
   }
-  sets.push_back("ticks=1");
-  const ScenarioSpec one = io::loadScenario(file, sets);  // the engine keeps a pointer to it
-  Engine engine(one);
-  engine.run();
-  std::vector<std::string> names;
-  for (const auto& entry : engine.summary()) names.push_back(entry.first);
+  const std::vector<std::string> names = sweep::summaryNames(file, sets);
   const auto check = [&](const std::string& metric, const std::string& where, const std::string& path) {
     if (std::find(names.begin(), names.end(), metric) != names.end()) return;
     const std::string near = io::closestMatch(metric, names);

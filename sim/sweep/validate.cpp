@@ -43,19 +43,24 @@ void validateAxes(const Plan& plan) {
   }
 }
 
+std::vector<std::string> summaryNames(const std::string& file, std::vector<std::string> sets) {
+  sets.push_back("ticks=1");
+  const ScenarioSpec one = io::loadScenario(file, sets);  // the engine keeps a pointer to it
+  Engine engine(one);
+  engine.run();
+  std::vector<std::string> names;
+  for (const auto& entry : engine.summary()) names.push_back(entry.first);
+  return names;
+}
+
 void validateMetrics(const Plan& plan) {
   const SweepSpec& spec = plan.spec();
   std::set<std::string> checked;  // scenario files
   for (std::size_t point = 0; point < plan.points(); ++point) {
     const std::string file = plan.scenarioFile(point);
     if (!checked.insert(file).second) continue;
-    std::vector<std::string> sets = plan.overrides(point * static_cast<std::size_t>(spec.replications));
-    sets.push_back("ticks=1");
-    const ScenarioSpec spec1 = io::loadScenario(file, sets);  // the engine keeps a pointer to it
-    Engine engine(spec1);
-    engine.run();
-    std::vector<std::string> names;
-    for (const auto& entry : engine.summary()) names.push_back(entry.first);
+    const std::vector<std::string> names =
+        summaryNames(file, plan.overrides(point * static_cast<std::size_t>(spec.replications)));
     for (std::size_t i = 0; i < spec.metrics.size(); ++i) {
       if (std::find(names.begin(), names.end(), spec.metrics[i]) != names.end()) continue;
       const std::string near = io::closestMatch(spec.metrics[i], names);

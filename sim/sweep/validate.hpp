@@ -4,6 +4,7 @@
 // metric names an entry of the summary. A mistake thus costs seconds, not a half-finished
 // sweep. Errors are io::InputError located in the sweep file.
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "sim/sweep/plan.hpp"
@@ -12,6 +13,10 @@ namespace chan::sweep {
 
 /// Applies each axis alone (at the first point) to the scenario.
 void validateAxes(const Plan& plan);
+
+/// The summary keys of one tick of scenario `file` with the overrides `sets` (what a metric,
+/// objective or constraint may name).
+std::vector<std::string> summaryNames(const std::string& file, std::vector<std::string> sets);
 
 /// Runs one tick of the first point of each scenario file and looks every metric up in its
 /// summary ("did you mean" on a near miss).
