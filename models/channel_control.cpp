@@ -189,7 +189,7 @@ std::string enforce(World& w, int m) {
       return "fine";
     case EnforcementAction::ForfeitDeposit: {
       const double d = mb.depositPosted[idx(m)];
-      if (d <= 0) return "forfeit_deposit (none posted)";
+      if (d <= 0) return "forfeit_none_posted";  // the step is taken, but there is nothing to forfeit
       // the deposit changes hands on the books only: the maker already holds the cash
       mb.depositPosted[idx(m)] = 0;
       mb.depositHeld[idx(maker)] -= d;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include <tbb/blocked_range.h>
@@ -122,7 +123,8 @@ struct Row {
 /// and returns the outside option's share (0 without one). An option's utility at valuation
 /// v_i + y is its utility at v_i plus theta_o y (theta_o: the outlet's valuation factor); the
 /// cell is cut where two utilities cross and each piece goes to the option best inside it.
-double exactShares(const World& w, const OutletFactors& f, std::size_t i, double* weights, bool& any) {
+double exactShares(const World& w, const OutletFactors& f, std::size_t i, double* weights, bool& any,
+                   const std::function<bool(std::int32_t)>* excluded = nullptr) {
   const auto& c = w.consumers;
   const auto s = static_cast<std::size_t>(c.segment[i]);
   const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
@@ -133,7 +135,8 @@ double exactShares(const World& w, const OutletFactors& f, std::size_t i, double
   any = false;
   for (std::uint32_t j = 0; j < len; ++j) {
     const auto o = static_cast<std::size_t>(c.choiceOutlet[begin + j]);
-    const bool available = f.factor[s * static_cast<std::size_t>(f.outlets) + o] > 0;
+    const bool available = f.factor[s * static_cast<std::size_t>(f.outlets) + o] > 0 &&
+                           !(excluded && (*excluded)(static_cast<std::int32_t>(o)));
     any = any || available;
     weights[j] = 0;
     level.push_back(available ? c.choiceLogWeight[begin + j] + f.utility[s * static_cast<std::size_t>(f.outlets) + o]
@@ -774,6 +777,18 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
   });
 }
 
+double consumersReached(const World& world, const OutletFactors& f) {
+  const bool finite =
+      std::all_of(f.factor.begin(), f.factor.end(), [](double x) { return std::isfinite(x) && x >= 0; }) &&
+      staticWeightsFinite(world);
+  DemandRound counts;
+  forEachBlock(world, counts, [&](std::size_t begin, std::size_t end, BlockSums& sums, BlockAccumulator& acc) {
+    for (std::size_t i = begin; i < end; ++i)
+      if (rowReaches(world, f, finite, i, acc.weights())) sums.reached += 1;
+  });
+  return counts.reached;
+}
+
 void substitute(World& world, const OutletFactors& first, const OutletFactors& second, std::span<const double> fill,
                 DemandRound& out) {
   const SegmentTable seg(*world.spec);
@@ -808,6 +823,198 @@ void substitute(World& world, const OutletFactors& first, const OutletFactors& s
         addRequests(world, second, online.data(), i, s, weights, r2.total, mass, acc);
     }
   });
+}
+
+SourceOfVolume::SourceOfVolume(const World& world) : groups(static_cast<int>(world.spec->groups.size())) {
+  units.assign(static_cast<std::size_t>(groups) * static_cast<std::size_t>(groups + 1), 0.0);
+  for (int m : world.outlets) {
+    const auto i = static_cast<std::size_t>(m);
+    const MemberKind kind = world.members.kind[i];
+    outletGroup.push_back(world.members.group[i]);
+    outletBrand.push_back(world.members.brand[i]);
+    outletOnline.push_back(isOnline(kind) ? 1 : 0);
+    outletStore.push_back(!isOnline(kind) && !world.groupOf(m).unauthorised ? 1 : 0);
+  }
+}
+
+namespace {
+
+/// Per consumer: the sums over its row that the source of volume needs, by member group and by
+/// brand (a row spans a few groups and usually one brand: linear search is the fast way).
+struct RowSums {
+  struct Group {
+    int group;
+    double weight = 0, sold = 0;  // options' weights, units sold at them
+  };
+  struct Brand {
+    int brand;
+    double online = 0, stores = 0, soldOnline = 0;  // weights of its online outlets, its stores
+  };
+  std::vector<Group> groups;
+  std::vector<Brand> brands;
+  void clear() { groups.clear(), brands.clear(); }
+  Group& group(int g) {
+    for (Group& x : groups)
+      if (x.group == g) return x;
+    return groups.emplace_back(Group{g});
+  }
+  Brand& brand(int b) {
+    for (Brand& x : brands)
+      if (x.brand == b) return x;
+    return brands.emplace_back(Brand{b});
+  }
+};
+
+}  // namespace
+
+void addSourceOfVolume(const World& world, const OutletFactors& first, std::span<const double> fill1,
+                       const OutletFactors* second, std::span<const double> fill2,
+                       std::span<const std::uint8_t> secondChoice, SourceOfVolume& out) {
+  const SegmentTable seg(*world.spec);
+  const bool expected = world.spec->consumers.expected;
+  const double weight = world.spec->consumers.weight;
+  const auto& c = world.consumers;
+  const std::size_t columns = static_cast<std::size_t>(out.groups) + 1, none = columns - 1;
+  const auto bs = static_cast<std::size_t>(world.spec->blockSize);
+  // per block: the (seller group, source) cells it added to, and its cannibalised units,
+  // summed in consumer order
+  struct Block {
+    std::vector<std::pair<std::uint32_t, double>> cells;
+    double cannibalized = 0;
+  };
+  std::vector<Block> blocks(blockCount(world));
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, blocks.size(), 1),
+      [&](const tbb::blocked_range<std::size_t>& range) {
+        thread_local std::vector<double> cell, weights, sold, without;
+        thread_local std::vector<std::uint8_t> touched;
+        thread_local std::vector<std::uint32_t> list;
+        thread_local RowSums sums;
+        cell.assign(out.units.size(), 0.0), touched.assign(out.units.size(), 0), list.clear();
+        weights.resize(c.longestRow), sold.resize(c.longestRow), without.resize(c.longestRow);
+        double cannibalized = 0;
+        auto add = [&](std::size_t at, double units) {
+          if (!touched[at]) touched[at] = 1, list.push_back(static_cast<std::uint32_t>(at));
+          cell[at] += units;
+        };
+        auto outletOf = [&](std::size_t i, std::uint32_t k) {
+          return static_cast<std::size_t>(c.choiceOutlet[c.rowStart[i] + k]);
+        };
+        // Logit (IIA): units sold by group G would have gone to option k with P_k / (1 - P_G),
+        // i.e. in proportion to the weights left without G, outside option included; so the
+        // sales of a group split by the other groups' weight sums, whatever outlet made them.
+        auto attributeLogit = [&](std::size_t i, const Row& r) {
+          const std::uint32_t len = c.rowStart[i + 1] - c.rowStart[i];
+          sums.clear();
+          for (std::uint32_t k = 0; k < len; ++k) {
+            const std::size_t o = outletOf(i, k);
+            RowSums::Group& g = sums.group(out.outletGroup[o]);
+            g.weight += weights[k], g.sold += sold[k];
+            if (!out.outletOnline[o] && !out.outletStore[o]) continue;
+            RowSums::Brand& b = sums.brand(out.outletBrand[o]);
+            if (out.outletOnline[o]) b.online += weights[k], b.soldOnline += sold[k];
+            else b.stores += weights[k];
+          }
+          for (const RowSums::Group& seller : sums.groups) {
+            if (!(seller.sold > 0)) continue;
+            const std::size_t row = static_cast<std::size_t>(seller.group) * columns;
+            const double rest = r.total - seller.weight;
+            if (!(rest > 0)) {  // no other option at all
+              add(row + none, seller.sold);
+              continue;
+            }
+            for (const RowSums::Group& source : sums.groups)
+              if (source.group != seller.group && source.weight > 0)
+                add(row + static_cast<std::size_t>(source.group), seller.sold * source.weight / rest);
+            if (r.outside > 0) add(row + none, seller.sold * r.outside / rest);
+          }
+          for (const RowSums::Brand& b : sums.brands) {
+            const double rest = r.total - b.online;
+            if (b.soldOnline > 0 && rest > 0) cannibalized += b.soldOnline * b.stores / rest;
+          }
+        };
+        // Exact choice (validation models): the cell's shares recomputed without the removed
+        // outlets, sale by sale
+        auto attributeExact = [&](std::size_t i, const OutletFactors& f) {
+          const std::uint32_t len = c.rowStart[i + 1] - c.rowStart[i];
+          auto sharesWithout = [&](const std::function<bool(std::int32_t)>& gone) {
+            bool any = false;
+            double total = exactShares(world, f, i, without.data(), any, &gone);
+            const double outside = total;
+            for (std::uint32_t k = 0; k < len; ++k) total += without[k];
+            return std::pair{outside, total};
+          };
+          for (std::uint32_t j = 0; j < len; ++j) {
+            if (!(sold[j] > 0)) continue;
+            const std::size_t o = outletOf(i, j);
+            const int group = out.outletGroup[o], brand = out.outletBrand[o];
+            const std::size_t row = static_cast<std::size_t>(group) * columns;
+            auto [outside, total] = sharesWithout([&](std::int32_t k) { return out.outletGroup[static_cast<std::size_t>(k)] == group; });
+            if (!(total > 0)) {
+              add(row + none, sold[j]);
+            } else {
+              for (std::uint32_t k = 0; k < len; ++k)
+                if (without[k] > 0) add(row + static_cast<std::size_t>(out.outletGroup[outletOf(i, k)]), sold[j] * without[k] / total);
+              if (outside > 0) add(row + none, sold[j] * outside / total);
+            }
+            if (!out.outletOnline[o]) continue;
+            std::tie(outside, total) = sharesWithout([&](std::int32_t k) {
+              const auto ok = static_cast<std::size_t>(k);
+              return out.outletOnline[ok] && out.outletBrand[ok] == brand;
+            });
+            double stores = 0;
+            for (std::uint32_t k = 0; k < len; ++k) {
+              const std::size_t ok = outletOf(i, k);
+              if (out.outletStore[ok] && out.outletBrand[ok] == brand) stores += without[k];
+            }
+            if (total > 0) cannibalized += sold[j] * stores / total;
+          }
+        };
+        auto attribute = [&](std::size_t i, const OutletFactors& f, const Row& r) {
+          if (f.exact[c.segment[i]]) attributeExact(i, f);
+          else attributeLogit(i, r);
+        };
+        for (std::size_t b = range.begin(); b != range.end(); ++b) {
+          const std::size_t end = std::min(c.size(), (b + 1) * bs);
+          cannibalized = 0;
+          for (std::size_t i = b * bs; i < end; ++i) {
+            const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
+            if (!expected) {
+              if (c.pick[i] < 0) continue;
+              const OutletFactors& f = second && !secondChoice.empty() && secondChoice[i] ? *second : first;
+              const Row r = rowWeights(world, f, i, weights.data());
+              for (std::uint32_t j = 0; j < len; ++j) sold[j] = c.choiceOutlet[begin + j] == c.pick[i] ? weight : 0.0;
+              attribute(i, f, r);
+              continue;
+            }
+            // expected mode: the round's mass x choice share x the outlet's fill
+            const double mass = weight * seg.shopProbability[c.segment[i]];
+            const Row r1 = rowWeights(world, first, i, weights.data());
+            if (!r1.any || !(r1.total > 0) || std::isinf(r1.outside)) continue;
+            double unserved = 0;
+            for (std::uint32_t j = 0; j < len; ++j) {
+              const double fill = fill1[static_cast<std::size_t>(c.choiceOutlet[begin + j])];
+              unserved += weights[j] / r1.total * (1.0 - fill);
+              sold[j] = mass * weights[j] / r1.total * fill;
+            }
+            attribute(i, first, r1);
+            if (!second || !(unserved > 0)) continue;
+            const Row r2 = rowWeights(world, *second, i, weights.data());
+            if (!(r2.total > 0) || std::isinf(r2.outside)) continue;
+            for (std::uint32_t j = 0; j < len; ++j)
+              sold[j] = mass * unserved * weights[j] / r2.total * fill2[static_cast<std::size_t>(c.choiceOutlet[begin + j])];
+            attribute(i, *second, r2);
+          }
+          for (std::uint32_t at : list) blocks[b].cells.emplace_back(at, cell[at]), cell[at] = 0, touched[at] = 0;
+          list.clear();
+          blocks[b].cannibalized = cannibalized;
+        }
+      },
+      tbb::simple_partitioner());
+  for (const Block& block : blocks) {
+    for (const auto& [at, units] : block.cells) out.units[at] += units;
+    out.cannibalized += block.cannibalized;
+  }
 }
 
 double expectedSales(const World& world, std::span<const int> targets, std::span<const double> outletPrice) {

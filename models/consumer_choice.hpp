@@ -58,10 +58,45 @@ struct DemandRound {
 /// Runs over fixed-size blocks in parallel; block sums merged in block order.
 void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out);
 
+/// Consumers with an available outlet (f) in their choice set, as chooseOutlets counts them.
+double consumersReached(const World& world, const OutletFactors& f);
+
 /// Second round after stock-outs: consumers whose request was not filled choose again among
 /// outlets that still have stock. fill[o] is the fraction of first-round demand served.
 void substitute(World& world, const OutletFactors& first, const OutletFactors& second,
                 std::span<const double> fill, DemandRound& out);
+
+/// Where sales would have gone without the outlets that made them: the source of volume.
+/// units[seller * (groups + 1) + source]: units sold by member group `seller` that consumers
+/// would otherwise have bought from group `source`, or not at all (source = groups), had the
+/// seller's whole group been absent. `cannibalized`: units sold online that consumers would
+/// otherwise have bought at the same brand's authorised physical stores, had the brand's
+/// online outlets all been absent (conflict.cannibalization).
+struct SourceOfVolume {
+  explicit SourceOfVolume(const World& world);
+  int groups = 0;
+  std::vector<double> units;
+  double cannibalized = 0;
+  // per outlet index: member group, brand, sells online, is an authorised physical store
+  std::vector<int> outletGroup, outletBrand;
+  std::vector<std::uint8_t> outletOnline, outletStore;
+  double at(int seller, int source) const {
+    return units[static_cast<std::size_t>(seller) * static_cast<std::size_t>(groups + 1) + static_cast<std::size_t>(source)];
+  }
+};
+
+/// Adds one tick's sales to `out`, Rao-Blackwellised: each sale adds the expected split of its
+/// consumer's other options under the factors it chose by, not a draw. Multinomial logit (IIA):
+/// removing the options S sends P_k / (1 - P_S) to each other option k and P_0 / (1 - P_S) to
+/// walking away (Train 2009, ch. 3.3; README "Source of volume"); exact choice moves the
+/// removed options' buyers to their next-best option. Sampled mode: the consumers whose
+/// pick >= 0 were served; `secondChoice[i]` = 1 for those who chose in the substitution round
+/// (factors `second`). Expected mode: round r's units at outlet o are mass x share x fill_r[o]
+/// (fill = served / requested), as the engine serves them. `second` is null when no
+/// substitution round ran. Parallel over fixed consumer blocks, merged in block order.
+void addSourceOfVolume(const World& world, const OutletFactors& first, std::span<const double> fill1,
+                       const OutletFactors* second, std::span<const double> fill2,
+                       std::span<const std::uint8_t> secondChoice, SourceOfVolume& out);
 
 /// Expected units per tick sold at `targets` (outlet indices) if outlets were priced at
 /// `outletPrice` and all had stock: the demand a pricing behaviour probes.

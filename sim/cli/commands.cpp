@@ -60,8 +60,10 @@ void printSummary(const Summary& summary, const World& w, double seconds, int th
   std::printf("  Conflict   undercut rate %s, cross-territory %s, cannibalization %s, index %.3f\n",
               percent(s(metric::kUndercutRate)).c_str(), percent(s(metric::kCrossTerritoryShare)).c_str(),
               percent(s(metric::kCannibalization)).c_str(), s(metric::kConflictIndex));
-  std::printf("  Margin     channel profit %s, manufacturer %s (%s of channel)", money(s(metric::kChannelProfit)).c_str(),
-              money(s(metric::kManufacturerProfit)).c_str(), percent(s(metric::kManufacturerShare)).c_str());
+  std::printf("  Margin     channel profit %s, manufacturer %s (%s of channel), brand incl. own outlets %s (%s)",
+              money(s(metric::kChannelProfit)).c_str(), money(s(metric::kManufacturerProfit)).c_str(),
+              percent(s(metric::kManufacturerShare)).c_str(), money(s(metric::kBrandProfit)).c_str(),
+              percent(s(metric::kBrandShare)).c_str());
   if (values.count(metric::kIntegratedEfficiency))
     std::printf(", vs integrated optimum %s", percent(s(metric::kIntegratedEfficiency)).c_str());
   std::printf("\n            by tier:");

@@ -7,12 +7,16 @@
 namespace chan::metric {
 
 inline constexpr std::string_view kUndercutRate = "conflict.undercut_rate";
+inline constexpr std::string_view kUndercutOutletDays = "conflict.undercut_outlet_days";
 inline constexpr std::string_view kCrossTerritoryShare = "conflict.cross_territory_share";
 inline constexpr std::string_view kCannibalization = "conflict.cannibalization";
+inline constexpr std::string_view kOnlineNearStockedStore = "conflict.online_near_stocked_store";
 inline constexpr std::string_view kConflictIndex = "conflict.index";
 inline constexpr std::string_view kChannelProfit = "margin.channel_profit";
 inline constexpr std::string_view kManufacturerProfit = "margin.manufacturer_profit";
 inline constexpr std::string_view kManufacturerShare = "margin.manufacturer_share";
+inline constexpr std::string_view kBrandProfit = "margin.brand_profit";
+inline constexpr std::string_view kBrandShare = "margin.brand_share";
 inline constexpr std::string_view kIntegratedEfficiency = "margin.integrated_efficiency";
 inline constexpr std::string_view kConsumerReach = "coverage.consumer_reach";
 inline constexpr std::string_view kNumericDistribution = "coverage.numeric_distribution";

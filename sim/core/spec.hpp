@@ -180,6 +180,9 @@ struct ConsumerSpec {
   double radius = 0;                // km; physical outlets beyond are excluded (0 = no limit)
   bool expected = false;            // expected-value (mean-field) choice instead of sampling
   bool substitution = true;         // stock-out: second choice among in-stock outlets
+  /// Outlet kinds whose stock consumers see before choosing (online shops show availability);
+  /// an empty shelf of any other kind is found only on arrival: the request goes unfilled.
+  std::vector<MemberKind> stockVisible{MemberKind::EStore, MemberKind::Marketplace, MemberKind::SocialSeller};
   std::vector<SegmentSpec> segments;
 };
 
@@ -285,6 +288,13 @@ struct ScenarioSpec {
   CoordinationSpec coordination;
   /// Sections of the registered mechanisms, by registration index (see sectionOf).
   std::vector<std::shared_ptr<const MechanismSpec>> mechanisms;
+  /// conflict.index's weights of undercut_rate, cross_territory_share and cannibalization.
+  /// Not given: each rate weighs by its volume base (units sold, units distributors shipped,
+  /// online units), so the index is the share of the units at stake that were in conflict.
+  struct ConflictWeights {
+    bool given = false;
+    double undercut = 0, crossTerritory = 0, cannibalization = 0;
+  } conflictWeights;
   int blockSize = 4096;             // consumers per parallel block (fixed: results never depend on threads)
   bool check = false;               // verify conservation every tick
 };

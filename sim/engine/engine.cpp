@@ -68,6 +68,10 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     m_mechanisms.push_back(mechanismRegistry()[i].create(sectionOf(spec, i), w));
   if (spec.partners.enabled) m_reviewMark.resize(w.members.size());  // (reviewPartners' only use)
   m_outletRequests.assign(w.outlets.size(), 0.0);
+  if (!spec.consumers.expected && spec.consumers.substitution) m_secondChoice.assign(w.consumers.size(), 0);
+  const auto& visible = spec.consumers.stockVisible;
+  for (int m : w.outlets)
+    m_seesStock.push_back(std::find(visible.begin(), visible.end(), w.members.kind[idx(m)]) != visible.end());
   if (spec.check) verifyConservation();
 }
 
@@ -214,46 +218,68 @@ void Engine::serveConsumers(TickObservations& obs) {
   std::vector<std::uint8_t> available(n), short1(n, 0), short2(n, 0);
   // a sampled consumer buys `weight` units at once: less stock than that cannot serve anyone
   const double smallestSale = w.spec->consumers.expected ? kTiny : w.spec->consumers.weight - kTiny;
+  // Consumers see an online shop's availability, but find a physical store's empty shelf only
+  // on arrival (consumers.stock_visible): such a store stays in the first round's choice sets,
+  // its requests go unfilled (a stock-out, lost units) and its shoppers may substitute.
+  std::vector<std::uint8_t> openedWithStock(n), hiddenEmpty(n, 0);
+  bool anyHiddenEmpty = false;
   for (std::size_t o = 0; o < n; ++o) {
     const auto m = idx(w.outlets[o]);
     price[o] = w.members.price[m];
     remaining[o] = w.members.stock[m];
-    available[o] = w.members.active[m] && remaining[o] >= smallestSale;
-    obs.outletsInStock += available[o];
+    openedWithStock[o] = w.members.active[m] && remaining[o] >= smallestSale;
+    hiddenEmpty[o] = w.members.active[m] && !openedWithStock[o] && !m_seesStock[o];
+    available[o] = openedWithStock[o] || hiddenEmpty[o];
+    anyHiddenEmpty = anyHiddenEmpty || hiddenEmpty[o];
+    obs.outletsInStock += openedWithStock[o];
   }
-  const std::vector<std::uint8_t> openedWithStock = available;
   models::OutletFactors first, second;
   models::computeFactors(w, price, available, first);
   models::DemandRound round1, round2;
   models::chooseOutlets(w, first, round1);
+  if (anyHiddenEmpty) {  // reach counts outlets with stock, not empty shelves
+    models::OutletFactors stocked;
+    models::computeFactors(w, price, openedWithStock, stocked);
+    round1.reached = models::consumersReached(w, stocked);
+  }
   std::vector<double> served = allocate(w, round1.demand, remaining, short1, !w.spec->consumers.substitution);
   std::vector<double> requests = round1.demand;
-  double cannibalized = 0;
-  for (std::size_t o = 0; o < n; ++o)
-    if (round1.demand[o] > 0) cannibalized += round1.cannibalized[o] * served[o] / round1.demand[o];
+  double nearStore = 0;
+  std::vector<double> fill1(n, 1.0), fill2;
+  for (std::size_t o = 0; o < n; ++o) {
+    if (round1.demand[o] <= 0) continue;
+    nearStore += round1.cannibalized[o] * served[o] / round1.demand[o];
+    fill1[o] = served[o] / round1.demand[o];
+  }
 
   const bool anyShort = std::any_of(short1.begin(), short1.end(), [](std::uint8_t s) { return s != 0; });
-  if (w.spec->consumers.substitution && anyShort) {
-    std::vector<double> fill(n, 1.0);
-    for (std::size_t o = 0; o < n; ++o) {
-      if (round1.demand[o] > 0) fill[o] = served[o] / round1.demand[o];
-      available[o] = available[o] && !short1[o] && remaining[o] >= smallestSale;
-    }
+  const bool secondRound = w.spec->consumers.substitution && anyShort;
+  if (secondRound) {
+    for (std::size_t o = 0; o < n; ++o) available[o] = available[o] && !short1[o] && remaining[o] >= smallestSale;
+    // sampled mode: who chooses again (their first choice went unfilled), for the source of volume
+    if (!w.spec->consumers.expected)
+      for (std::size_t i = 0; i < w.consumers.size(); ++i) m_secondChoice[i] = w.consumers.pick[i] == models::kUnfilled;
     models::computeFactors(w, price, available, second);
-    models::substitute(w, first, second, fill, round2);
+    models::substitute(w, first, second, fill1, round2);
     const std::vector<double> served2 = allocate(w, round2.demand, remaining, short2, true);
+    fill2.assign(n, 1.0);
     for (std::size_t o = 0; o < n; ++o) {
-      if (round2.demand[o] > 0) cannibalized += round2.cannibalized[o] * served2[o] / round2.demand[o];
+      if (round2.demand[o] > 0) {
+        nearStore += round2.cannibalized[o] * served2[o] / round2.demand[o];
+        fill2[o] = served2[o] / round2.demand[o];
+      }
       served[o] += served2[o];
       requests[o] += round2.demand[o];
     }
   }
+  m_metrics.addSales(w, first, fill1, secondRound ? &second : nullptr, fill2, m_secondChoice);
   for (std::size_t o = 0; o < n; ++o) {
     const int m = w.outlets[o];
     obs.demand += round1.demand[o];
     obs.sold += served[o];
     if (isOnline(w.members.kind[idx(m)])) obs.onlineSold += served[o];
     if (w.groupOf(m).unauthorised) obs.graySold += served[o];
+    if (undercuts(price[o], referencePrice(w, m))) obs.soldBelowReference += served[o];
     obs.outletsStockedOut += short1[o] || short2[o];
     w.flows.stockoutTicks[idx(m)] += short1[o] || short2[o];
     w.flows.lostUnits[idx(m)] += round1.demand[o] - std::min(round1.demand[o], served[o]);
@@ -265,7 +291,7 @@ void Engine::serveConsumers(TickObservations& obs) {
     m_unitsLastTick[o] = served[o];
     m_outletRequests[o] = requests[o];
   }
-  obs.cannibalized = cannibalized;
+  obs.onlineNearStockedStore = nearStore;
   obs.reached = round1.reached;
   mediate(round1, round2, served);
 }

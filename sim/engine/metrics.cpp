@@ -12,7 +12,8 @@ namespace chan {
 namespace {
 
 constexpr std::size_t kBullwhipWarmup = 10;  // bullwhip leaves out the first 1/kBullwhipWarmup of the run
-constexpr double kRecovered = 0.99;           // daily sales back to this share of the pre-disruption mean
+constexpr double kRecovered = 0.99;           // daily sales back to this share of the pre-disruption mean ...
+constexpr std::size_t kRecoveryWindow = 7;    // ... as a trailing mean over this many days (a week)
 
 double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
 
@@ -64,7 +65,7 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
   s.emplace_back("conflict.undetected_violation_days", violations - caught);
   s.emplace_back("conflict.detection_rate", ratio(caught, violations));
   s.emplace_back("conflict.mean_violation_depth", ratio(depth, violations));
-  for (const char* a : {"warning", "fine", "forfeit_deposit", "suspend", "terminate", "compensate"})
+  for (const char* a : {"warning", "fine", "forfeit_deposit", "forfeit_none_posted", "suspend", "terminate", "compensate"})
     s.emplace_back(std::string("enforcement.") + a, actions[a]);
   // diversion: units, the share traced, and price erosion where diverted goods arrive
   s.emplace_back("diversion.units", diverted);
@@ -94,9 +95,13 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
     s.emplace_back("bullwhip.tier" + std::to_string(t), ratio(variance(orders), demandVar));
   }
   // early warnings and risk: sales lost while a disruption lasts, against the mean daily
-  // sales before it, and the ticks from its start until daily sales are back to kRecovered of that
+  // sales before it, and the ticks from its start until sales, having fallen below kRecovered
+  // of that mean, are back above it. Sales are smoothed over kRecoveryWindow days: one lucky
+  // day must not count as a recovery (nor one unlucky day as a fall).
   double overstock = 0, stockout = 0, memberDays = 0, before = 0, beforeN = 0, lostInDisruption = 0;
   int firstDisrupted = -1, recovered = -1;
+  bool fell = false;
+  std::vector<double> recent;  // daily sales since the disruption started
   for (const TickRecord& r : records) {
     overstock += r.obs.overstockWarnings, stockout += r.obs.stockoutWarnings;
     if (r.obs.disrupted && firstDisrupted < 0) firstDisrupted = r.tick;
@@ -106,8 +111,15 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
     }
     const double baseline = ratio(before, beforeN);
     if (r.obs.disrupted) lostInDisruption += std::max(0.0, baseline - r.obs.sold);
-    if (recovered < 0 && r.tick > firstDisrupted && r.obs.sold >= kRecovered * baseline) recovered = r.tick;
+    recent.push_back(r.obs.sold);
+    if (recent.size() < kRecoveryWindow || recovered >= 0) continue;
+    double smoothed = 0;
+    for (std::size_t k = recent.size() - kRecoveryWindow; k < recent.size(); ++k) smoothed += recent[k];
+    smoothed /= static_cast<double>(kRecoveryWindow);
+    if (smoothed < kRecovered * baseline) fell = true;
+    else if (fell) recovered = r.tick;
   }
+  if (firstDisrupted >= 0 && !fell) recovered = firstDisrupted;  // sales never fell: nothing to recover
   for (std::size_t m = 0; m < w.members.size(); ++m) memberDays += w.members.kind[m] != MemberKind::Manufacturer && w.members.kind[m] != MemberKind::Logistics;
   memberDays *= static_cast<double>(records.size());
   s.emplace_back("warnings.overstock_rate", ratio(overstock, memberDays));
@@ -299,7 +311,18 @@ std::vector<double> timeseriesValues(const TickRecord& r, const ScenarioSpec& sp
   return v;
 }
 
+void MetricsRecorder::addSales(const World& w, const models::OutletFactors& first, std::span<const double> fill1,
+                               const models::OutletFactors* second, std::span<const double> fill2,
+                               std::span<const std::uint8_t> secondChoice) {
+  models::SourceOfVolume tick(w);
+  models::addSourceOfVolume(w, first, fill1, second, fill2, secondChoice, tick);
+  for (std::size_t k = 0; k < tick.units.size(); ++k) m_source->units[k] += tick.units[k];
+  m_source->cannibalized += tick.cannibalized;
+  m_tickCannibalized = tick.cannibalized;
+}
+
 void MetricsRecorder::beginTick(const World& w) {
+  if (!m_source) m_source.emplace(w);
   m_channelProfitBefore = totalProfit(w, false);
   m_makerProfitBefore = totalProfit(w, true);
   m_revenueBefore = consumerRevenue(w);
@@ -313,6 +336,8 @@ void MetricsRecorder::endTick(const World& w, const TickObservations& obs,
   for (const auto& mechanism : mechanisms) mechanism->tickValues(m_records.size(), r.mechanismValues);
   r.tick = w.tick;
   r.obs = obs;
+  r.obs.cannibalized = m_tickCannibalized;
+  m_tickCannibalized = 0;
   r.obs.reached = ratio(obs.reached, static_cast<double>(w.consumers.size()));
   r.revenue = consumerRevenue(w) - m_revenueBefore;
   double priceSum = 0, undercut = 0;
@@ -341,6 +366,8 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
     sum.sold += r.obs.sold;
     sum.onlineSold += r.obs.onlineSold;
     sum.cannibalized += r.obs.cannibalized;
+    sum.onlineNearStockedStore += r.obs.onlineNearStockedStore;
+    sum.soldBelowReference += r.obs.soldBelowReference;
     sum.outletsInStock += r.obs.outletsInStock;
     sum.outletsStockedOut += r.obs.outletsStockedOut;
     sum.distributorUnits += r.obs.distributorUnits;
@@ -359,32 +386,57 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
   const double ticks = static_cast<double>(m_records.size());
   const double outletDays = ticks * static_cast<double>(w.outlets.size());
   Summary s;
-  const double undercut = ratio(undercutTicks, pricedTicks);
+  const double undercut = ratio(sum.soldBelowReference, sum.sold);
   const double cross = ratio(sum.crossTerritory, sum.distributorUnits);
   const double cannibal = ratio(sum.cannibalized, sum.onlineSold);
   s.emplace_back(metric::kUndercutRate, undercut);
+  s.emplace_back(metric::kUndercutOutletDays, ratio(undercutTicks, pricedTicks));
   s.emplace_back(metric::kCrossTerritoryShare, cross);
   s.emplace_back(metric::kCannibalization, cannibal);
-  s.emplace_back(metric::kConflictIndex, (undercut + cross + cannibal) / 3.0);
+  s.emplace_back(metric::kOnlineNearStockedStore, ratio(sum.onlineNearStockedStore, sum.onlineSold));
+  {
+    const auto& cw = w.spec->conflictWeights;
+    const double wu = cw.given ? cw.undercut : sum.sold, wx = cw.given ? cw.crossTerritory : sum.distributorUnits,
+                 wc = cw.given ? cw.cannibalization : sum.onlineSold;
+    s.emplace_back(metric::kConflictIndex, ratio(wu * undercut + wx * cross + wc * cannibal, wu + wx + wc));
+  }
 
   const double channel = totalProfit(w, false), maker = totalProfit(w, true);
   s.emplace_back(metric::kChannelProfit, channel);
   s.emplace_back(metric::kManufacturerProfit, maker);
   s.emplace_back(metric::kManufacturerShare, ratio(maker, channel));
+  double brand = 0;  // the manufacturers, the brand's own e-stores and any member a manufacturer owns
+  for (std::size_t m = 0; m < w.members.size(); ++m) {
+    const int owner = w.members.owner[m];
+    if (w.members.kind[m] == MemberKind::Manufacturer || w.members.kind[m] == MemberKind::EStore ||
+        (owner >= 0 && w.members.kind[static_cast<std::size_t>(owner)] == MemberKind::Manufacturer))
+      brand += w.flows.profit(m);
+  }
+  s.emplace_back(metric::kBrandProfit, brand);
+  s.emplace_back(metric::kBrandShare, ratio(brand, channel));
   if (integratedEfficiency >= 0) s.emplace_back(metric::kIntegratedEfficiency, integratedEfficiency);
   std::map<int, std::pair<double, double>> byTier;            // tier -> (profit, revenue)
   std::map<std::string, std::pair<double, double>> byKind;    // kind -> (profit, revenue)
+  std::map<int, std::map<std::string, std::pair<double, double>>> byTierKind;  // tier -> kind -> ...
   for (std::size_t m = 0; m < w.members.size(); ++m) {
     auto& k = byKind[kindName(w.members.kind[m])];
     k.first += w.flows.profit(m), k.second += w.flows.revenue[m];
     if (w.members.tier[m] < 0) continue;  // logistics providers stand outside the tiers
     auto& t = byTier[w.members.tier[m]];
     t.first += w.flows.profit(m), t.second += w.flows.revenue[m];
+    auto& tk = byTierKind[w.members.tier[m]][kindName(w.members.kind[m])];
+    tk.first += w.flows.profit(m), tk.second += w.flows.revenue[m];
   }
   for (const auto& [tier, pr] : byTier) {
     const std::string key = "margin.tier" + std::to_string(tier);
     s.emplace_back(key + ".profit", pr.first);
     s.emplace_back(key + ".margin_rate", ratio(pr.first, pr.second));
+    // a tier that mixes kinds (a national distributor beside the brand's e-store) by kind too
+    if (byTierKind[tier].size() < 2) continue;
+    for (const auto& [kind, kpr] : byTierKind[tier]) {
+      s.emplace_back(key + "." + kind + ".profit", kpr.first);
+      s.emplace_back(key + "." + kind + ".margin_rate", ratio(kpr.first, kpr.second));
+    }
   }
   for (const auto& [kind, pr] : byKind) {
     s.emplace_back("margin.kind." + kind + ".profit", pr.first);

@@ -7,8 +7,11 @@
 #include <vector>
 
 #include <memory>
+#include <optional>
+#include <span>
 
 #include "mechanisms/mechanism.hpp"
+#include "models/consumer_choice.hpp"
 #include "sim/core/summary.hpp"
 #include "sim/core/world.hpp"
 
@@ -19,7 +22,9 @@ struct TickObservations {
   double demand = 0;           // units consumers asked for in their first choice
   double sold = 0;             // units sold to consumers (both rounds)
   double onlineSold = 0;       // of which by online outlets
-  double cannibalized = 0;     // online units bought by consumers whose nearest store had stock
+  double cannibalized = 0;     // online units consumers would otherwise have bought at the brand's authorised stores
+  double onlineNearStockedStore = 0;  // online units bought by consumers whose nearest store had stock
+  double soldBelowReference = 0;      // units sold to consumers below the reference price (MAP, else MSRP)
   double reached = 0;          // consumers with an available outlet in their choice set
   double outletsInStock = 0;   // outlets with stock on hand when the shop opened
   double outletsStockedOut = 0;// outlets that could not serve all requests
@@ -62,6 +67,13 @@ class MetricsRecorder {
  public:
   /// Call before a tick's flows start (records profit levels to difference against).
   void beginTick(const World& world);
+  /// The tick's sales to consumers, for the source of volume (models::addSourceOfVolume's
+  /// arguments): where each sale would have gone without its outlet.
+  void addSales(const World& world, const models::OutletFactors& first, std::span<const double> fill1,
+                const models::OutletFactors* second, std::span<const double> fill2,
+                std::span<const std::uint8_t> secondChoice);
+  /// The run's source of volume so far (source_of_volume.csv).
+  const models::SourceOfVolume& sourceOfVolume() const { return *m_source; }
   void endTick(const World& world, const TickObservations& obs,
                const std::vector<std::unique_ptr<Mechanism>>& mechanisms = {});
   /// `mechanisms`: the run's mechanisms, whose keys follow the referral metrics.
@@ -74,6 +86,8 @@ class MetricsRecorder {
  private:
   std::vector<TickRecord> m_records;
   std::vector<std::string> m_mechanismColumns;
+  std::optional<models::SourceOfVolume> m_source;
+  double m_tickCannibalized = 0;
   double m_channelProfitBefore = 0, m_makerProfitBefore = 0, m_revenueBefore = 0;
 };
 

@@ -101,6 +101,24 @@ std::string timeseriesCsv(const MetricsRecorder& metrics, const ScenarioSpec& sp
   return out.str();
 }
 
+std::string sourceOfVolumeCsv(const models::SourceOfVolume& source, const ScenarioSpec& spec) {
+  std::vector<int> outletGroups;
+  for (std::size_t g = 0; g < spec.groups.size(); ++g)
+    if (isOutlet(spec.groups[g].kind)) outletGroups.push_back(static_cast<int>(g));
+  std::ostringstream out;
+  out << "seller,units";
+  for (int g : outletGroups) out << ',' << spec.groups[static_cast<std::size_t>(g)].name;
+  out << ",no_purchase\n";
+  for (int seller : outletGroups) {
+    double units = source.at(seller, source.groups);
+    for (int g : outletGroups) units += source.at(seller, g);
+    out << spec.groups[static_cast<std::size_t>(seller)].name << ',' << formatNumber(units);
+    for (int g : outletGroups) out << ',' << formatNumber(source.at(seller, g));
+    out << ',' << formatNumber(source.at(seller, source.groups)) << '\n';
+  }
+  return out.str();
+}
+
 std::string membersCsv(const World& w) {
   std::ostringstream out;
   out << "member,group,kind,tier,region,supplier,price,units_sold,units_bought,revenue,cogs,commission,shipping,"
@@ -153,6 +171,7 @@ void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, con
   writeFileAtomic(dir / "timeseries.csv", timeseriesCsv(engine.metrics(), *engine.world().spec));
   writeFileAtomic(dir / "members.csv", membersCsv(w));
   writeFileAtomic(dir / "events.csv", eventsCsv(w));
+  writeFileAtomic(dir / "source_of_volume.csv", sourceOfVolumeCsv(engine.metrics().sourceOfVolume(), *w.spec));
   writeFileAtomic(dir / "summary.json", summaryJson(summary));
   // the manifest comes last: its presence marks a complete run directory
   Json manifest = Json::object();
@@ -168,7 +187,8 @@ void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, con
   manifest["peak_rss_mb"] = info.peakRssMb;
   manifest["consumers"] = w.consumers.size();
   manifest["members"] = w.members.size();
-  manifest["files"] = {"scenario.resolved.yaml", "timeseries.csv", "members.csv", "events.csv", "summary.json"};
+  manifest["files"] = {"scenario.resolved.yaml", "timeseries.csv", "members.csv", "events.csv",
+                       "source_of_volume.csv", "summary.json"};
   manifest["scenario"] = yamlToJson(resolved);
   writeFileAtomic(dir / "manifest.json", manifest.dump(2) + "\n");
 }

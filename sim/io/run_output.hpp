@@ -24,6 +24,9 @@ std::string formatNumber(double v);
 std::string summaryJson(const Summary& summary);
 std::string timeseriesCsv(const MetricsRecorder& metrics, const ScenarioSpec& spec);
 std::string membersCsv(const World& world);
+/// source_of_volume.csv: per outlet group that sold (rows), its units and where they would have
+/// gone without the group: each outlet group, or no purchase (columns; README "Output files").
+std::string sourceOfVolumeCsv(const models::SourceOfVolume& source, const ScenarioSpec& spec);
 std::string eventsCsv(const World& world);
 
 /// Writes every output file of a finished run into dir.

@@ -112,6 +112,14 @@ ConsumerSpec readConsumers(Reader r) {
   }
   c.expected = r.choice("mode", "sampled", {"sampled", "expected"}) == "expected";
   c.substitution = r.boolean("substitution", true);
+  if (r.has("stock_visible")) {
+    c.stockVisible.clear();
+    for (const std::string& kind : r.choices("stock_visible", names::kMemberKinds)) {
+      const auto k = enumOf<MemberKind>(names::kMemberKinds, kind);
+      if (!isOutlet(k)) r.fail("stock_visible", "'" + kind + "' is not an outlet kind");
+      c.stockVisible.push_back(k);
+    }
+  }
   for (Reader& s : r.list("segments")) c.segments.push_back(readSegment(s));
   if (c.segments.empty()) c.segments.push_back(SegmentSpec{.name = "all"});
   if (c.segments.size() > 255) r.fail("segments", "at most 255 segments");
@@ -341,6 +349,16 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   spec.ticks = static_cast<int>(r.integer("ticks", 1, kMaxTicks));
   spec.blockSize = static_cast<int>(r.integer("block_size", spec.blockSize, 64, 1 << 20));
   spec.check = r.boolean("check", false);
+  if (auto c = r.optionalMap("conflict_weights")) {
+    auto& cw = spec.conflictWeights;
+    cw.given = true;
+    cw.undercut = c->number("undercut", 0, 1e6);
+    cw.crossTerritory = c->number("cross_territory", 0, 1e6);
+    cw.cannibalization = c->number("cannibalization", 0, 1e6);
+    if (!(cw.undercut + cw.crossTerritory + cw.cannibalization > 0))
+      r.fail("conflict_weights", "at least one weight must be positive");
+    c->finish();
+  }
   if (auto m = r.optionalMap("map")) {
     spec.width = m->number("width", spec.width, 1e-6, kMaxMap);
     spec.height = m->number("height", spec.height, 1e-6, kMaxMap);
@@ -517,6 +535,11 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
   n["ticks"] = spec.ticks;
   n["block_size"] = spec.blockSize;
   n["check"] = spec.check;
+  if (spec.conflictWeights.given) {
+    n["conflict_weights"]["undercut"] = spec.conflictWeights.undercut;
+    n["conflict_weights"]["cross_territory"] = spec.conflictWeights.crossTerritory;
+    n["conflict_weights"]["cannibalization"] = spec.conflictWeights.cannibalization;
+  }
   n["map"]["width"] = spec.width;
   n["map"]["height"] = spec.height;
   n["map"]["cities"] = spec.cityCount;
@@ -619,6 +642,8 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
   cn["choice_set"]["radius"] = c.radius;
   cn["mode"] = c.expected ? "expected" : "sampled";
   cn["substitution"] = c.substitution;
+  cn["stock_visible"] = YAML::Node(YAML::NodeType::Sequence);
+  for (MemberKind k : c.stockVisible) cn["stock_visible"].push_back(names::of(names::kMemberKinds, k));
   for (const auto& s : c.segments) {
     YAML::Node sn;
     sn["name"] = s.name;

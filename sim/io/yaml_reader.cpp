@@ -289,6 +289,18 @@ std::vector<std::string> Reader::texts(std::string_view key) {
   return out;
 }
 
+std::vector<std::string> Reader::choices(std::string_view key, const std::vector<std::string>& choices) {
+  YAML::Node v = valueOf(key);
+  if (!v.IsDefined()) return {};
+  if (!v.IsSequence()) raise(where(v), keyPath(key), "expected a list, got " + describe(v));
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string item = keyPath(key) + "[" + std::to_string(i) + "]";
+    out.push_back(checkChoice(toText(v[i], where(v[i]), item), choices, where(v[i]), item));
+  }
+  return out;
+}
+
 Reader Reader::map(std::string_view key) {
   YAML::Node v = required(*this, valueOf(key), key);
   return Reader(v, m_file, keyPath(key));

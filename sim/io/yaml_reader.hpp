@@ -46,6 +46,8 @@ class Reader {
   /// A list of numbers; when `optional`, a missing key gives an empty list.
   std::vector<double> numbers(std::string_view key, double min, double max, bool optional = false);
   std::vector<std::string> texts(std::string_view key);  // missing key -> empty list
+  /// A list of strings, each one of choices (missing key -> empty list).
+  std::vector<std::string> choices(std::string_view key, const std::vector<std::string>& choices);
 
   /// Sub-mapping (required / optional) and list of mappings.
   Reader map(std::string_view key);

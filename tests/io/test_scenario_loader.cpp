@@ -348,3 +348,18 @@ TEST_CASE("loader: partner-policy terms and re-tiering are read strictly", "[loa
   CHECK(on.partners.termShare == 0);
   CHECK(on.partners.retierShare == 0);
 }
+
+TEST_CASE("loader: consumers.stock_visible takes outlet kinds only", "[loader]") {
+  CHECK(parse(withLine(9, "  count: 100\n  stock_visible: []")).consumers.stockVisible.empty());
+  REQUIRE_THROWS_WITH(parse(withLine(9, "  count: 100\n  stock_visible: [e_store, offline_stor]")),
+                      "t.yaml:10:28: consumers.stock_visible[1]: unknown value 'offline_stor' (did you mean 'offline_store'?)");
+  REQUIRE_THROWS_WITH(parse(withLine(9, "  count: 100\n  stock_visible: [distributor]")),
+                      Catch::Contains("consumers.stock_visible: 'distributor' is not an outlet kind"));
+}
+
+TEST_CASE("loader: conflict_weights need all three weights, one of them positive", "[loader]") {
+  REQUIRE_THROWS_WITH(parse(withLine(2, "ticks: 10\nconflict_weights: {undercut: 0, cross_territory: 0, cannibalization: 0}")),
+                      Catch::Contains("conflict_weights: at least one weight must be positive"));
+  REQUIRE_THROWS_WITH(parse(withLine(2, "ticks: 10\nconflict_weights: {undercut: 1}")),
+                      Catch::Contains("conflict_weights: missing required key 'cross_territory'"));
+}
