@@ -111,5 +111,5 @@ TEST_CASE("import file errors name the file, the line and the column", "[import]
   const auto open = writeTemp("open.geojson", R"({"type": "FeatureCollection", "features": [{"type": "Feature",
     "properties": {"name": "a"}, "geometry": {"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,2]]]}}]})");
   CHECK_THAT(errorOf([&] { readGeoJsonTerritories(open, "name", std::nullopt); }),
-             Catch::Contains("open.geojson: features[0].geometry.coordinates[0]: the ring is not closed"));
+             Catch::Contains("open.geojson:2:82: features[0].geometry.coordinates[0]: the ring is not closed"));
 }
