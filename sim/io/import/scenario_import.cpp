@@ -199,4 +199,24 @@ std::string writtenPath(const std::string& file, const std::filesystem::path& ba
   return ec || rel.empty() ? file : rel.generic_string();
 }
 
+bool rebaseImportPaths(YAML::Node& root, const std::filesystem::path& from, const std::filesystem::path& to) {
+  bool any = false;
+  auto rebase = [&](YAML::Node node) {
+    if (!node || !node.IsScalar()) return;
+    fs::path p(node.as<std::string>());
+    if (p.is_relative()) p = from / p;
+    node = writtenPath(fs::absolute(p).lexically_normal().string(), to);
+    any = true;
+  };
+  if (!root.IsMap()) return false;
+  if (root["territories"] && root["territories"].IsSequence())
+    for (YAML::Node t : root["territories"])
+      if (t.IsMap() && t["geojson"]) rebase(t["geojson"]);
+  if (root["members"] && root["members"].IsSequence())
+    for (YAML::Node g : root["members"])
+      if (g.IsMap() && g["from_csv"]) rebase(g["from_csv"]);
+  if (root["consumers"] && root["consumers"].IsMap() && root["consumers"]["from_csv"]) rebase(root["consumers"]["from_csv"]);
+  return any;
+}
+
 }  // namespace chan::io

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "sim/core/spec.hpp"
 #include "sim/io/yaml_reader.hpp"
 
@@ -35,5 +37,11 @@ std::shared_ptr<const ConsumerTable> importConsumers(Reader& c, const ScenarioSp
 /// An imported file's path as written to a resolved scenario: relative to `base` (the folder
 /// the YAML goes to) when base is given, else absolute.
 std::string writtenPath(const std::string& file, const std::filesystem::path& base);
+
+/// Rewrites the import keys of a scenario document (territories[].geojson, members[].from_csv,
+/// consumers.from_csv) written relative to folder `from` so that they work from folder `to`
+/// (absolute paths when `to` is empty): for a scenario written somewhere else, such as
+/// calibrated.yaml. Returns whether the document has any import key.
+bool rebaseImportPaths(YAML::Node& root, const std::filesystem::path& from, const std::filesystem::path& to);
 
 }  // namespace chan::io
