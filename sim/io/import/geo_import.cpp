@@ -131,7 +131,12 @@ class JsonLocator {
       std::size_t next = std::string::npos;
       if (path[p] == '[') {
         const std::size_t close = path.find(']', p);
-        next = element(at, std::stoul(path.substr(p + 1, close - p - 1)));
+        const std::string digits = path.substr(p + 1, close == std::string::npos ? std::string::npos : close - p - 1);
+        // (a '[' inside a property name given by the user is no index: stop at its parent)
+        if (close == std::string::npos || digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+            digits.size() > 9)
+          break;
+        next = element(at, std::stoul(digits));
         p = close + 1;
       } else {
         if (path[p] == '.') ++p;
