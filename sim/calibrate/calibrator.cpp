@@ -353,7 +353,8 @@ void writeCalibrationOutputs(const std::filesystem::path& dir, const Calibration
   if (io::rebaseImportPaths(calibrated, {}, dir)) {  // imported files relative to dir: it runs from there
     YAML::Emitter emitter;
     emitter << calibrated;
-    const std::string first = r.calibratedYaml.substr(0, r.calibratedYaml.find('\n') + 1);  // the "# calibrated by" line
+    const std::string first =
+        r.calibratedYaml.substr(0, r.calibratedYaml.find('\n') + 1);  // the "# calibrated by" line
     io::writeFileAtomic(dir / "calibrated.yaml", first + std::string(emitter.c_str()) + "\n");
   } else {
     io::writeFileAtomic(dir / "calibrated.yaml", r.calibratedYaml);

@@ -38,10 +38,10 @@ struct MemberTable {
 
 /// consumers.from_csv expanded into consumer agents, in the order the world builder places them.
 struct ConsumerTable {
-  std::string file;                    // absolute path
-  std::vector<double> x, y;            // km, one per agent
-  std::vector<std::size_t> segmentEnd; // agents [segmentEnd[s-1], segmentEnd[s]) belong to segment s
-  bool segmentsFromFile = false;       // the file's segment column set them (the shares were not used)
+  std::string file;                     // absolute path
+  std::vector<double> x, y;             // km, one per agent
+  std::vector<std::size_t> segmentEnd;  // agents [segmentEnd[s-1], segmentEnd[s]) belong to segment s
+  bool segmentsFromFile = false;        // the file's segment column set them (the shares were not used)
 };
 
 }  // namespace chan

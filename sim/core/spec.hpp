@@ -159,10 +159,10 @@ struct TerritoryArea;  // sim/core/territory_area.hpp
 
 struct TerritorySpec {
   std::string name;
-  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // rectangle on the map, km (imported: the area's bounding box)
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;      // rectangle on the map, km (imported: the area's bounding box)
   std::shared_ptr<const TerritoryArea> area;  // imported polygons, km (null: the rectangle)
-  std::string geojson;                    // imported: the GeoJSON file (absolute path) ...
-  std::string geojsonProperty;            // ... and the feature property naming it
+  std::string geojson;                        // imported: the GeoJSON file (absolute path) ...
+  std::string geojsonProperty;                // ... and the feature property naming it
 };
 
 struct SegmentSpec {

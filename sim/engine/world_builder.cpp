@@ -268,8 +268,8 @@ void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& ci
     for (std::size_t i = begin; i < end; ++i) {
       while (i >= segmentEnd[seg]) segStart = segmentEnd[seg++];
       Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, i);
-      const models::Point p =
-          cs.table ? models::Point{cs.table->x[i], cs.table->y[i]} : models::placePoint(spec, cities, cs.placement, cs.urbanShare, rng);
+      const models::Point p = cs.table ? models::Point{cs.table->x[i], cs.table->y[i]}
+                                       : models::placePoint(spec, cities, cs.placement, cs.urbanShare, rng);
       c.x[i] = static_cast<float>(p.x);
       c.y[i] = static_cast<float>(p.y);
       c.segment[i] = static_cast<std::uint8_t>(seg);

@@ -243,7 +243,8 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   }
   if (r.has("from_csv")) {  // one member per row of the file (README "Import")
     g.table = importMembers(r, spec, g);
-    if (g.table->rows.size() > static_cast<std::size_t>(kMaxMembersPerGroup)) r.fail("from_csv", "more than 1,000,000 rows");
+    if (g.table->rows.size() > static_cast<std::size_t>(kMaxMembersPerGroup))
+      r.fail("from_csv", "more than 1,000,000 rows");
     g.count = static_cast<int>(g.table->rows.size());
   }
   r.finish();

@@ -179,8 +179,7 @@ TEST_CASE("a segment column puts each point's consumers into its segment", "[imp
   const fs::path dir = importFolder("segments");
   std::ofstream(dir / "people.csv") << "x,y,weight,segment\n1,1,6,town\n11,2,4,country\n19,9,2,town\n";
   const ScenarioSpec spec = io::loadScenario(
-      (dir / "scenario.yaml").string(),
-      {"consumers.segments=[{name: town, share: 0.9}, {name: country, share: 0.1}]"});
+      (dir / "scenario.yaml").string(), {"consumers.segments=[{name: town, share: 0.9}, {name: country, share: 0.1}]"});
   const World w = buildWorld(spec);
   // weight 2: town 3 + 1 = 4 agents, country 2 (the shares are not used)
   REQUIRE(w.consumers.size() == 6);
@@ -242,12 +241,15 @@ TEST_CASE("bad imports are one error naming the file, line and column, or the ke
   // a malformed GeoJSON feature: line 2 holds the feature; its geometry's "type" value "Point"
   // starts at column 73 (2 spaces, then 70 characters of the feature before it)
   std::ofstream(dir / "bad.geojson") << "{\"type\": \"FeatureCollection\", \"features\": [\n"
-                                        "  {\"type\": \"Feature\", \"properties\": {\"name\": \"a\"}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [1, 2]}}\n"
+                                        "  {\"type\": \"Feature\", \"properties\": {\"name\": \"a\"}, \"geometry\": "
+                                        "{\"type\": \"Point\", \"coordinates\": [1, 2]}}\n"
                                         "]}\n";
   const std::string geo = error({"territories[0].geojson=bad.geojson"});
-  CHECK_THAT(geo, Catch::Contains("bad.geojson:2:73: features[0].geometry.type: 'Point' is not a Polygon or MultiPolygon"));
+  CHECK_THAT(geo,
+             Catch::Contains("bad.geojson:2:73: features[0].geometry.type: 'Point' is not a Polygon or MultiPolygon"));
   // a missing file: the YAML key and the path looked for
-  CHECK_THAT(error({"consumers.from_csv=nowhere.csv"}), Catch::Contains("consumers.from_csv: cannot open 'nowhere.csv'"));
+  CHECK_THAT(error({"consumers.from_csv=nowhere.csv"}),
+             Catch::Contains("consumers.from_csv: cannot open 'nowhere.csv'"));
   CHECK_THAT(error({"consumers.from_csv=nowhere.csv"}), Catch::Contains(scenario + ":"));
   // count and placement come from the file
   CHECK_THAT(error({"members[2].count=3"}), Catch::Contains("members[2].count: comes from the file"));
@@ -265,7 +267,8 @@ TEST_CASE("an imported outlet sells no more than its capacity per tick, and open
   auto soldByO1 = [&](const std::string& table) {
     // check: conservation of goods and money verified after set-up and every tick (opening stock included)
     const ScenarioSpec spec = io::loadScenario(
-        (dir / "scenario.yaml").string(), {"members[2].from_csv=" + table, "consumers.mode=expected", "check=true", "ticks=10",
+        (dir / "scenario.yaml").string(),
+        {"members[2].from_csv=" + table, "consumers.mode=expected", "check=true", "ticks=10",
          // valued well above the shops' prices (about 30), so that nearly every shopper buys
          "consumers.segments=[{name: all, purchase_probability: 0.5, valuation: {dist: constant, value: 60}}]"});
     Engine engine(spec);
@@ -274,7 +277,7 @@ TEST_CASE("an imported outlet sells no more than its capacity per tick, and open
     return w.flows.unitsSold[static_cast<std::size_t>(w.groupMembers[2][0])];
   };
   const double free = soldByO1("free.csv"), capped = soldByO1("capped.csv");
-  CHECK(free > 0.1 * 10);              // the cap binds: o1 sells more without it ...
-  CHECK(capped <= 0.1 * 10 + 1e-9);    // ... and at most 0.1 a day for 10 days with it
+  CHECK(free > 0.1 * 10);            // the cap binds: o1 sells more without it ...
+  CHECK(capped <= 0.1 * 10 + 1e-9);  // ... and at most 0.1 a day for 10 days with it
   CHECK(capped > 0);
 }

@@ -45,7 +45,8 @@ std::pair<int, int> lineColumn(const std::string& text, std::size_t byte) {
 }
 
 /// "file:line:col: problem" for a JSON syntax error at byte offset `byte` of text.
-[[noreturn]] void jsonSyntaxError(const std::string& file, const std::string& text, std::size_t byte, const std::string& what) {
+[[noreturn]] void jsonSyntaxError(const std::string& file, const std::string& text, std::size_t byte,
+                                  const std::string& what) {
   const auto [line, col] = lineColumn(text, byte);
   throw InputError(file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": invalid JSON: " + what);
 }
@@ -133,8 +134,8 @@ class JsonLocator {
         const std::size_t close = path.find(']', p);
         const std::string digits = path.substr(p + 1, close == std::string::npos ? std::string::npos : close - p - 1);
         // (a '[' inside a property name given by the user is no index: stop at its parent)
-        if (close == std::string::npos || digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
-            digits.size() > 9)
+        if (close == std::string::npos || digits.empty() ||
+            digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9)
           break;
         next = element(at, std::stoul(digits));
         p = close + 1;

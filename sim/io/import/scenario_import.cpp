@@ -55,7 +55,8 @@ MapOrigin readMapOrigin(Reader r) {
 void importTerritories(Reader t, ScenarioSpec& spec, std::vector<std::string>& territoryNames) {
   const std::string file = importPath(t, "geojson");
   const std::string property = t.text("property", "name");
-  if (t.has("name") || t.has("rect")) t.fail(t.has("name") ? "name" : "rect", "give geojson or name and rect, not both");
+  if (t.has("name") || t.has("rect"))
+    t.fail(t.has("name") ? "name" : "rect", "give geojson or name and rect, not both");
   t.finish();
   for (TerritoryShape& shape : readGeoJsonTerritories(file, property, originOf(spec))) {
     if (std::find(territoryNames.begin(), territoryNames.end(), shape.name) != territoryNames.end())
@@ -90,7 +91,8 @@ std::shared_ptr<const MemberTable> importMembers(Reader& g, const ScenarioSpec& 
   const MemberGroupSpec* supplier =
       group.supplierGroup >= 0 ? &spec.groups[static_cast<std::size_t>(group.supplierGroup)] : nullptr;
   if (supplier && supplier->table)
-    for (std::size_t k = 0; k < supplier->table->rows.size(); ++k) supplierIds[supplier->table->rows[k].id] = static_cast<int>(k);
+    for (std::size_t k = 0; k < supplier->table->rows.size(); ++k)
+      supplierIds[supplier->table->rows[k].id] = static_cast<int>(k);
   std::vector<std::string> idList;
   for (const auto& [id, k] : supplierIds) idList.push_back(id);
   for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -103,22 +105,27 @@ std::shared_ptr<const MemberTable> importMembers(Reader& g, const ScenarioSpec& 
     m.capacity = in.capacity, m.openingStock = in.openingStock;
     if (!in.supplierId.empty()) {
       // (the table is read again only to point at the bad field)
-      if (!supplier) CsvTable::load(table->file).fail(r, "supplier", "group '" + group.name + "' has no supplier group");
+      if (!supplier)
+        CsvTable::load(table->file).fail(r, "supplier", "group '" + group.name + "' has no supplier group");
       if (!supplier->table)
         CsvTable::load(table->file)
-            .fail(r, "supplier", "the supplier group '" + supplier->name + "' is not imported (from_csv), so it has no ids: leave the column empty");
+            .fail(r, "supplier",
+                  "the supplier group '" + supplier->name +
+                      "' is not imported (from_csv), so it has no ids: leave the column empty");
       const auto it = supplierIds.find(in.supplierId);
       if (it == supplierIds.end()) {
         const std::string near = closestMatch(in.supplierId, idList);
         CsvTable::load(table->file)
-            .fail(r, "supplier", "no member '" + in.supplierId + "' in " + supplier->table->file + " (group '" + supplier->name +
-                                     "')" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+            .fail(r, "supplier",
+                  "no member '" + in.supplierId + "' in " + supplier->table->file + " (group '" + supplier->name +
+                      "')" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
       }
       m.supplier = it->second;
     }
     if (m.x < 0 || m.x > spec.width || m.y < 0 || m.y > spec.height) {
       const CsvTable t = CsvTable::load(table->file);
-      t.fail(r, t.hasColumn("x") ? "x" : "lat", "position (" + std::to_string(m.x) + ", " + std::to_string(m.y) + ") km lies outside the map");
+      t.fail(r, t.hasColumn("x") ? "x" : "lat",
+             "position (" + std::to_string(m.x) + ", " + std::to_string(m.y) + ") km lies outside the map");
     }
     table->rows.push_back(std::move(m));
   }
@@ -126,7 +133,8 @@ std::shared_ptr<const MemberTable> importMembers(Reader& g, const ScenarioSpec& 
   return table;
 }
 
-std::shared_ptr<const ConsumerTable> importConsumers(Reader& c, const ScenarioSpec& spec, const ConsumerSpec& consumers) {
+std::shared_ptr<const ConsumerTable> importConsumers(Reader& c, const ScenarioSpec& spec,
+                                                     const ConsumerSpec& consumers) {
   for (const char* key : {"count", "placement"})
     if (c.has(key)) c.fail(key, std::string("comes from the file (from_csv): leave ") + key + " out");
   auto table = std::make_shared<ConsumerTable>();
@@ -143,7 +151,8 @@ std::shared_ptr<const ConsumerTable> importConsumers(Reader& c, const ScenarioSp
     total += static_cast<double>(agents[k]);
   }
   if (total < 1) c.fail("from_csv", "no consumers: every weight is below half of consumers.weight");
-  if (total > static_cast<double>(kMaxCount)) c.fail("from_csv", "more than 50,000,000 consumer agents: raise consumers.weight");
+  if (total > static_cast<double>(kMaxCount))
+    c.fail("from_csv", "more than 50,000,000 consumer agents: raise consumers.weight");
   const auto n = static_cast<std::size_t>(total);
   table->segmentsFromFile = points.front().segment >= 0;
   for (std::size_t k = 0; k < points.size(); ++k)
@@ -185,7 +194,8 @@ std::shared_ptr<const ConsumerTable> importConsumers(Reader& c, const ScenarioSp
     while (std::gcd(stride, n) != 1) ++stride;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t k = static_cast<std::size_t>((static_cast<std::uint64_t>(i) * stride) % n);  // < 2^63: n <= kMaxCount
+    const std::size_t k =
+        static_cast<std::size_t>((static_cast<std::uint64_t>(i) * stride) % n);  // < 2^63: n <= kMaxCount
     table->x.push_back(px[k]);
     table->y.push_back(py[k]);
   }
@@ -215,7 +225,8 @@ bool rebaseImportPaths(YAML::Node& root, const std::filesystem::path& from, cons
   if (root["members"] && root["members"].IsSequence())
     for (YAML::Node g : root["members"])
       if (g.IsMap() && g["from_csv"]) rebase(g["from_csv"]);
-  if (root["consumers"] && root["consumers"].IsMap() && root["consumers"]["from_csv"]) rebase(root["consumers"]["from_csv"]);
+  if (root["consumers"] && root["consumers"].IsMap() && root["consumers"]["from_csv"])
+    rebase(root["consumers"]["from_csv"]);
   return any;
 }
 

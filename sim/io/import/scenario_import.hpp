@@ -32,7 +32,8 @@ std::shared_ptr<const MemberTable> importMembers(Reader& g, const ScenarioSpec& 
 /// consumers.from_csv: round(weight / consumers.weight) agents per point, arranged so that
 /// segment s holds agents [segmentEnd[s-1], segmentEnd[s]) (the file's segment column, else
 /// the shares, spread over the points by a golden-ratio stride).
-std::shared_ptr<const ConsumerTable> importConsumers(Reader& c, const ScenarioSpec& spec, const ConsumerSpec& consumers);
+std::shared_ptr<const ConsumerTable> importConsumers(Reader& c, const ScenarioSpec& spec,
+                                                     const ConsumerSpec& consumers);
 
 /// An imported file's path as written to a resolved scenario: relative to `base` (the folder
 /// the YAML goes to) when base is given, else absolute.
