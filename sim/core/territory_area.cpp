@@ -1,7 +1,9 @@
 // GCC 12 reports values inside Boost.Geometry's point_on_surface (extreme_points.hpp) as maybe
 // uninitialised; they are always set before use. The warning is tied to the header's lines, so
 // it is silenced for this file only.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include "sim/core/territory_area.hpp"
 
 #include <boost/geometry/algorithms/point_on_surface.hpp>
