@@ -16,6 +16,7 @@
 #include "sim/calibrate/levenberg_marquardt.hpp"
 #include "sim/calibrate/simulator.hpp"
 #include "sim/io/atomic_file.hpp"
+#include "sim/io/import/scenario_import.hpp"
 #include "sim/io/run_output.hpp"
 #include "sim/io/yaml_reader.hpp"
 
@@ -270,7 +271,10 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::vector<std::
   out.holdout = statsOf(spec, moments, out.simulated, true);
   out.evaluations = sim.evaluations();
   YAML::Emitter emitter;
-  emitter << sim.yamlAt(out.estimate);
+  YAML::Node calibrated = sim.yamlAt(out.estimate);
+  // imported files (README "Import"): absolute here, relative to the output folder when written
+  io::rebaseImportPaths(calibrated, std::filesystem::path(spec.scenario).parent_path(), {});
+  emitter << calibrated;
   out.calibratedYaml = "# calibrated by chansim calibrate " + spec.file + "\n" + std::string(emitter.c_str()) + "\n";
   if (progress) {
     *progress << "calibrate: done after " << out.iterations << " iterations (" << out.stop << "), " << out.evaluations
@@ -345,7 +349,16 @@ void writeCalibrationOutputs(const std::filesystem::path& dir, const Calibration
   io::writeFileAtomic(dir / "estimates.csv", estimatesCsv(r, spec));
   io::writeFileAtomic(dir / "fit.csv", fitCsv(r, spec));
   io::writeFileAtomic(dir / "calibration.json", calibrationJson(r, spec));
-  io::writeFileAtomic(dir / "calibrated.yaml", r.calibratedYaml);
+  YAML::Node calibrated = YAML::Load(r.calibratedYaml);
+  if (io::rebaseImportPaths(calibrated, {}, dir)) {  // imported files relative to dir: it runs from there
+    YAML::Emitter emitter;
+    emitter << calibrated;
+    const std::string first =
+        r.calibratedYaml.substr(0, r.calibratedYaml.find('\n') + 1);  // the "# calibrated by" line
+    io::writeFileAtomic(dir / "calibrated.yaml", first + std::string(emitter.c_str()) + "\n");
+  } else {
+    io::writeFileAtomic(dir / "calibrated.yaml", r.calibratedYaml);
+  }
 }
 
 }  // namespace chan::calib

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/imported.hpp"
+
 namespace chan {
 
 /// Member kinds. Outlets are the kinds that sell to consumers.
@@ -142,6 +144,7 @@ struct MemberGroupSpec {
   int licenceExpiry = 0;                // tick the licence lapses (0: never); audits may catch it
   PricingSpec pricing;
   ReplenishSpec replenish;
+  std::shared_ptr<const MemberTable> table;  // from_csv: one member per row (null: count and placement)
 };
 
 struct BrandSpec {
@@ -152,9 +155,14 @@ struct BrandSpec {
   double capacity = 0;         // units per tick (0 = unlimited)
 };
 
+struct TerritoryArea;  // sim/core/territory_area.hpp
+
 struct TerritorySpec {
   std::string name;
-  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // rectangle on the map, km
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;      // rectangle on the map, km (imported: the area's bounding box)
+  std::shared_ptr<const TerritoryArea> area;  // imported polygons, km (null: the rectangle)
+  std::string geojson;                        // imported: the GeoJSON file (absolute path) ...
+  std::string geojsonProperty;                // ... and the feature property naming it
 };
 
 struct SegmentSpec {
@@ -184,6 +192,7 @@ struct ConsumerSpec {
   /// an empty shelf of any other kind is found only on arrival: the request goes unfilled.
   std::vector<MemberKind> stockVisible{MemberKind::EStore, MemberKind::Marketplace, MemberKind::SocialSeller};
   std::vector<SegmentSpec> segments;
+  std::shared_ptr<const ConsumerTable> table;  // from_csv: imported places (null: count and placement)
 };
 
 /// Price and diversion monitoring (deck ch. 2, 6).
@@ -277,6 +286,7 @@ struct ScenarioSpec {
   double width = 100, height = 100; // map size, km
   int cityCount = 6;                // city centres shared by outlets and consumers
   double citySpread = 5;            // km, standard deviation of placement around a centre
+  MapOrigin origin;                 // map.origin: lat/lon of the south-west corner (imported files)
   std::vector<BrandSpec> brands;
   std::vector<TerritorySpec> territories;
   std::vector<MemberGroupSpec> groups;

@@ -52,6 +52,8 @@ struct Members {
   // operating parameters resolved from group and kind defaults
   std::vector<double> fixedCost, holdingCost, shippingCost, commission;
   std::vector<double> serviceLevel, deliveryDays, reach, valuationFactor;
+  std::vector<double> capacity;      // units it can sell to consumers per tick (infinity: no limit)
+  std::vector<double> openingStock;  // units on hand at tick 0 (the group's initial_stock or its row's)
   // dynamic state
   std::vector<double> price;       // current list (selling) price, currency per unit
   std::vector<double> stock;       // units on hand

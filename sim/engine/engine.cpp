@@ -54,7 +54,7 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
   }
   // opening stock is an opening balance: goods endowed at the member's buying price
   for (std::size_t m = 0; m < w.members.size(); ++m) {
-    const double units = w.groupOf(static_cast<int>(m)).replenish.initialStock;
+    const double units = w.members.openingStock[m];  // the group's initial_stock, or an imported row's
     if (units <= 0 || w.members.kind[m] == MemberKind::Manufacturer) continue;
     w.members.stock[m] = units;
     w.members.stockValue[m] = units * buyingPrice(w, static_cast<int>(m));
@@ -226,7 +226,7 @@ void Engine::serveConsumers(TickObservations& obs) {
   for (std::size_t o = 0; o < n; ++o) {
     const auto m = idx(w.outlets[o]);
     price[o] = w.members.price[m];
-    remaining[o] = w.members.stock[m];
+    remaining[o] = std::min(w.members.stock[m], w.members.capacity[m]);  // capacity: imported outlets' limit
     openedWithStock[o] = w.members.active[m] && remaining[o] >= smallestSale;
     hiddenEmpty[o] = w.members.active[m] && !openedWithStock[o] && !m_seesStock[o];
     available[o] = openedWithStock[o] || hiddenEmpty[o];

@@ -9,6 +9,7 @@
 
 #include "models/placement.hpp"
 #include "sim/core/spatial_grid.hpp"
+#include "sim/core/territory_area.hpp"
 
 namespace chan {
 namespace {
@@ -45,14 +46,6 @@ void parallelBlocks(std::size_t count, const Body& body) {
                     [&](const tbb::blocked_range<std::size_t>& r) { body(r.begin(), r.end()); });
 }
 
-int territoryAt(const ScenarioSpec& spec, double x, double y) {
-  for (std::size_t t = 0; t < spec.territories.size(); ++t) {
-    const auto& r = spec.territories[t];
-    if (x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1) return static_cast<int>(t);
-  }
-  return -1;
-}
-
 void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& cities, World& w,
                 std::vector<std::vector<int>>& groupMembers) {
   Members& mb = w.members;
@@ -69,10 +62,14 @@ void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& citi
       groupMembers[g].push_back(id);
       Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, 0x100000000ULL + static_cast<std::uint64_t>(id));
       int territory = gs.territories.empty() ? -1 : gs.territories[static_cast<std::size_t>(k) % gs.territories.size()];
+      const ImportedMember* row = gs.table ? &gs.table->rows[static_cast<std::size_t>(k)] : nullptr;
       models::Point p;
-      if (territory >= 0) {  // members holding a territory sit in its middle
-        const auto& r = spec.territories[static_cast<std::size_t>(territory)];
-        p = {(r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2};
+      if (row) {  // an imported member sits where its row says, in the territory it names or covering it
+        p = {row->x, row->y};
+        territory = row->territory >= 0 ? row->territory : territoryAt(spec, p.x, p.y);
+      } else if (territory >= 0) {  // members holding a territory sit in its middle
+        const GeoPoint c = territoryCentre(spec.territories[static_cast<std::size_t>(territory)]);
+        p = {c.x(), c.y()};
       } else if (!isOnline(gs.kind)) {
         p = models::placePoint(spec, cities, gs.placement, spec.consumers.urbanShare, rng);
         territory = territoryAt(spec, p.x, p.y);
@@ -98,6 +95,14 @@ void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& citi
       mb.active.push_back(k < gs.count);
       mb.priceFactor.push_back(gs.priceFactors.empty() ? 1.0 : gs.priceFactors[static_cast<std::size_t>(k) % gs.priceFactors.size()]);
       mb.roleCost.push_back(gs.roleCostPerUnit);
+      mb.capacity.push_back(std::numeric_limits<double>::infinity());
+      mb.openingStock.push_back(gs.replenish.initialStock);
+      if (row) {  // the row's overrides
+        if (row->priceFactor >= 0) mb.priceFactor.back() = row->priceFactor;
+        if (row->serviceLevel >= 0) mb.serviceLevel.back() = row->serviceLevel;
+        if (row->capacity >= 0) mb.capacity.back() = row->capacity;
+        if (row->openingStock >= 0) mb.openingStock.back() = row->openingStock;
+      }
       mb.serviceLevel.back() = std::min(1.0, mb.serviceLevel.back() + gs.serviceLift);
       mb.valuationFactor.back() *= 1.0 + gs.valueLift;
     }
@@ -157,7 +162,10 @@ void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std:
       std::vector<std::pair<double, int>> near;
       for (std::size_t k = begin; k < end; ++k) {
         const auto m = static_cast<std::size_t>(groupMembers[g][k]);
-        if (gridded) {
+        const ImportedMember* row = gs.table ? &gs.table->rows[k] : nullptr;
+        if (row && row->supplier >= 0) {  // the supplier its row names
+          chosen[k] = candidates[static_cast<std::size_t>(row->supplier)];
+        } else if (gridded) {
           grid.nearest(mb.x[m], mb.y[m], 1, 0, near);
           chosen[k] = candidates[static_cast<std::size_t>(near.front().second)];
         } else {
@@ -242,6 +250,7 @@ void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& ci
     segmentEnd.push_back(static_cast<std::size_t>(std::llround(cumulative * static_cast<double>(n))));
   }
   segmentEnd.back() = n;
+  if (cs.table) segmentEnd = cs.table->segmentEnd;  // imported consumers: the loader's ranges
   // a consumer of a uniform_quantiles segment stands for its quantile cell of valuations (used
   // by exact choice, see models/consumer_choice.hpp); other distributions have point values
   c.cellHalfWidth.clear();
@@ -259,7 +268,8 @@ void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& ci
     for (std::size_t i = begin; i < end; ++i) {
       while (i >= segmentEnd[seg]) segStart = segmentEnd[seg++];
       Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, i);
-      const models::Point p = models::placePoint(spec, cities, cs.placement, cs.urbanShare, rng);
+      const models::Point p = cs.table ? models::Point{cs.table->x[i], cs.table->y[i]}
+                                       : models::placePoint(spec, cities, cs.placement, cs.urbanShare, rng);
       c.x[i] = static_cast<float>(p.x);
       c.y[i] = static_cast<float>(p.y);
       c.segment[i] = static_cast<std::uint8_t>(seg);

@@ -164,7 +164,7 @@ std::string eventsCsv(const World& w) {
 void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, const Summary& summary,
                      const RunInfo& info) {
   const World& w = engine.world();
-  const YAML::Node resolved = toYaml(*w.spec);
+  const YAML::Node resolved = toYaml(*w.spec, dir);  // imported files relative to dir: rerunnable from there
   YAML::Emitter yaml;
   yaml << resolved;
   writeFileAtomic(dir / "scenario.resolved.yaml", std::string(yaml.c_str()) + "\n");

@@ -6,6 +6,7 @@
 
 #include "mechanisms/mechanism.hpp"
 #include "sim/core/names.hpp"
+#include "sim/io/import/scenario_import.hpp"
 #include "sim/io/schema_io.hpp"
 
 namespace chan::io {
@@ -99,9 +100,9 @@ SegmentSpec readSegment(Reader r) {
   return s;
 }
 
-ConsumerSpec readConsumers(Reader r) {
+ConsumerSpec readConsumers(Reader r, const ScenarioSpec& spec) {
   ConsumerSpec c;
-  c.count = static_cast<int>(r.integer("count", 1, kMaxCount));
+  c.count = r.has("from_csv") ? 0 : static_cast<int>(r.integer("count", 1, kMaxCount));  // from_csv: the file's
   c.weight = r.number("weight", 1, 1e-12, 1e9);
   c.placement = r.choice("placement", "cities", names::kPlacements);
   c.urbanShare = r.number("urban_share", c.urbanShare, 0, 1);
@@ -126,6 +127,10 @@ ConsumerSpec readConsumers(Reader r) {
   double shares = 0;
   for (const auto& s : c.segments) shares += s.share;
   if (!(shares > 0)) r.fail("segments", "shares must add up to more than 0");
+  if (r.has("from_csv")) {  // imported places (README "Import")
+    c.table = importConsumers(r, spec, c);
+    c.count = static_cast<int>(c.table->x.size());
+  }
   r.finish();
   return c;
 }
@@ -243,6 +248,12 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
     if (g.kind == MemberKind::Manufacturer && g.replenish.rule != ReplenishRule::None)
       r.fail("replenishment", "manufacturers produce to order: use rule none");
     if (g.kind == MemberKind::Logistics) r.fail("replenishment", "a logistics provider holds no goods");
+  }
+  if (r.has("from_csv")) {  // one member per row of the file (README "Import")
+    g.table = importMembers(r, spec, g);
+    if (g.table->rows.size() > static_cast<std::size_t>(kMaxMembersPerGroup))
+      r.fail("from_csv", "more than 1,000,000 rows");
+    g.count = static_cast<int>(g.table->rows.size());
   }
   r.finish();
   return g;
@@ -364,6 +375,7 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
     spec.height = m->number("height", spec.height, 1e-6, kMaxMap);
     spec.cityCount = static_cast<int>(m->integer("cities", spec.cityCount, 0, 100000));
     spec.citySpread = m->number("city_spread", spec.citySpread, 0, kMaxMap);
+    if (m->has("origin")) spec.origin = readMapOrigin(m->map("origin"));
     m->finish();
   }
   std::vector<std::string> brandNames, territoryNames, groupNames;
@@ -384,6 +396,10 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   }
   if (spec.brands.empty()) r.fail("brands", "at least one brand is required");
   for (Reader& t : r.list("territories")) {
+    if (t.has("geojson")) {  // one territory per feature of a GeoJSON file
+      importTerritories(t, spec, territoryNames);
+      continue;
+    }
     TerritorySpec ts;
     ts.name = t.text("name");
     const auto rect = t.numbers("rect", 0, kMaxMap);
@@ -401,7 +417,7 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   }
   const bool anyOutlet = std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return isOutlet(g.kind); });
   if (!anyOutlet) r.fail("members", "at least one outlet group (a kind that sells to consumers) is required");
-  spec.consumers = readConsumers(r.map("consumers"));
+  spec.consumers = readConsumers(r.map("consumers"), spec);
   if (auto m = r.optionalMap("monitoring")) spec.monitoring = readMonitoring(*m);
   if (auto e = r.optionalMap("enforcement")) spec.enforcement = readEnforcement(*e);
   if (auto k = r.optionalMap("risk")) spec.risk = readRisk(*k, groupNames, spec);
@@ -446,18 +462,19 @@ YAML::Node distributionYaml(const Distribution& d) {
   return n;
 }
 
-YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
+YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g, const std::filesystem::path& base) {
   YAML::Node n;
   n["group"] = g.name;
   n["kind"] = names::of(names::kMemberKinds, g.kind);
-  n["count"] = g.count;
+  if (g.table) n["from_csv"] = writtenPath(g.table->file, base);  // count, places and territories: the file's
+  else n["count"] = g.count;
   n["brand"] = spec.brands[static_cast<std::size_t>(g.brand)].name;
   if (g.supplierGroup >= 0) n["supplier"] = spec.groups[static_cast<std::size_t>(g.supplierGroup)].name;
   if (g.ownerGroup >= 0) n["owner"] = spec.groups[static_cast<std::size_t>(g.ownerGroup)].name;
   n["supplier_rule"] = names::of(names::kSupplierRules, g.supplierRule);
   for (int t : g.territories) n["territories"].push_back(spec.territories[static_cast<std::size_t>(t)].name);
   n["exclusive"] = g.exclusive;
-  n["placement"] = g.placement;
+  if (!g.table) n["placement"] = g.placement;
   n["terms"]["discount"] = g.discount;
   if (g.logisticsGroup >= 0) n["terms"]["logistics"] = spec.groups[static_cast<std::size_t>(g.logisticsGroup)].name;
   else n["terms"]["lead_time"] = g.leadTime;
@@ -498,7 +515,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
     n["role"]["value_lift"] = g.valueLift;
     n["role"]["cost_per_unit"] = g.roleCostPerUnit;
   }
-  n["reserve"] = g.reserve;
+  if (!g.table) n["reserve"] = g.reserve;
   n["licence_expiry"] = g.licenceExpiry;
   if (g.kind == MemberKind::Logistics) return n;  // the loader rejects pricing and replenishment for a provider
   YAML::Node p = n["pricing"];
@@ -526,7 +543,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
 
 }  // namespace
 
-YAML::Node toYaml(const ScenarioSpec& spec) {
+YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
   YAML::Node n;
   n["name"] = spec.name;
   n["description"] = spec.description;
@@ -544,6 +561,10 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
   n["map"]["height"] = spec.height;
   n["map"]["cities"] = spec.cityCount;
   n["map"]["city_spread"] = spec.citySpread;
+  if (spec.origin.set) {
+    n["map"]["origin"]["lat"] = spec.origin.lat;
+    n["map"]["origin"]["lon"] = spec.origin.lon;
+  }
   for (const auto& b : spec.brands) {
     YAML::Node bn;
     bn["name"] = b.name;
@@ -553,14 +574,23 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
     bn["capacity"] = b.capacity;
     n["brands"].push_back(bn);
   }
-  for (const auto& t : spec.territories) {
+  for (std::size_t i = 0; i < spec.territories.size(); ++i) {
+    const TerritorySpec& t = spec.territories[i];
     YAML::Node tn;
+    if (!t.geojson.empty()) {  // one entry for the features of a file, read again in the same order
+      const TerritorySpec* before = i > 0 ? &spec.territories[i - 1] : nullptr;
+      if (before && before->geojson == t.geojson && before->geojsonProperty == t.geojsonProperty) continue;
+      tn["geojson"] = writtenPath(t.geojson, base);
+      tn["property"] = t.geojsonProperty;
+      n["territories"].push_back(tn);
+      continue;
+    }
     tn["name"] = t.name;
     for (double v : {t.x0, t.y0, t.x1, t.y1}) tn["rect"].push_back(v);
     tn["rect"].SetStyle(YAML::EmitterStyle::Flow);
     n["territories"].push_back(tn);
   }
-  for (const auto& g : spec.groups) n["members"].push_back(groupYaml(spec, g));
+  for (const auto& g : spec.groups) n["members"].push_back(groupYaml(spec, g, base));
   const MonitoringSpec& m = spec.monitoring;
   if (m.enabled) {
     YAML::Node mn = n["monitoring"];
@@ -634,9 +664,10 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
   con["delay_ticks"] = co.delayTicks;
   const ConsumerSpec& c = spec.consumers;
   YAML::Node cn = n["consumers"];
-  cn["count"] = c.count;
+  if (c.table) cn["from_csv"] = writtenPath(c.table->file, base);  // the count and places are the file's
+  else cn["count"] = c.count;
   cn["weight"] = c.weight;
-  cn["placement"] = c.placement;
+  if (!c.table) cn["placement"] = c.placement;
   cn["urban_share"] = c.urbanShare;
   cn["choice_set"]["nearest"] = c.nearest;
   cn["choice_set"]["radius"] = c.radius;

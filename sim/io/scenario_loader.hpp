@@ -1,6 +1,7 @@
 #pragma once
 // Scenario YAML -> ScenarioSpec, strictly: unknown keys, wrong types, out-of-range values,
 // dangling references and absurd sizes are rejected with file, line and key path.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,9 @@ ScenarioSpec loadScenario(const std::string& file, const std::vector<std::string
 ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file);
 
 /// The fully resolved scenario (every default filled in) in the same schema, so that a
-/// run can be repeated from its outputs/.../scenario.resolved.yaml.
-YAML::Node toYaml(const ScenarioSpec& spec);
+/// run can be repeated from its outputs/.../scenario.resolved.yaml. Imported files (README
+/// "Import") are written relative to `base`, the folder the YAML is written to (absolute
+/// paths when base is empty).
+YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base = {});
 
 }  // namespace chan::io

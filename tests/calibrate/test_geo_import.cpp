@@ -111,5 +111,14 @@ TEST_CASE("import file errors name the file, the line and the column", "[import]
   const auto open = writeTemp("open.geojson", R"({"type": "FeatureCollection", "features": [{"type": "Feature",
     "properties": {"name": "a"}, "geometry": {"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,2]]]}}]})");
   CHECK_THAT(errorOf([&] { readGeoJsonTerritories(open, "name", std::nullopt); }),
-             Catch::Contains("open.geojson: features[0].geometry.coordinates[0]: the ring is not closed"));
+             Catch::Contains("open.geojson:2:82: features[0].geometry.coordinates[0]: the ring is not closed"));
+}
+
+TEST_CASE("a structure error under a property name holding a bracket is still located, at its parent", "[import]") {
+  const auto file = writeTemp("bracket.geojson", R"({"type": "FeatureCollection", "features": [{"type": "Feature",
+    "properties": {"name": "a"}, "geometry": {"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,0]]]}}]})");
+  // properties["a[b"] is missing: the error names the path and the position of "properties"'s
+  // value, the '{' at line 2, column 19 (4 spaces and 14 characters before it)
+  CHECK_THAT(errorOf([&] { readGeoJsonTerritories(file, "a[b", std::nullopt); }),
+             Catch::Contains("bracket.geojson:2:19: features[0].properties.a[b: missing"));
 }

@@ -34,41 +34,152 @@ int indexOf(const CsvTable& t, std::size_t r, const char* column, const std::vec
   t.fail(r, column, "unknown " + std::string(column) + " '" + v + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
 }
 
-/// "file:line:col: problem" for a JSON syntax error at byte offset `byte` of text.
-[[noreturn]] void jsonSyntaxError(const std::string& file, const std::string& text, std::size_t byte, const std::string& what) {
+/// 1-based line and column of byte `byte` of text.
+std::pair<int, int> lineColumn(const std::string& text, std::size_t byte) {
   int line = 1, col = 1;
   for (std::size_t i = 0; i < std::min(byte, text.size()); ++i) {
     if (text[i] == '\n') ++line, col = 1;
     else ++col;
   }
+  return {line, col};
+}
+
+/// "file:line:col: problem" for a JSON syntax error at byte offset `byte` of text.
+[[noreturn]] void jsonSyntaxError(const std::string& file, const std::string& text, std::size_t byte,
+                                  const std::string& what) {
+  const auto [line, col] = lineColumn(text, byte);
   throw InputError(file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": invalid JSON: " + what);
 }
 
-GeoPolygon readPolygon(const nlohmann::json& rings, const std::string& file, const std::string& path,
+/// Source positions for a parsed GeoJSON document. nlohmann_json keeps none past parsing, so a
+/// structure error is located by walking the (already valid) text again along the error's
+/// JSON path (`features[3].geometry.coordinates[0]`) to the byte where that value starts.
+class JsonLocator {
+ public:
+  JsonLocator(std::string file, std::string text) : m_file(std::move(file)), m_text(std::move(text)) {}
+  const std::string& text() const { return m_text; }
+
+  /// "file:line:col: path: problem", at the deepest value of the path found in the text.
+  [[noreturn]] void fail(const std::string& path, const std::string& problem) const {
+    const auto [line, col] = lineColumn(m_text, offsetOf(path));
+    throw InputError(m_file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + path + ": " + problem);
+  }
+
+ private:
+  std::size_t skipSpace(std::size_t i) const {
+    while (i < m_text.size() && (m_text[i] == ' ' || m_text[i] == '\t' || m_text[i] == '\n' || m_text[i] == '\r')) ++i;
+    return i;
+  }
+  /// Index just past the string starting at i (a '"'); its raw contents in `raw`.
+  std::size_t skipString(std::size_t i, std::string* raw = nullptr) const {
+    const std::size_t begin = ++i;
+    while (i < m_text.size() && m_text[i] != '"') i += m_text[i] == '\\' ? 2 : 1;
+    if (raw) *raw = m_text.substr(begin, std::min(i, m_text.size()) - begin);
+    return i + 1;
+  }
+  /// Index just past the value starting at i (the text is valid JSON: nlohmann parsed it).
+  std::size_t skipValue(std::size_t i) const {
+    if (i >= m_text.size()) return i;
+    if (m_text[i] == '"') return skipString(i);
+    if (m_text[i] == '{' || m_text[i] == '[') {
+      int depth = 0;
+      do {
+        if (m_text[i] == '"') {
+          i = skipString(i);
+          continue;
+        }
+        if (m_text[i] == '{' || m_text[i] == '[') ++depth;
+        if (m_text[i] == '}' || m_text[i] == ']') --depth;
+        ++i;
+      } while (depth > 0 && i < m_text.size());
+      return i;
+    }
+    while (i < m_text.size() && m_text[i] != ',' && m_text[i] != '}' && m_text[i] != ']' && m_text[i] != ' ' &&
+           m_text[i] != '\n' && m_text[i] != '\r' && m_text[i] != '\t')
+      ++i;
+    return i;
+  }
+  /// Start of member `key` of the object at i, or npos.
+  std::size_t member(std::size_t i, const std::string& key) const {
+    if (i >= m_text.size() || m_text[i] != '{') return std::string::npos;
+    i = skipSpace(i + 1);
+    while (i < m_text.size() && m_text[i] == '"') {
+      std::string name;
+      i = skipSpace(skipString(i, &name));
+      i = skipSpace(i + 1);  // past ':'
+      if (name == key) return i;
+      i = skipSpace(skipValue(i));
+      if (i < m_text.size() && m_text[i] == ',') i = skipSpace(i + 1);
+    }
+    return std::string::npos;
+  }
+  /// Start of element k of the array at i, or npos.
+  std::size_t element(std::size_t i, std::size_t k) const {
+    if (i >= m_text.size() || m_text[i] != '[') return std::string::npos;
+    i = skipSpace(i + 1);
+    for (std::size_t e = 0; e < k; ++e) {
+      if (i >= m_text.size() || m_text[i] == ']') return std::string::npos;
+      i = skipSpace(skipValue(i));
+      if (i >= m_text.size() || m_text[i] != ',') return std::string::npos;
+      i = skipSpace(i + 1);
+    }
+    return i < m_text.size() && m_text[i] != ']' ? i : std::string::npos;
+  }
+  /// Byte where the value at `path` starts (steps: `.key` and `[index]`; the top level is "").
+  std::size_t offsetOf(const std::string& path) const {
+    std::size_t at = skipSpace(0), p = 0;
+    while (p < path.size()) {
+      std::size_t next = std::string::npos;
+      if (path[p] == '[') {
+        const std::size_t close = path.find(']', p);
+        const std::string digits = path.substr(p + 1, close == std::string::npos ? std::string::npos : close - p - 1);
+        // (a '[' inside a property name given by the user is no index: stop at its parent)
+        if (close == std::string::npos || digits.empty() ||
+            digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9)
+          break;
+        next = element(at, std::stoul(digits));
+        p = close + 1;
+      } else {
+        if (path[p] == '.') ++p;
+        const std::size_t stop = std::min(path.find('.', p), path.find('[', p));
+        next = member(at, path.substr(p, stop - p));
+        p = stop == std::string::npos ? path.size() : stop;
+      }
+      if (next == std::string::npos) break;  // not in the text (a missing key): its parent
+      at = next;
+    }
+    return at;
+  }
+
+  std::string m_file;
+  std::string m_text;
+};
+
+GeoPolygon readPolygon(const nlohmann::json& rings, const JsonLocator& src, const std::string& path,
                        const std::optional<GeoOrigin>& origin) {
-  if (!rings.is_array() || rings.empty()) throw InputError(file + ": " + path + ": expected a list of linear rings");
+  if (!rings.is_array() || rings.empty()) src.fail(path, "expected a list of linear rings");
   GeoPolygon poly;
   for (std::size_t k = 0; k < rings.size(); ++k) {
     const std::string rp = path + "[" + std::to_string(k) + "]";
     const auto& ring = rings[k];
     // RFC 7946 sec. 3.1.6: a linear ring has >= 4 positions, first equal to last
-    if (!ring.is_array() || ring.size() < 4) throw InputError(file + ": " + rp + ": a linear ring needs at least 4 positions");
+    if (!ring.is_array() || ring.size() < 4) src.fail(rp, "a linear ring needs at least 4 positions");
     auto& out = k == 0 ? poly.outer() : (poly.inners().emplace_back(), poly.inners().back());
     for (std::size_t i = 0; i < ring.size(); ++i) {
       const auto& pos = ring[i];
+      const std::string pp = rp + "[" + std::to_string(i) + "]";
       if (!pos.is_array() || pos.size() < 2 || !pos[0].is_number() || !pos[1].is_number())
-        throw InputError(file + ": " + rp + "[" + std::to_string(i) + "]: expected a position [x, y]");
+        src.fail(pp, "expected a position [x, y]");
       const double a = pos[0].get<double>(), b = pos[1].get<double>();
       if (origin) {
-        if (std::fabs(b) > 90 || std::fabs(a) > 180)
-          throw InputError(file + ": " + rp + "[" + std::to_string(i) + "]: not a [lon, lat] position in degrees");
+        if (std::fabs(b) > 90 || std::fabs(a) > 180) src.fail(pp, "not a [lon, lat] position in degrees");
         const KmPoint p = projectToKm(b, a, *origin);
         out.push_back(GeoPoint(p.x, p.y));
       } else {
         out.push_back(GeoPoint(a, b));
       }
     }
-    if (!bg::equals(out.front(), out.back())) throw InputError(file + ": " + rp + ": the ring is not closed (first position != last)");
+    if (!bg::equals(out.front(), out.back())) src.fail(rp, "the ring is not closed (first position != last)");
   }
   // GeoJSON winds outer rings counter-clockwise; Boost's default polygon is clockwise
   bg::correct(poly);
@@ -108,47 +219,47 @@ std::vector<TerritoryShape> readGeoJsonTerritories(const std::string& file, cons
   if (!in) throw InputError(file + ": cannot open the file");
   std::ostringstream buf;
   buf << in.rdbuf();
-  const std::string text = buf.str();
+  const JsonLocator src(file, buf.str());
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(text);
+    doc = nlohmann::json::parse(src.text());
   } catch (const nlohmann::json::parse_error& e) {
-    jsonSyntaxError(file, text, e.byte > 0 ? e.byte - 1 : 0, e.what());
+    jsonSyntaxError(file, src.text(), e.byte > 0 ? e.byte - 1 : 0, e.what());
   }
-  if (!doc.is_object() || doc.value("type", "") != "FeatureCollection" || !doc.contains("features") ||
-      !doc["features"].is_array())
-    throw InputError(file + ": type: expected a GeoJSON FeatureCollection with a features list");
+  if (!doc.is_object() || doc.value("type", "") != "FeatureCollection")
+    src.fail("type", "expected a GeoJSON FeatureCollection");
+  if (!doc.contains("features") || !doc["features"].is_array()) src.fail("features", "expected a list of features");
   std::vector<TerritoryShape> out;
   std::set<std::string> names;
   for (std::size_t f = 0; f < doc["features"].size(); ++f) {
     const auto& feature = doc["features"][f];
     const std::string path = "features[" + std::to_string(f) + "]";
     if (!feature.is_object() || !feature.contains("geometry") || !feature["geometry"].is_object())
-      throw InputError(file + ": " + path + ".geometry: missing");
+      src.fail(path + ".geometry", "missing (a Polygon or MultiPolygon)");
     const auto& props = feature.contains("properties") ? feature["properties"] : nlohmann::json();
     if (!props.is_object() || !props.contains(nameProperty) || !props[nameProperty].is_string())
-      throw InputError(file + ": " + path + ".properties." + nameProperty + ": missing (the territory's name)");
+      src.fail(path + ".properties." + nameProperty, "missing (the territory's name)");
     TerritoryShape t;
     t.name = props[nameProperty].get<std::string>();
-    if (!names.insert(t.name).second) throw InputError(file + ": " + path + ".properties." + nameProperty + ": duplicate name '" + t.name + "'");
+    if (!names.insert(t.name).second) src.fail(path + ".properties." + nameProperty, "duplicate name '" + t.name + "'");
     const auto& g = feature["geometry"];
     const std::string type = g.value("type", "");
     const std::string gp = path + ".geometry.coordinates";
-    if (!g.contains("coordinates")) throw InputError(file + ": " + gp + ": missing");
+    if (!g.contains("coordinates")) src.fail(gp, "missing");
     if (type == "Polygon") {
-      t.area.push_back(readPolygon(g["coordinates"], file, gp, origin));
+      t.area.push_back(readPolygon(g["coordinates"], src, gp, origin));
     } else if (type == "MultiPolygon") {
-      if (!g["coordinates"].is_array()) throw InputError(file + ": " + gp + ": expected a list of polygons");
+      if (!g["coordinates"].is_array()) src.fail(gp, "expected a list of polygons");
       for (std::size_t k = 0; k < g["coordinates"].size(); ++k)
-        t.area.push_back(readPolygon(g["coordinates"][k], file, gp + "[" + std::to_string(k) + "]", origin));
+        t.area.push_back(readPolygon(g["coordinates"][k], src, gp + "[" + std::to_string(k) + "]", origin));
     } else {
-      throw InputError(file + ": " + path + ".geometry.type: '" + type + "' is not a Polygon or MultiPolygon");
+      src.fail(path + ".geometry.type", "'" + type + "' is not a Polygon or MultiPolygon");
     }
     std::string why;
-    if (!bg::is_valid(t.area, why)) throw InputError(file + ": " + path + ".geometry: invalid area: " + why);
+    if (!bg::is_valid(t.area, why)) src.fail(path + ".geometry", "invalid area: " + why);
     out.push_back(std::move(t));
   }
-  if (out.empty()) throw InputError(file + ": features: no territories");
+  if (out.empty()) src.fail("features", "no territories");
   return out;
 }
 
@@ -169,7 +280,7 @@ std::vector<ImportedMember> readMemberTable(const std::string& file, const std::
     m.position = positionOf(t, r, origin);
     m.supplierId = t.text(r, "supplier");
     m.territory = indexOf(t, r, "territory", territoryNames);
-    m.priceFactor = t.number(r, "price_factor", 1, 0.01, 100);
+    m.priceFactor = t.number(r, "price_factor", -1, 0.01, 100);  // -1: the group's price_factors
     m.serviceLevel = t.number(r, "service_level", -1, 0, 1);
     m.capacity = t.number(r, "capacity", -1, 0, 1e12);
     m.openingStock = t.number(r, "opening_stock", -1, 0, 1e12);

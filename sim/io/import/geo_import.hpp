@@ -2,11 +2,9 @@
 // Importing a real channel's geography (issue 14, part 3): lat/lon -> km, territories from
 // GeoJSON polygons and multipolygons with point-in-polygon lookup (Boost.Geometry), outlets
 // from a member table CSV and consumers from a population grid or point CSV. Every file
-// problem is an io::InputError naming file, line and column (CSV) or file and JSON path
-// (GeoJSON: nlohmann_json keeps no source positions past parsing; syntax errors give line:col).
-//
-// NOT YET WIRED into the scenario loader and the world builder: those are being rewritten
-// (schema-driven loader); the YAML keys planned for them are in README "Import".
+// problem is an io::InputError naming file, line and column (GeoJSON structure errors also
+// name the JSON path; nlohmann_json keeps no positions, so they are found again in the text).
+// The scenario keys that use these readers are in sim/io/import/scenario_import.hpp.
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,7 +64,7 @@ struct ImportedMember {
   KmPoint position;          // km
   std::string supplierId;    // id of its supplier in the supplier group's table ("" : by the group's rule)
   int territory = -1;        // index into the territories (-1: located by position)
-  double priceFactor = 1;    // multiplies the price its rule sets, 0.01..100
+  double priceFactor = -1;   // multiplies the price its rule sets, 0.01..100 (-1: the group's)
   double serviceLevel = -1;  // 0..1 (-1: the group's)
   double capacity = -1;      // units per tick it can sell (-1: unlimited)
   double openingStock = -1;  // units on hand at tick 0 (-1: the group's initial_stock)
