@@ -5,6 +5,7 @@
 // mechanisms a scenario uses, in registration order (mechanisms/CMakeLists.txt), and never
 // learns their details (MuJoCo's stages with plugins, Box2D's one file per joint type).
 // The hooks run once per tick or per outlet sale, never per consumer decision.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,10 +18,23 @@
 
 namespace chan {
 
+/// The places in a member group's mapping (`members[i]`) where a mechanism declares keys of
+/// its own for each group. They are read and written at their place, in registration order, so
+/// that a key keeps its position in a group's mapping (scenario.resolved.yaml) and its checks
+/// their order among the group's checks (the first error of a file is reported).
+enum class GroupSlot : std::uint8_t {
+  Economics,  // after `commission`: what the group earns and pays per sale
+};
+/// Every slot, in the order they come in a group's mapping.
+inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Economics};
+
 /// The running state of one mechanism in one run, consulted at the engine's stages.
 class Mechanism {
  public:
   virtual ~Mechanism() = default;
+  /// Set-up stage: the world is built and opening prices are not yet set. Sets the world state
+  /// that behaviours read (e.g. a member's income per unit of revenue, which pricing counts).
+  virtual void start(World&) {}
   /// Policy-review stage, after the partner policy and before pricing: reviews of terms.
   virtual void review(World&) {}
   /// Pricing stage, before the members due for review re-price.
@@ -49,6 +63,12 @@ struct MechanismEntry {
   /// Declares the section's top-level keys to a schema visitor; `scenario` is the scenario being
   /// read or written (its groups are known: mechanism sections are read last).
   std::function<void(MechanismSpec&, FieldVisitor&, const ScenarioSpec& scenario)> fields;
+  /// Declares its keys in the mapping of member group `group` at `slot` (empty: it has none);
+  /// `g` is that group (when reading: read up to the slot; `scenario.groups` holds the groups
+  /// above it). Called for every group and slot; a mechanism declares keys at one slot.
+  std::function<void(MechanismSpec&, FieldVisitor&, const ScenarioSpec& scenario, const MemberGroupSpec& g,
+                     std::size_t group, GroupSlot slot)>
+      groupFields = nullptr;
   /// The scenario switches it on (its section is written to scenario.resolved.yaml; a
   /// mechanism left off still runs, as a no-op, and reports its metrics as 0).
   std::function<bool(const MechanismSpec&)> used;

@@ -121,7 +121,6 @@ struct MemberGroupSpec {
   double holdingCost = -1;              // currency per unit on hand per tick
   double shippingCost = -1;             // currency per unit sold (online delivery)
   double commission = -1;               // fraction of revenue kept by the platform
-  double referralCommission = 0;        // social sellers: fraction of revenue their brand's maker pays them
   double serviceLevel = -1;             // 0..1, enters consumer utility
   double deliveryDays = -1;             // online delivery time, days
   double reach = -1;                    // online: share of consumers who see this outlet

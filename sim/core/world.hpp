@@ -67,6 +67,8 @@ struct Members {
   std::vector<double> priceFactor;       // multiplies the price its rule sets
   std::vector<int> breachedUntil;        // its point-of-sale data is withheld while tick < this
   std::vector<double> roleCost;          // currency per unit sold for service / value-added roles
+  std::vector<double> saleIncomeRate;    // fraction of its consumer revenue others pay it per sale (a
+                                         // referral commission), set by mechanisms; pricing counts it
   std::vector<int> strikes;              // detected violations so far (enforcement ladder step)
   std::vector<int> suspendedUntil;       // supply suspended while tick < this
   std::vector<double> depositPosted;     // security deposit this member has with its manufacturer

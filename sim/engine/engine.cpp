@@ -37,6 +37,11 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     if (w.members.kind[m] == MemberKind::Distributor && w.groupOf(static_cast<int>(m)).exclusive &&
         w.members.territory[m] >= 0)
       m_exclusiveHolder[idx(w.members.territory[m])] = static_cast<int>(m);
+  // every registered mechanism, in registration order (one the scenario leaves off does
+  // nothing but report its metrics as 0, so that sweeps can switch it off and still collect them)
+  for (std::size_t i = 0; i < mechanismRegistry().size(); ++i)
+    m_mechanisms.push_back(mechanismRegistry()[i].create(sectionOf(spec, i), w));
+  for (auto& mechanism : m_mechanisms) mechanism->start(w);
   // opening prices, top tier first, so that each tier sees its buying price
   for (const auto& tier : w.byTier) {
     for (int m : tier) {
@@ -62,10 +67,6 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     w.ledger.opening += units;
   }
   models::postDeposits(w);
-  // every registered mechanism, in registration order (one the scenario leaves off does
-  // nothing but report its metrics as 0, so that sweeps can switch it off and still collect them)
-  for (std::size_t i = 0; i < mechanismRegistry().size(); ++i)
-    m_mechanisms.push_back(mechanismRegistry()[i].create(sectionOf(spec, i), w));
   if (spec.partners.enabled) m_reviewMark.resize(w.members.size());  // (reviewPartners' only use)
   m_outletRequests.assign(w.outlets.size(), 0.0);
   if (spec.check) verifyConservation();
@@ -319,10 +320,6 @@ void Engine::sell(int outlet, double units) {
   w.flows.cogs[m] += cogs;
   w.flows.commission[m] += commission;
   w.flows.shipping[m] += shipping;
-  // a social seller's referral commission, paid by its brand's manufacturer on what it sells
-  const double referral = revenue * w.groupOf(outlet).referralCommission;
-  const int maker = w.brandMaker[idx(mb.brand[m])];
-  if (referral > 0 && maker >= 0) w.payOther(maker, outlet, referral);
   for (auto& mechanism : m_mechanisms) mechanism->afterSale(w, outlet, units);
 }
 

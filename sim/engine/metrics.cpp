@@ -145,8 +145,8 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
   }
 }
 
-/// Metrics of the optional mechanisms: volume discounts, the gray market, referral commissions,
-/// logistics (README "summary.json"). Written whether or not the scenario uses them (0 when
+/// Metrics of the optional mechanisms: volume discounts, the gray market, those of mechanisms/
+/// (in registration order), logistics (README "summary.json"). Written whether or not the scenario uses them (0 when
 /// off), so that a sweep can switch a mechanism off and still collect its metrics.
 void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum,
                                  const std::vector<std::unique_ptr<Mechanism>>& mechanisms, Summary& s) {
@@ -180,17 +180,6 @@ void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum,
     s.emplace_back("gray.authorised_units", authorisedUnits);
     s.emplace_back("gray.authorised_mean_price", ratio(authorisedRevenue, authorisedUnits));
   }
-  // referral commissions: revenue x rate of each social seller that earns one (sell() pays it
-  // with each sale, when the brand has a manufacturer)
-  double referralPaid = 0, referralUnits = 0;
-  for (std::size_t m = 0; m < n; ++m) {
-    const double rate = w.groupOf(static_cast<int>(m)).referralCommission;
-    if (rate <= 0 || w.brandMaker[static_cast<std::size_t>(w.members.brand[m])] < 0) continue;
-    referralPaid += rate * w.flows.revenue[m];
-    referralUnits += w.flows.unitsSold[m];
-  }
-  s.emplace_back("referral.paid", referralPaid);
-  s.emplace_back("referral.units", referralUnits);
   for (const auto& mechanism : mechanisms) mechanism->summarize(w, s);
   {
     s.emplace_back("logistics.shipments", sum.shipments);

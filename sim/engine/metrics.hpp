@@ -64,7 +64,7 @@ class MetricsRecorder {
   void beginTick(const World& world);
   void endTick(const World& world, const TickObservations& obs,
                const std::vector<std::unique_ptr<Mechanism>>& mechanisms = {});
-  /// `mechanisms`: the run's mechanisms, whose keys follow the referral metrics.
+  /// `mechanisms`: the run's mechanisms, whose keys follow the gray-market metrics.
   Summary summarize(const World& world, double integratedEfficiency,
                     const std::vector<std::unique_ptr<Mechanism>>& mechanisms = {}) const;
   const std::vector<TickRecord>& records() const { return m_records; }

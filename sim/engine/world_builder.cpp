@@ -98,6 +98,7 @@ void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& citi
       mb.active.push_back(k < gs.count);
       mb.priceFactor.push_back(gs.priceFactors.empty() ? 1.0 : gs.priceFactors[static_cast<std::size_t>(k) % gs.priceFactors.size()]);
       mb.roleCost.push_back(gs.roleCostPerUnit);
+      mb.saleIncomeRate.push_back(0.0);  // (mechanisms set it at set-up)
       mb.serviceLevel.back() = std::min(1.0, mb.serviceLevel.back() + gs.serviceLift);
       mb.valuationFactor.back() *= 1.0 + gs.valueLift;
     }

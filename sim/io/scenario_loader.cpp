@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "mechanisms/mechanism.hpp"
 #include "sim/core/names.hpp"
@@ -122,8 +123,24 @@ ConsumerSpec readConsumers(Reader r) {
   return c;
 }
 
+/// The sections of the registered mechanisms being read, by registration index.
+using Sections = std::vector<std::shared_ptr<MechanismSpec>>;
+
+/// Reads the keys the registered mechanisms declare at `slot` of group g's mapping (g is being
+/// read: its index is spec.groups.size()).
+void readGroupKeys(Reader& r, const ScenarioSpec& spec, const MemberGroupSpec& g,
+                   const std::vector<std::string>& groupNames, Sections& sections, GroupSlot slot) {
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    const MechanismEntry& entry = mechanismRegistry()[i];
+    if (!entry.groupFields) continue;
+    SchemaReader reader(r, groupNames);
+    entry.groupFields(*sections[i], reader, spec, g, spec.groups.size(), slot);
+  }
+}
+
 MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<std::string>& brandNames,
-                          const std::vector<std::string>& territoryNames, const std::vector<std::string>& groupNames) {
+                          const std::vector<std::string>& territoryNames, const std::vector<std::string>& groupNames,
+                          Sections& sections) {
   MemberGroupSpec g;
   g.name = r.text("group");
   if (std::find(groupNames.begin(), groupNames.end(), g.name) != groupNames.end())
@@ -200,9 +217,7 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   g.holdingCost = r.number("holding_cost", -1, 0, kHuge);
   g.shippingCost = r.number("shipping_cost", -1, 0, kHuge);
   g.commission = r.number("commission", -1, 0, 1);
-  g.referralCommission = r.number("referral_commission", 0, 0, 1);
-  if (g.referralCommission > 0 && g.kind != MemberKind::SocialSeller)
-    r.fail("referral_commission", "only social sellers earn a referral commission");
+  readGroupKeys(r, spec, g, groupNames, sections, GroupSlot::Economics);
   g.serviceLevel = r.number("service_level", -1, 0, 1);
   g.deliveryDays = r.number("delivery_days", -1, 0, 365);
   g.reach = r.number("reach", -1, 0, 1);
@@ -349,6 +364,10 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
     m->finish();
   }
   std::vector<std::string> brandNames, territoryNames, groupNames;
+  // the sections of the registered mechanisms (mechanisms/), each declared by its own schema:
+  // their keys in member groups are read with the groups, their own sections last
+  Sections sections;
+  for (const MechanismEntry& entry : mechanismRegistry()) sections.push_back(entry.makeSpec());
   for (Reader& b : r.list("brands")) {
     BrandSpec brand;
     brand.name = b.text("name");
@@ -378,7 +397,7 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
     spec.territories.push_back(ts);
   }
   for (Reader& g : r.list("members")) {
-    spec.groups.push_back(readGroup(g, spec, brandNames, territoryNames, groupNames));
+    spec.groups.push_back(readGroup(g, spec, brandNames, territoryNames, groupNames, sections));
     groupNames.push_back(spec.groups.back().name);
   }
   const bool anyOutlet = std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return isOutlet(g.kind); });
@@ -389,12 +408,10 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   if (auto k = r.optionalMap("risk")) spec.risk = readRisk(*k, groupNames, spec);
   if (auto p = r.optionalMap("partner_policy")) spec.partners = readPartners(*p);
   if (auto c = r.optionalMap("coordination")) spec.coordination = readCoordination(*c);
-  // the sections of the registered mechanisms (mechanisms/), each declared by its own schema
-  for (const MechanismEntry& entry : mechanismRegistry()) {
-    std::shared_ptr<MechanismSpec> section = entry.makeSpec();
+  for (std::size_t i = 0; i < sections.size(); ++i) {
     SchemaReader reader(r, groupNames);
-    entry.fields(*section, reader, spec);
-    spec.mechanisms.push_back(std::move(section));
+    mechanismRegistry()[i].fields(*sections[i], reader, spec);
+    spec.mechanisms.push_back(std::move(sections[i]));
   }
   // memory guard: every consumer holds its nearest stores plus the online outlets
   double online = 0;
@@ -428,7 +445,19 @@ YAML::Node distributionYaml(const Distribution& d) {
   return n;
 }
 
-YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
+/// Writes the keys the registered mechanisms declare at `slot` of group `group`'s mapping.
+void writeGroupKeys(const ScenarioSpec& spec, std::size_t group, GroupSlot slot, YAML::Node n) {
+  for (std::size_t i = 0; i < mechanismRegistry().size(); ++i) {
+    const MechanismEntry& entry = mechanismRegistry()[i];
+    if (!entry.groupFields) continue;
+    // the visitor interface is the reader's too, hence non-const; the writer only reads
+    SchemaWriter writer(n, spec);
+    entry.groupFields(const_cast<MechanismSpec&>(sectionOf(spec, i)), writer, spec, spec.groups[group], group, slot);
+  }
+}
+
+YAML::Node groupYaml(const ScenarioSpec& spec, std::size_t group) {
+  const MemberGroupSpec& g = spec.groups[group];
   YAML::Node n;
   n["group"] = g.name;
   n["kind"] = names::of(names::kMemberKinds, g.kind);
@@ -463,7 +492,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g) {
   optional("holding_cost", g.holdingCost);
   optional("shipping_cost", g.shippingCost);
   optional("commission", g.commission);
-  if (g.referralCommission > 0) n["referral_commission"] = g.referralCommission;  // older resolved files unchanged
+  writeGroupKeys(spec, group, GroupSlot::Economics, n);
   optional("service_level", g.serviceLevel);
   optional("delivery_days", g.deliveryDays);
   optional("reach", g.reach);
@@ -537,7 +566,7 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
     tn["rect"].SetStyle(YAML::EmitterStyle::Flow);
     n["territories"].push_back(tn);
   }
-  for (const auto& g : spec.groups) n["members"].push_back(groupYaml(spec, g));
+  for (std::size_t g = 0; g < spec.groups.size(); ++g) n["members"].push_back(groupYaml(spec, g));
   const MonitoringSpec& m = spec.monitoring;
   if (m.enabled) {
     YAML::Node mn = n["monitoring"];

@@ -312,27 +312,3 @@ TEST_CASE("data breaches: a compromised sales feed brings the bullwhip back, and
   for (const chan::Event& e : l.events)
     if (e.type == chan::Event::Type::DataBreach) CHECK(l.kind[static_cast<std::size_t>(e.member)] == chan::MemberKind::OfflineStore);
 }
-
-TEST_CASE("referral commission: the maker pays it on social sellers' revenue and they price lower", "[mechanisms]") {
-  const std::vector<std::string> small{"consumers.count=5000", "ticks=60"};
-  auto none = small;
-  none.push_back("members[3].referral_commission=0");
-  const Run on = run("social_referral", small), off = run("social_referral", none);  // conservation checked
-  const double revenue = on.metrics.at("kpi.channel.social_seller.revenue");
-  REQUIRE(revenue > 0);
-  // paid through the ledger at the configured 8% of what the social sellers (group 3) took
-  // from consumers, by the manufacturer (group 0), which has no other such expense here
-  CHECK(groupSum(on, on.otherIncome, 3) == Approx(0.08 * revenue).epsilon(1e-12));
-  CHECK(groupSum(on, on.otherExpense, 0) == Approx(0.08 * revenue).epsilon(1e-12));
-  CHECK(groupSum(off, off.otherIncome, 3) == 0.0);
-  CHECK(on.metrics.at("referral.paid") == Approx(0.08 * revenue).epsilon(1e-12));
-  CHECK(on.metrics.at("referral.units") == on.metrics.at("kpi.channel.social_seller.units"));
-  CHECK(off.metrics.at("referral.paid") == 0.0);
-  // keeping 8% more of each sale, a best-responding seller charges less and sells more
-  auto meanPrice = [](const Run& r) {
-    return r.metrics.at("kpi.channel.social_seller.revenue") / r.metrics.at("kpi.channel.social_seller.units");
-  };
-  CHECK(meanPrice(on) < meanPrice(off));
-  CHECK(on.metrics.at("kpi.channel.social_seller.units") > off.metrics.at("kpi.channel.social_seller.units"));
-  CHECK(on.metrics.at("margin.kind.social_seller.profit") > off.metrics.at("margin.kind.social_seller.profit"));
-}

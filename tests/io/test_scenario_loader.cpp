@@ -164,14 +164,6 @@ TEST_CASE("loader: logit noise is 0 (exact choice) or large enough to divide by"
                       Catch::Contains("consumers.segments[0].noise: must be between 0 and"));
 }
 
-TEST_CASE("loader: only social sellers earn a referral commission", "[loader]") {
-  REQUIRE_THROWS_WITH(parse(withLine(7, "  - {group: shop, kind: offline_store, supplier: maker, referral_commission: 0.1}")),
-                      "t.yaml:7:78: members[1].referral_commission: only social sellers earn a referral commission");
-  CHECK(parse(withLine(7, "  - {group: shop, kind: social_seller, supplier: maker, referral_commission: 0.1}"))
-            .groups[1]
-            .referralCommission == 0.1);
-}
-
 TEST_CASE("loader: a channel without an outlet group", "[loader]") {
   REQUIRE_THROWS_WITH(parse(withLine(7, "")),
                       "t.yaml:6:3: members: at least one outlet group (a kind that sells to consumers) is required");
