@@ -23,10 +23,15 @@ namespace chan {
 /// that a key keeps its position in a group's mapping (scenario.resolved.yaml) and its checks
 /// their order among the group's checks (the first error of a file is reported).
 enum class GroupSlot : std::uint8_t {
+  Terms,      // in `terms`, after `fixed_fee`: the supply contract with the group's supplier
   Economics,  // after `commission`: what the group earns and pays per sale
 };
 /// Every slot, in the order they come in a group's mapping.
-inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Economics};
+inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Terms, GroupSlot::Economics};
+/// Where a slot's keys are, as the reference writes them ("members[].terms.").
+inline const char* groupSlotPath(GroupSlot slot) {
+  return slot == GroupSlot::Terms ? "members[].terms." : "members[].";
+}
 
 /// The running state of one mechanism in one run, consulted at the engine's stages.
 class Mechanism {
@@ -43,6 +48,15 @@ class Mechanism {
   virtual void afterPricing(World&) {}
   /// Fulfilment: outlet (member id) sold `units` (> 0) to consumers; the sale is booked.
   virtual void afterSale(World&, int /*outlet*/, double /*units*/) {}
+  /// Replenishment, once per order: member `buyer` is about to order `units` (> 0, at least
+  /// the contract's minimum) from `source` on `terms`; a mechanism may change the quantity
+  /// (batching up to a discount step).
+  virtual void placeOrder(const World&, int /*buyer*/, int /*source*/, const SupplyTerms& /*terms*/,
+                          double& /*units*/) {}
+  /// Replenishment, once per shipment: `units` (> 0) go from `supplier` to `buyer`, invoiced at
+  /// `value` (the list price after the contract's discount); a mechanism may lower the invoice
+  /// (volume discounts) before the goods change hands and it is paid.
+  virtual void priceShipment(World&, int /*supplier*/, int /*buyer*/, double /*units*/, double& /*value*/) {}
   /// Metrics: the tick is over.
   virtual void endTick(const World&) {}
   /// Its timeseries.csv columns (appended after the engine's, in registration order) ...

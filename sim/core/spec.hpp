@@ -47,13 +47,6 @@ enum class SupplierRule : std::uint8_t {
   RoundRobin,  // member i buys from supplier i mod count
 };
 
-/// One step of an all-units quantity discount: an order of at least `minUnits` gets `discount`
-/// off every unit (Silver, Pyke & Peterson 1998, ch. 5).
-struct VolumeDiscount {
-  double minUnits = 0;  // units, > 0; steps strictly increasing
-  double discount = 0;  // fraction off the price after terms.discount, 0..1, increasing with minUnits
-};
-
 /// How shipments on a link travel: lead time and reliability (a logistics provider's, or the
 /// in-house carriage of `coordination`), and the fee per unit the buyer pays the provider.
 struct CarriageSpec {
@@ -113,7 +106,6 @@ struct MemberGroupSpec {
   int leadTime = 2;                     // ticks from order to arrival
   double minOrder = 0;                  // units; smaller orders are rounded up
   double fixedFee = 0;                  // currency per tick paid to the supplier (two-part tariff)
-  std::vector<VolumeDiscount> volumeDiscounts;  // supplier's quantity discounts on this link (none: off)
   int logisticsGroup = -1;              // group of kind logistics carrying this group's inbound goods (-1: in-house)
   CarriageSpec carriage;                // kind logistics: the service it offers
   // operating economics (defaults depend on kind, see kindDefaults in world_builder)
@@ -289,7 +281,6 @@ struct ScenarioSpec {
 };
 
 /// Which optional mechanisms a scenario uses (they add summary metrics and timeseries columns).
-bool hasVolumeDiscounts(const ScenarioSpec& spec);
 bool hasGrayResellers(const ScenarioSpec& spec);
 bool hasLogisticsProviders(const ScenarioSpec& spec);
 

@@ -119,7 +119,6 @@ struct MemberFlows {
   std::vector<double> otherCash;               // net cash of those, and of deposits posted or returned
   std::vector<double> writeOff;                // book value of stock written off
   std::vector<double> divertedIn;              // units bought from a supplier outside the member's territory
-  std::vector<double> volumeDiscount;          // supplier: money given off list prices as volume discounts
   std::vector<double> carriedUnits, carriedShipments, lateShipments;  // logistics provider: what it carried
   std::vector<double> lostUnits, stockoutTicks, pricedTicks, undercutTicks;
   // KPI scorecards (models/scorecard)

@@ -366,12 +366,7 @@ void Engine::replenish(TickObservations& obs) {
       if (units <= kTiny) continue;
       const int source = chooseSource(m, units);
       if (source < 0) continue;  // an unauthorised reseller nobody will sell to
-      const std::vector<VolumeDiscount>& steps = w.groupOf(m).volumeDiscounts;
-      if (!steps.empty()) {
-        units = models::batchForDiscount(w, m, units, mb.price[idx(source)] * (1.0 - terms.discount));
-        obs.discountOrders += 1;
-        obs.discountOrderUnits += units;
-      }
+      for (auto& mechanism : m_mechanisms) mechanism->placeOrder(w, m, source, terms, units);
       m_ordersTo[idx(source)].emplace_back(m, units);
       obs.ordersByTier[idx(t)] += units;
     }
@@ -455,12 +450,9 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
   }
   const SupplyTerms terms = termsFor(supplier, buyer);
   const MemberGroupSpec& buyerGroup = w.groupOf(buyer);
-  // all-units volume discount of the buyer's terms on the units shipped
-  const double listValue = units * mb.price[s] * (1.0 - terms.discount);
-  const double discount = listValue * models::volumeDiscount(buyerGroup.volumeDiscounts, units);
-  const double value = listValue - discount;
-  w.flows.volumeDiscount[s] += discount;
-  obs.volumeDiscount += discount;
+  // invoiced at the list price after the contract's discount, less what mechanisms take off
+  double value = units * mb.price[s] * (1.0 - terms.discount);
+  for (auto& mechanism : m_mechanisms) mechanism->priceShipment(w, supplier, buyer, units, value);
   const double cogs = mb.stockValue[s] * std::min(1.0, units / mb.stock[s]);
   mb.stock[s] -= units;
   mb.stockValue[s] -= cogs;

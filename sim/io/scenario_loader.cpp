@@ -182,16 +182,7 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
     g.leadTime = static_cast<int>(t->integer("lead_time", g.leadTime, 0, 3650));
     g.minOrder = t->number("min_order", 0, 0, kHuge);
     g.fixedFee = t->number("fixed_fee", 0, 0, kHuge);
-    for (Reader& v : t->list("volume_discounts")) {
-      VolumeDiscount step{v.number("min_units", 1e-9, kHuge), v.number("discount", 0, 1)};
-      // all-units steps: a larger order never gets a smaller discount
-      if (!g.volumeDiscounts.empty() && step.minUnits <= g.volumeDiscounts.back().minUnits)
-        v.fail("min_units", "must be above the previous step's min_units");
-      if (!g.volumeDiscounts.empty() && step.discount < g.volumeDiscounts.back().discount)
-        v.fail("discount", "must not be below the previous step's discount");
-      v.finish();
-      g.volumeDiscounts.push_back(step);
-    }
+    readGroupKeys(*t, spec, g, groupNames, sections, GroupSlot::Terms);
     if (t->has("logistics")) {
       const std::string provider = t->text("logistics");
       g.logisticsGroup = indexByName(*t, "logistics", provider, groupNames, "logistics group (define it above)");
@@ -202,8 +193,7 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
       g.leadTime = lg.carriage.leadTime;
     }
     t->finish();
-    if (g.supplierGroup < 0 && (!g.volumeDiscounts.empty() || g.logisticsGroup >= 0))
-      r.fail("terms", "only a group with a supplier has supply terms");
+    if (g.supplierGroup < 0 && g.logisticsGroup >= 0) r.fail("terms", "only a group with a supplier has supply terms");
   }
   if (auto c = r.optionalMap("logistics")) {
     if (g.kind != MemberKind::Logistics) r.fail("logistics", "only a group of kind logistics offers carriage");
@@ -474,12 +464,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, std::size_t group) {
   else n["terms"]["lead_time"] = g.leadTime;
   n["terms"]["min_order"] = g.minOrder;
   n["terms"]["fixed_fee"] = g.fixedFee;
-  for (const VolumeDiscount& v : g.volumeDiscounts) {
-    YAML::Node vn;
-    vn["min_units"] = v.minUnits;
-    vn["discount"] = v.discount;
-    n["terms"]["volume_discounts"].push_back(vn);
-  }
+  writeGroupKeys(spec, group, GroupSlot::Terms, n["terms"]);
   if (g.kind == MemberKind::Logistics) {
     n["logistics"]["lead_time"] = g.carriage.leadTime;
     n["logistics"]["delay_probability"] = g.carriage.delayProbability;

@@ -165,10 +165,12 @@ std::string mechanismReferenceMarkdown() {
     const ScenarioSpec scenario;
     e.fields(*spec, docs, scenario);
     if (e.groupFields) {  // its keys in each member group's mapping
-      SchemaDocs groupDocs("members[].");
       const MemberGroupSpec group;
-      for (GroupSlot slot : kGroupSlots) e.groupFields(*spec, groupDocs, scenario, group, 0, slot);
-      docs.append(groupDocs);
+      for (GroupSlot slot : kGroupSlots) {
+        SchemaDocs groupDocs(groupSlotPath(slot));
+        e.groupFields(*spec, groupDocs, scenario, group, 0, slot);
+        docs.append(groupDocs);
+      }
     }
     out += "#### " + std::string(e.name) + "\n\n" + std::string(e.doc) + "\n\n";
     out += "| key | type | default | range, unit | meaning |\n|---|---|---|---|---|\n" + docs.rows() + "\n";

@@ -131,27 +131,6 @@ TEST_CASE("partner policy: loss-making outlets are replaced from the reserve", "
   CHECK(r.metrics.at("partners.recruited") <= 4);
 }
 
-TEST_CASE("volume discounts: stores pay less per unit and order in bigger batches", "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
-  auto none = base, dearStorage = base;
-  // a step no order reaches keeps the mechanism's metrics but gives nothing
-  none.push_back("members[2].terms.volume_discounts=[{min_units: 1e9, discount: 0}]");
-  dearStorage.push_back("members[2].holding_cost=1");
-  const Run on = run("volume_discounts", base), off = run("volume_discounts", none), dear = run("volume_discounts", dearStorage);
-  const int stores = 2;
-  const double costOn = groupSum(on, on.purchases, stores) / groupSum(on, on.unitsBought, stores);
-  const double costOff = groupSum(off, off.purchases, stores) / groupSum(off, off.unitsBought, stores);
-  CHECK(costOn < costOff);
-  // no store pays less than the deepest step allows
-  CHECK(costOn >= costOff * (1 - 0.06) - 1e-9);
-  CHECK(on.metrics.at("volume_discount.amount") > 0);
-  CHECK(off.metrics.at("volume_discount.amount") == 0);
-  CHECK(on.metrics.at("volume_discount.rate") <= 0.06 + 1e-12);
-  // batching reacts: orders round up to a step, unless holding the extra units costs more
-  CHECK(on.metrics.at("volume_discount.mean_order_units") > off.metrics.at("volume_discount.mean_order_units"));
-  CHECK(dear.metrics.at("volume_discount.mean_order_units") < on.metrics.at("volume_discount.mean_order_units"));
-}
-
 TEST_CASE("gray market: a bigger gap between authorised retail and wholesale prices sells more into the gray channel",
           "[mechanisms]") {
   const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};

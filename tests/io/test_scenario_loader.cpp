@@ -284,19 +284,6 @@ consumers:
   CHECK(parse(base).groups[1].leadTime == 2);
 }
 
-TEST_CASE("loader: volume-discount steps must grow with the order size", "[loader]") {
-  // the second step's min_units (40) starts at column 129
-  REQUIRE_THROWS_WITH(
-      parse(withLine(7, "  - {group: shop, kind: offline_store, supplier: maker, terms: {volume_discounts: "
-                        "[{min_units: 50, discount: 0.02}, {min_units: 40, discount: 0.03}]}}")),
-      "t.yaml:7:129: members[1].terms.volume_discounts[1].min_units: must be above the previous step's min_units");
-  const chan::ScenarioSpec s = parse(withLine(7, "  - {group: shop, kind: offline_store, supplier: maker, terms: "
-                                                 "{volume_discounts: [{min_units: 40, discount: 0.03}]}}"));
-  REQUIRE(s.groups[1].volumeDiscounts.size() == 1);
-  CHECK(s.groups[1].volumeDiscounts[0].minUnits == 40);
-  CHECK(s.groups[1].volumeDiscounts[0].discount == 0.03);
-}
-
 TEST_CASE("loader: a link's logistics provider must be a group of kind logistics", "[loader]") {
   REQUIRE_THROWS_WITH(parse(withLine(7, "  - {group: shop, kind: offline_store, supplier: maker, terms: {logistics: maker}}")),
                       "t.yaml:7:76: members[1].terms.logistics: group 'maker' is not of kind logistics");
