@@ -40,7 +40,8 @@ class Mechanism {
   /// Set-up stage: the world is built and opening prices are not yet set. Sets the world state
   /// that behaviours read (e.g. a member's income per unit of revenue, which pricing counts).
   virtual void start(World&) {}
-  /// Policy-review stage, after the partner policy and before pricing: reviews of terms.
+  /// Policy-review stage, after risk events and before pricing: the partner policy, reviews of
+  /// terms.
   virtual void review(World&) {}
   /// Pricing stage, before the members due for review re-price.
   virtual void beforePricing(World&) {}

@@ -223,24 +223,6 @@ struct RiskSpec {
 /// KPIs of the scorecard (models/scorecard) a partner policy can rank partners by.
 enum class PartnerKpi : std::uint8_t { Profit, Revenue, Units, Aov, Satisfaction, CostEffectiveness, BrandShare };
 
-/// Closed-loop partner policy (deck ch. 5): reviews outlets by a KPI, replaces the worst,
-/// rewards the best, adjusts terms and re-tiers.
-struct PartnerPolicySpec {
-  bool enabled = false;
-  int reviewPeriod = 30;             // ticks
-  PartnerKpi kpi = PartnerKpi::Profit;  // what outlets are ranked by over the period
-  double terminateShare = 0.1;       // loss-making outlets in this bottom share are terminated
-  bool recruit = true;               // replace them from the group's reserve
-  double rebateShare = 0.1;          // top share earns a rebate ...
-  double rebateRate = 0.02;          // ... of its purchases in the period, paid by the manufacturer
-  double termShare = 0;              // top (bottom) share gets its discount raised (cut), 0..0.5 (0: terms fixed)
-  double termStep = 0.01;            // change of the discount per review, fraction of the list price
-  double minDiscount = 0;            // adjusted discounts stay within [minDiscount, maxDiscount]
-  double maxDiscount = 0.5;
-  double retierShare = 0;  // top share buying through a distributor is promoted to buy from the
-                           // manufacturer; promoted outlets in the bottom share go back, 0..0.5
-};
-
 struct CoordinationSpec {
   bool sharedSales = false;          // upstream members forecast from consumer sales, not orders
   bool visibility = false;           // IoT: upstream members see downstream stock and sales in real time
@@ -272,7 +254,6 @@ struct ScenarioSpec {
   MonitoringSpec monitoring;
   EnforcementSpec enforcement;
   RiskSpec risk;
-  PartnerPolicySpec partners;
   CoordinationSpec coordination;
   /// Sections of the registered mechanisms, by registration index (see sectionOf).
   std::vector<std::shared_ptr<const MechanismSpec>> mechanisms;

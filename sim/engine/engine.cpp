@@ -67,7 +67,6 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     w.ledger.opening += units;
   }
   models::postDeposits(w);
-  if (spec.partners.enabled) m_reviewMark.resize(w.members.size());  // (reviewPartners' only use)
   m_outletRequests.assign(w.outlets.size(), 0.0);
   if (spec.check) verifyConservation();
 }
@@ -101,9 +100,8 @@ void Engine::step() {
   receiveArrivals();
   // risk events: disruptions starting, licence audits, defaults (with the emergency response)
   models::reviewRisk(w);
-  // policy review: the manufacturer's partner policy (terminate, recruit, rebates, terms, tiers)
-  models::reviewPartners(w, m_reviewMark);
-  // mechanisms' reviews of terms (vertical disputes)
+  // policy review: the mechanisms' reviews (the partner policy's terminations, recruitment,
+  // rebates, terms and tiers; vertical disputes over terms)
   for (auto& mechanism : m_mechanisms) mechanism->review(w);
   // pricing: every member due for review, top tier first, then promotions and the price cap
   setPrices();

@@ -64,7 +64,6 @@ class Engine {
   std::vector<std::vector<std::pair<int, double>>> m_ordersTo;  // per supplier: (buyer, units)
   std::vector<int> m_exclusiveHolder;               // per territory: distributor with exclusive rights
   std::vector<double> m_outletRequests;             // per outlet: units consumers asked for this tick
-  MemberFlows m_reviewMark;                         // the flows at the last partner review
   std::vector<Event> m_diversions;                  // today's cross-territory shipments, for monitoring
   std::vector<std::unique_ptr<Mechanism>> m_mechanisms;  // every registered one, in registration order
 };

@@ -303,26 +303,6 @@ RiskSpec readRisk(Reader r, const std::vector<std::string>& groupNames, const Sc
   return k;
 }
 
-PartnerPolicySpec readPartners(Reader r) {
-  PartnerPolicySpec p;
-  p.enabled = r.boolean("enabled", true);
-  p.reviewPeriod = static_cast<int>(r.integer("review_period", p.reviewPeriod, 1, kMaxTicks));
-  p.kpi = enumOf<PartnerKpi>(names::kPartnerKpis, r.choice("kpi", "profit", names::kPartnerKpis));
-  p.terminateShare = r.number("terminate_share", p.terminateShare, 0, 1);
-  p.recruit = r.boolean("recruit", true);
-  p.rebateShare = r.number("rebate_share", p.rebateShare, 0, 1);
-  p.rebateRate = r.number("rebate_rate", p.rebateRate, 0, 1);
-  // the top and bottom shares must not overlap
-  p.termShare = r.number("term_share", 0, 0, 0.5);
-  p.termStep = r.number("term_step", p.termStep, 0, 1);
-  p.minDiscount = r.number("min_discount", p.minDiscount, 0, 1);
-  p.maxDiscount = r.number("max_discount", p.maxDiscount, 0, 1);
-  if (p.minDiscount > p.maxDiscount) r.fail("min_discount", "must not exceed max_discount");
-  p.retierShare = r.number("retier_share", 0, 0, 0.5);
-  r.finish();
-  return p;
-}
-
 CoordinationSpec readCoordination(Reader r) {
   CoordinationSpec c;
   c.sharedSales = r.boolean("shared_sales", false);
@@ -396,7 +376,6 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   if (auto m = r.optionalMap("monitoring")) spec.monitoring = readMonitoring(*m);
   if (auto e = r.optionalMap("enforcement")) spec.enforcement = readEnforcement(*e);
   if (auto k = r.optionalMap("risk")) spec.risk = readRisk(*k, groupNames, spec);
-  if (auto p = r.optionalMap("partner_policy")) spec.partners = readPartners(*p);
   if (auto c = r.optionalMap("coordination")) spec.coordination = readCoordination(*c);
   for (std::size_t i = 0; i < sections.size(); ++i) {
     SchemaReader reader(r, groupNames);
@@ -593,21 +572,6 @@ YAML::Node toYaml(const ScenarioSpec& spec) {
     kn["breach_probability"] = k.breachProbability;
     kn["breach_days"] = k.breachDays;
     kn["breach_cost"] = k.breachCost;
-  }
-  const PartnerPolicySpec& pp = spec.partners;
-  if (pp.enabled) {
-    YAML::Node pn = n["partner_policy"];
-    pn["review_period"] = pp.reviewPeriod;
-    pn["kpi"] = names::of(names::kPartnerKpis, pp.kpi);
-    pn["terminate_share"] = pp.terminateShare;
-    pn["recruit"] = pp.recruit;
-    pn["rebate_share"] = pp.rebateShare;
-    pn["rebate_rate"] = pp.rebateRate;
-    pn["term_share"] = pp.termShare;
-    pn["term_step"] = pp.termStep;
-    pn["min_discount"] = pp.minDiscount;
-    pn["max_discount"] = pp.maxDiscount;
-    pn["retier_share"] = pp.retierShare;
   }
   for (std::size_t i = 0; i < mechanismRegistry().size(); ++i) {
     const MechanismEntry& entry = mechanismRegistry()[i];

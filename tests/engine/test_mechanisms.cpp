@@ -121,16 +121,6 @@ TEST_CASE("mediation: compensation paid by online outlets equals what the stores
   CHECK(received == Approx(paid).epsilon(1e-9));
 }
 
-TEST_CASE("partner policy: loss-making outlets are replaced from the reserve", "[mechanisms]") {
-  // high fixed costs make the quietest stores lose money
-  const Run r = run("map_enforcement", {"consumers.count=4000", "ticks=90", "monitoring.enabled=false",
-                                        "members[2].fixed_cost=60", "members[2].reserve=4", "partner_policy.enabled=true",
-                                        "partner_policy.review_period=30", "partner_policy.terminate_share=0.2"});
-  CHECK(r.metrics.at("partners.terminated") > 0);
-  CHECK(r.metrics.at("partners.recruited") > 0);
-  CHECK(r.metrics.at("partners.recruited") <= 4);
-}
-
 TEST_CASE("gray market: a bigger gap between authorised retail and wholesale prices sells more into the gray channel",
           "[mechanisms]") {
   const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
@@ -214,63 +204,6 @@ TEST_CASE("logistics providers: the fees the stores pay are what the providers e
   CHECK(groupSum(r, r.otherExpense, westStores) + groupSum(r, r.otherExpense, eastStores) ==
         Approx(expressFees + economyFees).epsilon(1e-9));
   CHECK(r.metrics.at("logistics.fees") == Approx(expressFees + economyFees).epsilon(1e-12));
-}
-
-TEST_CASE(
-    "partner policy: the best performer gets a deeper discount and a direct line, the worst a shallower discount and a "
-    "demotion",
-    "[mechanisms]") {
-  // a review on a copy of a running world whose profits are set by hand: outlet a far ahead of
-  // every other reseller, outlet b far behind, then a far behind
-  const chan::ScenarioSpec spec = chan::io::loadScenario(
-      chan::testing::scenarioPath("partner_review"), {"consumers.count=3000", "ticks=60", "partner_policy.terminate_share=0",
-                                   "partner_policy.rebate_share=0", "disputes.enabled=false"});
-  chan::Engine engine(spec);
-  for (int t = 0; t < 29; ++t) engine.step();
-  chan::World w = engine.world();
-  const int maker = w.groupMembers[0][0], distributor = w.groupMembers[1][0];
-  const int a = w.groupMembers[2][0], b = w.groupMembers[2][1];
-  const auto ia = static_cast<std::size_t>(a), ib = static_cast<std::size_t>(b);
-  REQUIRE(w.discountOf(a) == Approx(0.05));
-  chan::MemberFlows mark;
-  mark.resize(w.members.size());
-  w.flows.revenue[ia] += 1e6;
-  w.flows.fixed[ib] += 1e6;
-  w.tick = 30;
-  chan::models::reviewPartners(w, mark);
-  CHECK(w.discountOf(a) == Approx(0.07));  // raised by term_step
-  CHECK(w.discountOf(b) == Approx(0.03));  // cut by term_step
-  CHECK(w.members.supplier[ia] == maker);  // promoted: buys from the manufacturer
-  CHECK(w.members.tier[ia] == 1);
-  CHECK(std::count(w.byTier[1].begin(), w.byTier[1].end(), a) == 1);
-  CHECK(std::count(w.byTier[2].begin(), w.byTier[2].end(), a) == 0);
-  CHECK(w.members.supplier[ib] == distributor);
-  std::map<std::string, int> actions;
-  for (const chan::Event& e : w.events)
-    if (e.tick == 30 && (e.type == chan::Event::Type::TermAdjustment || e.type == chan::Event::Type::Retier) &&
-        (e.member == a || e.member == b))
-      actions[e.action + (e.member == a ? " a" : " b")] += 1;
-  CHECK(actions == std::map<std::string, int>{{"raise_discount a", 1}, {"promote a", 1}, {"cut_discount b", 1}});
-  // next period a falls to the bottom: it loses the direct line and part of its discount
-  w.flows.fixed[ia] += 1e8;
-  w.tick = 60;
-  chan::models::reviewPartners(w, mark);
-  CHECK(w.members.supplier[ia] == distributor);
-  CHECK(w.members.tier[ia] == 2);
-  CHECK(std::count(w.byTier[2].begin(), w.byTier[2].end(), a) == 1);
-  CHECK(w.discountOf(a) == Approx(0.05));
-}
-
-TEST_CASE("partner policy: term adjustment and re-tiering keep goods and money conserved", "[mechanisms]") {
-  const Run r = run("partner_review", {"consumers.count=5000", "ticks=120", "disputes.enabled=false"});
-  CHECK(r.metrics.at("partners.discount_raised") > 0);
-  CHECK(r.metrics.at("partners.discount_cut") > 0);
-  CHECK(r.metrics.at("partners.promoted") > 0);
-  // without term adjustment the discounts stay where the scenario set them
-  const Run fixed = run("partner_review", {"consumers.count=5000", "ticks=120", "disputes.enabled=false",
-                                           "partner_policy.term_share=0", "partner_policy.retier_share=0"});
-  CHECK(fixed.metrics.at("partners.discount_raised") + fixed.metrics.at("partners.discount_cut") == 0);
-  CHECK(fixed.metrics.at("partners.promoted") == 0);
 }
 
 TEST_CASE("data breaches: a compromised sales feed brings the bullwhip back, and each incident costs", "[mechanisms]") {

@@ -307,23 +307,3 @@ TEST_CASE("loader: an unauthorised reseller buys from upstream members, never fr
       parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: maker, diversion: {enabled: false, unauthorised: true}}\nconsumers:")),
       "t.yaml:8:66: members[2].diversion: an unauthorised reseller buys off-contract: enabled must be true");
 }
-
-TEST_CASE("loader: partner-policy terms and re-tiering are read strictly", "[loader]") {
-  auto with = [](const std::string& section) { return parse(withLine(9, "  count: 100\n" + section)); };
-  REQUIRE_THROWS_WITH(with("partner_policy: {kpi: proft}"),
-                      "t.yaml:10:23: partner_policy.kpi: unknown value 'proft' (did you mean 'profit'?)");
-  // top and bottom shares must not overlap
-  REQUIRE_THROWS_WITH(with("partner_policy: {term_share: 0.6}"),
-                      "t.yaml:10:30: partner_policy.term_share: must be between 0 and 0.5, got 0.6");
-  REQUIRE_THROWS_WITH(with("partner_policy: {retier_share: -0.1}"),
-                      "t.yaml:10:32: partner_policy.retier_share: must be between 0 and 0.5, got -0.1");
-  REQUIRE_THROWS_WITH(with("partner_policy: {min_discount: 0.3, max_discount: 0.2}"),
-                      "t.yaml:10:32: partner_policy.min_discount: must not exceed max_discount");
-  REQUIRE_THROWS_WITH(with("partner_policy: {term_stp: 0.02}"),
-                      "t.yaml:10:18: partner_policy.term_stp: unknown key 'term_stp' (did you mean 'term_step'?)");
-  // defaults: everything new is off
-  const chan::ScenarioSpec on = with("partner_policy: {}");
-  CHECK(on.partners.kpi == chan::PartnerKpi::Profit);
-  CHECK(on.partners.termShare == 0);
-  CHECK(on.partners.retierShare == 0);
-}
