@@ -4,7 +4,8 @@
 // its hooks at the engine's fixed stages and its metrics. The engine calls the hooks of the
 // mechanisms a scenario uses, in registration order (mechanisms/CMakeLists.txt), and never
 // learns their details (MuJoCo's stages with plugins, Box2D's one file per joint type).
-// The hooks run once per tick or per outlet sale, never per consumer decision.
+// The hooks run once per tick, per outlet sale, per order or per shipment, never per consumer
+// decision.
 #include <cstdint>
 #include <functional>
 #include <memory>
