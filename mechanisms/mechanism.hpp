@@ -4,7 +4,9 @@
 // its hooks at the engine's fixed stages and its metrics. The engine calls the hooks of the
 // mechanisms a scenario uses, in registration order (mechanisms/CMakeLists.txt), and never
 // learns their details (MuJoCo's stages with plugins, Box2D's one file per joint type).
-// The hooks run once per tick or per outlet sale, never per consumer decision.
+// The hooks run once per tick, per outlet sale, per order or per shipment, never per consumer
+// decision.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,11 +19,30 @@
 
 namespace chan {
 
+/// The places in a member group's mapping (`members[i]`) where a mechanism declares keys of
+/// its own for each group. They are read and written at their place, in registration order, so
+/// that a key keeps its position in a group's mapping (scenario.resolved.yaml) and its checks
+/// their order among the group's checks (the first error of a file is reported).
+enum class GroupSlot : std::uint8_t {
+  Terms,      // in `terms`, after `fixed_fee`: the supply contract with the group's supplier
+  Economics,  // after `commission`: what the group earns and pays per sale
+};
+/// Every slot, in the order they come in a group's mapping.
+inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Terms, GroupSlot::Economics};
+/// Where a slot's keys are, as the reference writes them ("members[].terms.").
+inline const char* groupSlotPath(GroupSlot slot) {
+  return slot == GroupSlot::Terms ? "members[].terms." : "members[].";
+}
+
 /// The running state of one mechanism in one run, consulted at the engine's stages.
 class Mechanism {
  public:
   virtual ~Mechanism() = default;
-  /// Policy-review stage, after the partner policy and before pricing: reviews of terms.
+  /// Set-up stage: the world is built and opening prices are not yet set. Sets the world state
+  /// that behaviours read (e.g. a member's income per unit of revenue, which pricing counts).
+  virtual void start(World&) {}
+  /// Policy-review stage, after risk events and before pricing: the partner policy, reviews of
+  /// terms.
   virtual void review(World&) {}
   /// Pricing stage, before the members due for review re-price.
   virtual void beforePricing(World&) {}
@@ -29,6 +50,15 @@ class Mechanism {
   virtual void afterPricing(World&) {}
   /// Fulfilment: outlet (member id) sold `units` (> 0) to consumers; the sale is booked.
   virtual void afterSale(World&, int /*outlet*/, double /*units*/) {}
+  /// Replenishment, once per order: member `buyer` is about to order `units` (> 0, at least
+  /// the contract's minimum) from `source` on `terms`; a mechanism may change the quantity
+  /// (batching up to a discount step).
+  virtual void placeOrder(const World&, int /*buyer*/, int /*source*/, const SupplyTerms& /*terms*/,
+                          double& /*units*/) {}
+  /// Replenishment, once per shipment: `units` (> 0) go from `supplier` to `buyer`, invoiced at
+  /// `value` (the list price after the contract's discount); a mechanism may lower the invoice
+  /// (volume discounts) before the goods change hands and it is paid.
+  virtual void priceShipment(World&, int /*supplier*/, int /*buyer*/, double /*units*/, double& /*value*/) {}
   /// Metrics: the tick is over.
   virtual void endTick(const World&) {}
   /// Its timeseries.csv columns (appended after the engine's, in registration order) ...
@@ -49,6 +79,12 @@ struct MechanismEntry {
   /// Declares the section's top-level keys to a schema visitor; `scenario` is the scenario being
   /// read or written (its groups are known: mechanism sections are read last).
   std::function<void(MechanismSpec&, FieldVisitor&, const ScenarioSpec& scenario)> fields;
+  /// Declares its keys in the mapping of member group `group` at `slot` (empty: it has none);
+  /// `g` is that group (when reading: read up to the slot; `scenario.groups` holds the groups
+  /// above it). Called for every group and slot; a mechanism declares keys at one slot.
+  std::function<void(MechanismSpec&, FieldVisitor&, const ScenarioSpec& scenario, const MemberGroupSpec& g,
+                     std::size_t group, GroupSlot slot)>
+      groupFields = nullptr;
   /// The scenario switches it on (its section is written to scenario.resolved.yaml; a
   /// mechanism left off still runs, as a no-op, and reports its metrics as 0).
   std::function<bool(const MechanismSpec&)> used;

@@ -45,52 +45,6 @@ void returnDeposit(World& w, int m) {
   w.members.depositPosted[idx(m)] = 0;
 }
 
-/// Moves `buyer` to supply contract `terms` with `to`, and into the tier below it. Callers
-/// rebuild the supply subtrees once they are done moving. `terms` is a copy: callers pass the
-/// terms of the edge this removes.
-void moveBuyer(World& w, int buyer, int to, SupplyTerms terms) {
-  Members& mb = w.members;
-  boost::remove_edge(idx(mb.supplier[idx(buyer)]), idx(buyer), w.graph);
-  boost::add_edge(idx(to), idx(buyer), terms, w.graph);
-  mb.supplier[idx(buyer)] = to;
-  const int tier = mb.tier[idx(to)] + 1;
-  if (tier == mb.tier[idx(buyer)]) return;
-  // only outlets change tier (partner reviews re-tier outlets), so nothing below moves with it
-  auto& from = w.byTier[idx(mb.tier[idx(buyer)])];
-  from.erase(std::find(from.begin(), from.end(), buyer));
-  auto& into = w.byTier[idx(tier)];
-  into.insert(std::lower_bound(into.begin(), into.end(), buyer), buyer);
-  mb.tier[idx(buyer)] = tier;
-}
-
-/// Term adjustment: moves member m's discount by `step` (up or down), within the policy's
-/// bounds and never against the step's direction.
-void adjustDiscount(World& w, int m, double step) {
-  const PartnerPolicySpec& p = w.spec->partners;
-  if (!w.members.active[idx(m)] || w.members.supplier[idx(m)] < 0) return;
-  SupplyTerms& terms = contractTerms(w, m);
-  const double old = terms.discount;
-  terms.discount = step > 0 ? std::max(old, std::min(old + step, p.maxDiscount))
-                            : std::min(old, std::max(old + step, p.minDiscount));
-  if (terms.discount != old)
-    record(w, Event::Type::TermAdjustment, m, w.members.supplier[idx(m)], 0, terms.discount, true,
-           step > 0 ? "raise_discount" : "cut_discount");
-}
-
-/// Re-tiering: an outlet buying through a distributor is promoted to buy from its brand's
-/// manufacturer on the same terms; a promoted outlet is demoted back. Returns whether it moved.
-bool retier(World& w, int m, bool promote) {
-  Members& mb = w.members;
-  const int from = mb.supplier[idx(m)], maker = makerOf(w, m);
-  const int to = promote ? maker : mb.formerSupplier[idx(m)];
-  if (!mb.active[idx(m)] || from < 0 || to < 0 || to == from || !mb.active[idx(to)]) return false;
-  if (promote == (mb.formerSupplier[idx(m)] >= 0)) return false;  // promoted once, demoted only when promoted
-  moveBuyer(w, m, to, contractTerms(w, m));
-  mb.formerSupplier[idx(m)] = promote ? from : -1;
-  record(w, Event::Type::Retier, m, to, 0, 0, true, promote ? "promote" : "demote");
-  return true;
-}
-
 }  // namespace
 
 bool authorisedReseller(const World& w, int m) {
@@ -115,6 +69,21 @@ double authorisedRetailPrice(const World& w, int brand) {
     if (w.members.active[idx(m)] && w.members.brand[idx(m)] == brand && authorisedReseller(w, m))
       sum += w.members.price[idx(m)], n += 1;
   return n > 0 ? sum / n : 0.0;
+}
+
+void moveBuyer(World& w, int buyer, int to, SupplyTerms terms) {
+  Members& mb = w.members;
+  boost::remove_edge(idx(mb.supplier[idx(buyer)]), idx(buyer), w.graph);
+  boost::add_edge(idx(to), idx(buyer), terms, w.graph);
+  mb.supplier[idx(buyer)] = to;
+  const int tier = mb.tier[idx(to)] + 1;
+  if (tier == mb.tier[idx(buyer)]) return;
+  // only outlets change tier (partner reviews re-tier outlets), so nothing below moves with it
+  auto& from = w.byTier[idx(mb.tier[idx(buyer)])];
+  from.erase(std::find(from.begin(), from.end(), buyer));
+  auto& into = w.byTier[idx(tier)];
+  into.insert(std::lower_bound(into.begin(), into.end(), buyer), buyer);
+  mb.tier[idx(buyer)] = tier;
 }
 
 void postDeposits(World& w) {
@@ -270,63 +239,6 @@ void reviewRisk(World& w) {
     }
   }
 }
-
-void reviewPartners(World& w, MemberFlows& mark) {
-  const PartnerPolicySpec& p = w.spec->partners;
-  Members& mb = w.members;
-  if (!p.enabled || w.tick % p.reviewPeriod != 0) return;
-  // score the period and rank the resellers the brand can replace (active outlets other than
-  // its own e-store) by the policy's KPI
-  const std::vector<Scorecard> cards = scorecards(w, &mark);
-  std::vector<std::pair<double, int>> ranked;
-  for (int m : w.outlets)
-    if (mb.active[idx(m)] && mb.kind[idx(m)] != MemberKind::EStore && authorisedReseller(w, m))
-      ranked.emplace_back(kpiValue(cards[idx(m)], p.kpi), m);
-  std::sort(ranked.begin(), ranked.end());
-  auto shareOf = [&](double share) {
-    return static_cast<std::size_t>(std::floor(share * static_cast<double>(ranked.size())));
-  };
-  auto best = [&](std::size_t k) { return ranked[ranked.size() - 1 - k].second; };
-  for (std::size_t k = 0; k < shareOf(p.terminateShare); ++k) {
-    const int m = ranked[k].second;
-    if (cards[idx(m)].profit >= 0) continue;  // only loss-makers leave
-    terminate(w, m, "partner review");
-    if (!p.recruit) continue;
-    for (int candidate : w.groupMembers[idx(mb.group[idx(m)])]) {
-      if (mb.active[idx(candidate)] || mb.strikes[idx(candidate)] > 0 || w.flows.pricedTicks[idx(candidate)] > 0) continue;
-      mb.active[idx(candidate)] = 1;  // a reserve never active before joins
-      record(w, Event::Type::Recruitment, candidate, m, 0, 0, true, "recruit");
-      break;
-    }
-  }
-  // rebates to the best performers, on what they bought in the period
-  for (std::size_t k = 0; k < shareOf(p.rebateShare); ++k) {
-    const int m = best(k);
-    if (!mb.active[idx(m)] || makerOf(w, m) < 0) continue;
-    w.payOther(makerOf(w, m), m, p.rebateRate * (w.flows.purchases[idx(m)] - mark.purchases[idx(m)]));
-  }
-  // terms follow performance: deeper discounts for the best, shallower for the worst
-  // (Rosenbloom, Marketing Channels, ch. 11: evaluating and motivating channel members)
-  for (std::size_t k = 0; k < shareOf(p.termShare); ++k) {
-    adjustDiscount(w, best(k), p.termStep);
-    adjustDiscount(w, ranked[k].second, -p.termStep);
-  }
-  // re-tiering: the best buy from the manufacturer directly, promoted laggards go back
-  bool moved = false;
-  for (std::size_t k = 0; k < shareOf(p.retierShare); ++k) {
-    moved = retier(w, best(k), true) || moved;
-    moved = retier(w, ranked[k].second, false) || moved;
-  }
-  if (moved) w.rebuildSubtrees();
-  // members losing money over the period dispute their terms with the supplier
-  for (std::size_t m = 0; m < mb.size(); ++m) {
-    const double periodProfit = w.flows.profit(m) - mark.profit(m);
-    if (mb.active[m] && authorisedReseller(w, static_cast<int>(m)) && periodProfit < 0)
-      record(w, Event::Type::VerticalDispute, static_cast<int>(m), mb.supplier[m], 0, -periodProfit, true, "");
-  }
-  mark = w.flows;
-}
-
 
 SupplyTerms& contractTerms(World& w, int buyer) {
   return w.graph[supplyEdge(w.graph, idx(w.members.supplier[idx(buyer)]), idx(buyer)).first];

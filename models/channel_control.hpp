@@ -20,6 +20,11 @@ void postDeposits(World& world);
 /// (risk response `reassign`) its buyers move to the nearest active member of its group.
 void terminate(World& world, int member, const std::string& why);
 
+/// Moves `buyer` to supply contract `terms` with `to`, and into the tier below it. Callers
+/// rebuild the supply subtrees once they are done moving. `terms` is a copy: callers pass the
+/// terms of the edge this removes.
+void moveBuyer(World& world, int buyer, int to, SupplyTerms terms);
+
 /// Moves the buyers of `failed` to the nearest active, undisrupted member of its group.
 void reassignBuyers(World& world, int failed);
 
@@ -54,12 +59,5 @@ void monitor(World& world, std::vector<Event>& diversions);
 /// Risk events of the day: disruptions starting (with the response), licence audits, and
 /// defaults of members whose cash fell below their credit line.
 void reviewRisk(World& world);
-
-/// Closed-loop partner policy: every review period, rank active outlets (not the brand's own
-/// e-store) by the policy's KPI over the period (models/scorecard); terminate loss-makers in the
-/// bottom share and recruit reserves, pay rebates to the top share, raise (cut) the discount of
-/// the top (bottom) share, promote the top share to buy from the manufacturer and demote
-/// promoted outlets in the bottom share. `mark` holds the flows at the last review.
-void reviewPartners(World& world, MemberFlows& mark);
 
 }  // namespace chan::models

@@ -137,7 +137,7 @@ double channelUnitRevenue(const World& w, int m, double price) {
 }
 
 double netUnitRevenue(const World& w, int m, double price) {
-  return channelUnitRevenue(w, m, price) + price * w.groupOf(m).referralCommission;
+  return channelUnitRevenue(w, m, price) + price * w.members.saleIncomeRate[idx(m)];
 }
 
 double respond(const World& w, int m, double unitCost, PriceContext& ctx) {

@@ -17,7 +17,8 @@ namespace chan::models {
 using PriceContext = std::vector<double>;
 
 /// Net revenue per unit sold at price x, after the platform's commission and delivery cost,
-/// plus a social seller's referral commission from its brand.
+/// plus what others pay it per unit of revenue (Members::saleIncomeRate: a social seller's
+/// referral commission from its brand, mechanisms/referral.cpp).
 double netUnitRevenue(const World& world, int member, double price);
 
 /// What the channel as a whole keeps per unit sold at price x by outlet `member`: net of the

@@ -65,32 +65,4 @@ double orderQuantity(const World& w, int member, int leadTime) {
   return 0;
 }
 
-double volumeDiscount(const std::vector<VolumeDiscount>& steps, double units) {
-  double off = 0;
-  for (const VolumeDiscount& s : steps)
-    if (units >= s.minUnits) off = s.discount;
-  return off;
-}
-
-double batchForDiscount(const World& w, int member, double units, double unitPrice) {
-  const auto m = static_cast<std::size_t>(member);
-  const std::vector<VolumeDiscount>& steps = w.groupOf(member).volumeDiscounts;
-  const double daily = forecast(w.members, member);
-  if (daily <= 0) return units;
-  const double paid = unitPrice * (1.0 - volumeDiscount(steps, units));  // per unit at the order as it is
-  double best = units, bestCost = units * paid;
-  // with free holding every bigger step would pay: never buy more than the forecast sells by
-  // the end of the run
-  const double sellable = daily * std::max(0, w.spec->ticks - w.tick);
-  for (const VolumeDiscount& s : steps) {
-    if (s.minUnits <= units) continue;
-    const double extra = s.minUnits - units;
-    if (extra > sellable) continue;
-    const double cost = s.minUnits * unitPrice * (1.0 - s.discount) - extra * paid +
-                        w.members.holdingCost[m] * extra * extra / (2.0 * daily);
-    if (cost < bestCost) best = s.minUnits, bestCost = cost;
-  }
-  return best;
-}
-
 }  // namespace chan::models

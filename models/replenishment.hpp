@@ -18,14 +18,4 @@ double forecast(const Members& members, int member);
 ///  Σ targets − Σ (stock + on order) over itself and the members below (Clark & Scarf 1960).
 double orderQuantity(const World& world, int member, int leadTime);
 
-/// Fraction off of an order of `units` under all-units discount steps (0 below the first step).
-double volumeDiscount(const std::vector<VolumeDiscount>& steps, double units);
-
-/// Rounds an order of `units` up to a volume-discount step when the saving beats the cost of
-/// holding the extra units until forecast demand uses them up (Silver, Pyke & Peterson 1998,
-/// ch. 5): ordering Q >= q costs Q·c·(1 − d(Q)) − (Q − q)·c·(1 − d(q)) + h·(Q − q)² / (2·f),
-/// with c the unit price before volume discounts, h the holding cost, f the daily forecast;
-/// the cheapest Q is ordered (q itself when nothing beats it).
-double batchForDiscount(const World& world, int member, double units, double unitPrice);
-
 }  // namespace chan::models

@@ -69,6 +69,9 @@ class FieldVisitor {
   /// and runs `check` on them; writing writes it only when `present`.
   virtual void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
                        const std::function<void(const Checker&)>& check) = 0;
+  /// A cross-key check of the mapping being visited (its keys declared so far are read): run
+  /// when reading, ignored otherwise.
+  virtual void check(const std::function<void(const Checker&)>& check) = 0;
 };
 
 /// ListAccess for std::vector<T> whose items describe themselves with T::fields(FieldVisitor&)

@@ -49,13 +49,6 @@ enum class SupplierRule : std::uint8_t {
   RoundRobin,  // member i buys from supplier i mod count
 };
 
-/// One step of an all-units quantity discount: an order of at least `minUnits` gets `discount`
-/// off every unit (Silver, Pyke & Peterson 1998, ch. 5).
-struct VolumeDiscount {
-  double minUnits = 0;  // units, > 0; steps strictly increasing
-  double discount = 0;  // fraction off the price after terms.discount, 0..1, increasing with minUnits
-};
-
 /// How shipments on a link travel: lead time and reliability (a logistics provider's, or the
 /// in-house carriage of `coordination`), and the fee per unit the buyer pays the provider.
 struct CarriageSpec {
@@ -115,7 +108,6 @@ struct MemberGroupSpec {
   int leadTime = 2;                     // ticks from order to arrival
   double minOrder = 0;                  // units; smaller orders are rounded up
   double fixedFee = 0;                  // currency per tick paid to the supplier (two-part tariff)
-  std::vector<VolumeDiscount> volumeDiscounts;  // supplier's quantity discounts on this link (none: off)
   int logisticsGroup = -1;              // group of kind logistics carrying this group's inbound goods (-1: in-house)
   CarriageSpec carriage;                // kind logistics: the service it offers
   // operating economics (defaults depend on kind, see kindDefaults in world_builder)
@@ -123,7 +115,6 @@ struct MemberGroupSpec {
   double holdingCost = -1;              // currency per unit on hand per tick
   double shippingCost = -1;             // currency per unit sold (online delivery)
   double commission = -1;               // fraction of revenue kept by the platform
-  double referralCommission = 0;        // social sellers: fraction of revenue their brand's maker pays them
   double serviceLevel = -1;             // 0..1, enters consumer utility
   double deliveryDays = -1;             // online delivery time, days
   double reach = -1;                    // online: share of consumers who see this outlet
@@ -244,24 +235,6 @@ struct RiskSpec {
 /// KPIs of the scorecard (models/scorecard) a partner policy can rank partners by.
 enum class PartnerKpi : std::uint8_t { Profit, Revenue, Units, Aov, Satisfaction, CostEffectiveness, BrandShare };
 
-/// Closed-loop partner policy (deck ch. 5): reviews outlets by a KPI, replaces the worst,
-/// rewards the best, adjusts terms and re-tiers.
-struct PartnerPolicySpec {
-  bool enabled = false;
-  int reviewPeriod = 30;             // ticks
-  PartnerKpi kpi = PartnerKpi::Profit;  // what outlets are ranked by over the period
-  double terminateShare = 0.1;       // loss-making outlets in this bottom share are terminated
-  bool recruit = true;               // replace them from the group's reserve
-  double rebateShare = 0.1;          // top share earns a rebate ...
-  double rebateRate = 0.02;          // ... of its purchases in the period, paid by the manufacturer
-  double termShare = 0;              // top (bottom) share gets its discount raised (cut), 0..0.5 (0: terms fixed)
-  double termStep = 0.01;            // change of the discount per review, fraction of the list price
-  double minDiscount = 0;            // adjusted discounts stay within [minDiscount, maxDiscount]
-  double maxDiscount = 0.5;
-  double retierShare = 0;  // top share buying through a distributor is promoted to buy from the
-                           // manufacturer; promoted outlets in the bottom share go back, 0..0.5
-};
-
 struct CoordinationSpec {
   bool sharedSales = false;          // upstream members forecast from consumer sales, not orders
   bool visibility = false;           // IoT: upstream members see downstream stock and sales in real time
@@ -294,7 +267,6 @@ struct ScenarioSpec {
   MonitoringSpec monitoring;
   EnforcementSpec enforcement;
   RiskSpec risk;
-  PartnerPolicySpec partners;
   CoordinationSpec coordination;
   /// Sections of the registered mechanisms, by registration index (see sectionOf).
   std::vector<std::shared_ptr<const MechanismSpec>> mechanisms;
@@ -310,7 +282,6 @@ struct ScenarioSpec {
 };
 
 /// Which optional mechanisms a scenario uses (they add summary metrics and timeseries columns).
-bool hasVolumeDiscounts(const ScenarioSpec& spec);
 bool hasGrayResellers(const ScenarioSpec& spec);
 bool hasLogisticsProviders(const ScenarioSpec& spec);
 

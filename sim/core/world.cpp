@@ -19,10 +19,6 @@ const char* kindName(MemberKind kind) { return names::of(names::kMemberKinds, ki
 
 const char* eventTypeName(Event::Type t) { return names::of(names::kEventTypes, t).c_str(); }
 
-bool hasVolumeDiscounts(const ScenarioSpec& spec) {
-  return std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return !g.volumeDiscounts.empty(); });
-}
-
 bool hasGrayResellers(const ScenarioSpec& spec) {
   return std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return g.unauthorised; });
 }
@@ -58,11 +54,10 @@ double World::discountOf(int m) const {
 
 void MemberFlows::resize(std::size_t n) {
   for (auto* v :
-       {&unitsSold,   &revenue,        &cogs,         &commission,  &shipping,      &holding,     &fixed,
-        &unitsBought, &purchases,      &openingValue, &feeIncome,   &feeExpense,    &otherIncome, &otherExpense,
-        &otherCash,   &writeOff,       &divertedIn,   &lostUnits,   &stockoutTicks, &pricedTicks, &undercutTicks,
-        &orders,      &unitsRequested, &unitsLate,    &leadUnitDays, &volumeDiscount, &carriedUnits,
-        &carriedShipments, &lateShipments})
+       {&unitsSold,   &revenue,        &cogs,         &commission,   &shipping,      &holding,          &fixed,
+        &unitsBought, &purchases,      &openingValue, &feeIncome,    &feeExpense,    &otherIncome,      &otherExpense,
+        &otherCash,   &writeOff,       &divertedIn,   &lostUnits,    &stockoutTicks, &pricedTicks,      &undercutTicks,
+        &orders,      &unitsRequested, &unitsLate,    &leadUnitDays, &carriedUnits,  &carriedShipments, &lateShipments})
     v->assign(n, 0.0);
 }
 

@@ -69,6 +69,8 @@ struct Members {
   std::vector<double> priceFactor;       // multiplies the price its rule sets
   std::vector<int> breachedUntil;        // its point-of-sale data is withheld while tick < this
   std::vector<double> roleCost;          // currency per unit sold for service / value-added roles
+  std::vector<double> saleIncomeRate;    // fraction of its consumer revenue others pay it per sale (a
+                                         // referral commission), set by mechanisms; pricing counts it
   std::vector<int> strikes;              // detected violations so far (enforcement ladder step)
   std::vector<int> suspendedUntil;       // supply suspended while tick < this
   std::vector<double> depositPosted;     // security deposit this member has with its manufacturer
@@ -119,7 +121,6 @@ struct MemberFlows {
   std::vector<double> otherCash;               // net cash of those, and of deposits posted or returned
   std::vector<double> writeOff;                // book value of stock written off
   std::vector<double> divertedIn;              // units bought from a supplier outside the member's territory
-  std::vector<double> volumeDiscount;          // supplier: money given off list prices as volume discounts
   std::vector<double> carriedUnits, carriedShipments, lateShipments;  // logistics provider: what it carried
   std::vector<double> lostUnits, stockoutTicks, pricedTicks, undercutTicks;
   // KPI scorecards (models/scorecard)

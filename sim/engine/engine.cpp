@@ -37,6 +37,11 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     if (w.members.kind[m] == MemberKind::Distributor && w.groupOf(static_cast<int>(m)).exclusive &&
         w.members.territory[m] >= 0)
       m_exclusiveHolder[idx(w.members.territory[m])] = static_cast<int>(m);
+  // every registered mechanism, in registration order (one the scenario leaves off does
+  // nothing but report its metrics as 0, so that sweeps can switch it off and still collect them)
+  for (std::size_t i = 0; i < mechanismRegistry().size(); ++i)
+    m_mechanisms.push_back(mechanismRegistry()[i].create(sectionOf(spec, i), w));
+  for (auto& mechanism : m_mechanisms) mechanism->start(w);
   // opening prices, top tier first, so that each tier sees its buying price
   for (const auto& tier : w.byTier) {
     for (int m : tier) {
@@ -62,11 +67,6 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     w.ledger.opening += units;
   }
   models::postDeposits(w);
-  // every registered mechanism, in registration order (one the scenario leaves off does
-  // nothing but report its metrics as 0, so that sweeps can switch it off and still collect them)
-  for (std::size_t i = 0; i < mechanismRegistry().size(); ++i)
-    m_mechanisms.push_back(mechanismRegistry()[i].create(sectionOf(spec, i), w));
-  if (spec.partners.enabled) m_reviewMark.resize(w.members.size());  // (reviewPartners' only use)
   m_outletRequests.assign(w.outlets.size(), 0.0);
   if (!spec.consumers.expected && spec.consumers.substitution) m_secondChoice.assign(w.consumers.size(), 0);
   const auto& visible = spec.consumers.stockVisible;
@@ -104,9 +104,8 @@ void Engine::step() {
   receiveArrivals();
   // risk events: disruptions starting, licence audits, defaults (with the emergency response)
   models::reviewRisk(w);
-  // policy review: the manufacturer's partner policy (terminate, recruit, rebates, terms, tiers)
-  models::reviewPartners(w, m_reviewMark);
-  // mechanisms' reviews of terms (vertical disputes)
+  // policy review: the mechanisms' reviews (the partner policy's terminations, recruitment,
+  // rebates, terms and tiers; vertical disputes over terms)
   for (auto& mechanism : m_mechanisms) mechanism->review(w);
   // pricing: every member due for review, top tier first, then promotions and the price cap
   setPrices();
@@ -345,10 +344,6 @@ void Engine::sell(int outlet, double units) {
   w.flows.cogs[m] += cogs;
   w.flows.commission[m] += commission;
   w.flows.shipping[m] += shipping;
-  // a social seller's referral commission, paid by its brand's manufacturer on what it sells
-  const double referral = revenue * w.groupOf(outlet).referralCommission;
-  const int maker = w.brandMaker[idx(mb.brand[m])];
-  if (referral > 0 && maker >= 0) w.payOther(maker, outlet, referral);
   for (auto& mechanism : m_mechanisms) mechanism->afterSale(w, outlet, units);
 }
 
@@ -395,12 +390,7 @@ void Engine::replenish(TickObservations& obs) {
       if (units <= kTiny) continue;
       const int source = chooseSource(m, units);
       if (source < 0) continue;  // an unauthorised reseller nobody will sell to
-      const std::vector<VolumeDiscount>& steps = w.groupOf(m).volumeDiscounts;
-      if (!steps.empty()) {
-        units = models::batchForDiscount(w, m, units, mb.price[idx(source)] * (1.0 - terms.discount));
-        obs.discountOrders += 1;
-        obs.discountOrderUnits += units;
-      }
+      for (auto& mechanism : m_mechanisms) mechanism->placeOrder(w, m, source, terms, units);
       m_ordersTo[idx(source)].emplace_back(m, units);
       obs.ordersByTier[idx(t)] += units;
     }
@@ -484,12 +474,9 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
   }
   const SupplyTerms terms = termsFor(supplier, buyer);
   const MemberGroupSpec& buyerGroup = w.groupOf(buyer);
-  // all-units volume discount of the buyer's terms on the units shipped
-  const double listValue = units * mb.price[s] * (1.0 - terms.discount);
-  const double discount = listValue * models::volumeDiscount(buyerGroup.volumeDiscounts, units);
-  const double value = listValue - discount;
-  w.flows.volumeDiscount[s] += discount;
-  obs.volumeDiscount += discount;
+  // invoiced at the list price after the contract's discount, less what mechanisms take off
+  double value = units * mb.price[s] * (1.0 - terms.discount);
+  for (auto& mechanism : m_mechanisms) mechanism->priceShipment(w, supplier, buyer, units, value);
   const double cogs = mb.stockValue[s] * std::min(1.0, units / mb.stock[s]);
   mb.stock[s] -= units;
   mb.stockValue[s] -= cogs;

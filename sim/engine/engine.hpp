@@ -66,7 +66,6 @@ class Engine {
   std::vector<double> m_outletRequests;             // per outlet: units consumers asked for this tick
   std::vector<std::uint8_t> m_secondChoice;         // sampled mode, per consumer: chose in the substitution round
   std::vector<std::uint8_t> m_seesStock;            // per outlet: consumers see its stock before choosing
-  MemberFlows m_reviewMark;                         // the flows at the last partner review
   std::vector<Event> m_diversions;                  // today's cross-territory shipments, for monitoring
   std::vector<std::unique_ptr<Mechanism>> m_mechanisms;  // every registered one, in registration order
 };

@@ -157,24 +157,12 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
   }
 }
 
-/// Metrics of the optional mechanisms: volume discounts, the gray market, referral commissions,
-/// logistics (README "summary.json"). Written whether or not the scenario uses them (0 when
+/// Metrics of the optional mechanisms: the gray market, those of mechanisms/ (in registration
+/// order), logistics (README "summary.json"). Written whether or not the scenario uses them (0 when
 /// off), so that a sweep can switch a mechanism off and still collect its metrics.
 void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum,
                                  const std::vector<std::unique_ptr<Mechanism>>& mechanisms, Summary& s) {
   const ScenarioSpec& spec = *w.spec;
-  const std::size_t n = w.members.size();
-  {
-    // the rate is the discount over what the buyers with discount terms would have paid without it
-    double amount = 0, paid = 0;
-    for (std::size_t m = 0; m < n; ++m) {
-      amount += w.flows.volumeDiscount[m];
-      if (!w.groupOf(static_cast<int>(m)).volumeDiscounts.empty()) paid += w.flows.purchases[m];
-    }
-    s.emplace_back("volume_discount.amount", amount);
-    s.emplace_back("volume_discount.rate", ratio(amount, amount + paid));
-    s.emplace_back("volume_discount.mean_order_units", ratio(sum.discountOrderUnits, sum.discountOrders));
-  }
   {
     double shipped = 0, detected = 0, authorisedUnits = 0, authorisedRevenue = 0;
     for (const Event& e : w.events)
@@ -192,17 +180,6 @@ void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum,
     s.emplace_back("gray.authorised_units", authorisedUnits);
     s.emplace_back("gray.authorised_mean_price", ratio(authorisedRevenue, authorisedUnits));
   }
-  // referral commissions: revenue x rate of each social seller that earns one (sell() pays it
-  // with each sale, when the brand has a manufacturer)
-  double referralPaid = 0, referralUnits = 0;
-  for (std::size_t m = 0; m < n; ++m) {
-    const double rate = w.groupOf(static_cast<int>(m)).referralCommission;
-    if (rate <= 0 || w.brandMaker[static_cast<std::size_t>(w.members.brand[m])] < 0) continue;
-    referralPaid += rate * w.flows.revenue[m];
-    referralUnits += w.flows.unitsSold[m];
-  }
-  s.emplace_back("referral.paid", referralPaid);
-  s.emplace_back("referral.units", referralUnits);
   for (const auto& mechanism : mechanisms) mechanism->summarize(w, s);
   {
     s.emplace_back("logistics.shipments", sum.shipments);
@@ -290,7 +267,6 @@ std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec,
                              "cross_territory_units", "channel_profit", "manufacturer_profit", "overstock_warnings",
                              "stockout_warnings", "disrupted"};
   for (int t = 1; t < tiers; ++t) c.push_back("orders_tier" + std::to_string(t));
-  if (hasVolumeDiscounts(spec)) c.insert(c.end(), {"volume_discount"});
   if (hasGrayResellers(spec)) c.insert(c.end(), {"gray_shipped_units", "gray_units"});
   if (hasLogisticsProviders(spec)) c.insert(c.end(), {"shipments", "late_shipments"});
   c.insert(c.end(), mechanismColumns.begin(), mechanismColumns.end());
@@ -304,7 +280,6 @@ std::vector<double> timeseriesValues(const TickRecord& r, const ScenarioSpec& sp
           o.onlineSold, o.cannibalized, o.distributorUnits, o.crossTerritory, r.channelProfit, r.manufacturerProfit,
           o.overstockWarnings, o.stockoutWarnings, o.disrupted ? 1.0 : 0.0};
   for (std::size_t t = 1; t < o.ordersByTier.size(); ++t) v.push_back(o.ordersByTier[t]);
-  if (hasVolumeDiscounts(spec)) v.insert(v.end(), {o.volumeDiscount});
   if (hasGrayResellers(spec)) v.insert(v.end(), {o.grayShipped, o.graySold});
   if (hasLogisticsProviders(spec)) v.insert(v.end(), {o.shipments, o.lateShipments});
   v.insert(v.end(), r.mechanismValues.begin(), r.mechanismValues.end());
@@ -372,8 +347,6 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
     sum.outletsStockedOut += r.obs.outletsStockedOut;
     sum.distributorUnits += r.obs.distributorUnits;
     sum.crossTerritory += r.obs.crossTerritory;
-    sum.discountOrders += r.obs.discountOrders;
-    sum.discountOrderUnits += r.obs.discountOrderUnits;
     sum.graySold += r.obs.graySold;
     sum.shipments += r.obs.shipments;
     sum.lateShipments += r.obs.lateShipments;

@@ -103,6 +103,7 @@ void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& citi
         if (row->capacity >= 0) mb.capacity.back() = row->capacity;
         if (row->openingStock >= 0) mb.openingStock.back() = row->openingStock;
       }
+      mb.saleIncomeRate.push_back(0.0);  // (mechanisms set it at set-up)
       mb.serviceLevel.back() = std::min(1.0, mb.serviceLevel.back() + gs.serviceLift);
       mb.valuationFactor.back() *= 1.0 + gs.valueLift;
     }

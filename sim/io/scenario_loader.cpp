@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "mechanisms/mechanism.hpp"
 #include "sim/core/names.hpp"
@@ -135,8 +136,24 @@ ConsumerSpec readConsumers(Reader r, const ScenarioSpec& spec) {
   return c;
 }
 
+/// The sections of the registered mechanisms being read, by registration index.
+using Sections = std::vector<std::shared_ptr<MechanismSpec>>;
+
+/// Reads the keys the registered mechanisms declare at `slot` of group g's mapping (g is being
+/// read: its index is spec.groups.size()).
+void readGroupKeys(Reader& r, const ScenarioSpec& spec, const MemberGroupSpec& g,
+                   const std::vector<std::string>& groupNames, Sections& sections, GroupSlot slot) {
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    const MechanismEntry& entry = mechanismRegistry()[i];
+    if (!entry.groupFields) continue;
+    SchemaReader reader(r, groupNames);
+    entry.groupFields(*sections[i], reader, spec, g, spec.groups.size(), slot);
+  }
+}
+
 MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<std::string>& brandNames,
-                          const std::vector<std::string>& territoryNames, const std::vector<std::string>& groupNames) {
+                          const std::vector<std::string>& territoryNames, const std::vector<std::string>& groupNames,
+                          Sections& sections) {
   MemberGroupSpec g;
   g.name = r.text("group");
   if (std::find(groupNames.begin(), groupNames.end(), g.name) != groupNames.end())
@@ -178,16 +195,7 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
     g.leadTime = static_cast<int>(t->integer("lead_time", g.leadTime, 0, 3650));
     g.minOrder = t->number("min_order", 0, 0, kHuge);
     g.fixedFee = t->number("fixed_fee", 0, 0, kHuge);
-    for (Reader& v : t->list("volume_discounts")) {
-      VolumeDiscount step{v.number("min_units", 1e-9, kHuge), v.number("discount", 0, 1)};
-      // all-units steps: a larger order never gets a smaller discount
-      if (!g.volumeDiscounts.empty() && step.minUnits <= g.volumeDiscounts.back().minUnits)
-        v.fail("min_units", "must be above the previous step's min_units");
-      if (!g.volumeDiscounts.empty() && step.discount < g.volumeDiscounts.back().discount)
-        v.fail("discount", "must not be below the previous step's discount");
-      v.finish();
-      g.volumeDiscounts.push_back(step);
-    }
+    readGroupKeys(*t, spec, g, groupNames, sections, GroupSlot::Terms);
     if (t->has("logistics")) {
       const std::string provider = t->text("logistics");
       g.logisticsGroup = indexByName(*t, "logistics", provider, groupNames, "logistics group (define it above)");
@@ -198,8 +206,7 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
       g.leadTime = lg.carriage.leadTime;
     }
     t->finish();
-    if (g.supplierGroup < 0 && (!g.volumeDiscounts.empty() || g.logisticsGroup >= 0))
-      r.fail("terms", "only a group with a supplier has supply terms");
+    if (g.supplierGroup < 0 && g.logisticsGroup >= 0) r.fail("terms", "only a group with a supplier has supply terms");
   }
   if (auto c = r.optionalMap("logistics")) {
     if (g.kind != MemberKind::Logistics) r.fail("logistics", "only a group of kind logistics offers carriage");
@@ -213,9 +220,7 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   g.holdingCost = r.number("holding_cost", -1, 0, kHuge);
   g.shippingCost = r.number("shipping_cost", -1, 0, kHuge);
   g.commission = r.number("commission", -1, 0, 1);
-  g.referralCommission = r.number("referral_commission", 0, 0, 1);
-  if (g.referralCommission > 0 && g.kind != MemberKind::SocialSeller)
-    r.fail("referral_commission", "only social sellers earn a referral commission");
+  readGroupKeys(r, spec, g, groupNames, sections, GroupSlot::Economics);
   g.serviceLevel = r.number("service_level", -1, 0, 1);
   g.deliveryDays = r.number("delivery_days", -1, 0, 365);
   g.reach = r.number("reach", -1, 0, 1);
@@ -317,26 +322,6 @@ RiskSpec readRisk(Reader r, const std::vector<std::string>& groupNames, const Sc
   return k;
 }
 
-PartnerPolicySpec readPartners(Reader r) {
-  PartnerPolicySpec p;
-  p.enabled = r.boolean("enabled", true);
-  p.reviewPeriod = static_cast<int>(r.integer("review_period", p.reviewPeriod, 1, kMaxTicks));
-  p.kpi = enumOf<PartnerKpi>(names::kPartnerKpis, r.choice("kpi", "profit", names::kPartnerKpis));
-  p.terminateShare = r.number("terminate_share", p.terminateShare, 0, 1);
-  p.recruit = r.boolean("recruit", true);
-  p.rebateShare = r.number("rebate_share", p.rebateShare, 0, 1);
-  p.rebateRate = r.number("rebate_rate", p.rebateRate, 0, 1);
-  // the top and bottom shares must not overlap
-  p.termShare = r.number("term_share", 0, 0, 0.5);
-  p.termStep = r.number("term_step", p.termStep, 0, 1);
-  p.minDiscount = r.number("min_discount", p.minDiscount, 0, 1);
-  p.maxDiscount = r.number("max_discount", p.maxDiscount, 0, 1);
-  if (p.minDiscount > p.maxDiscount) r.fail("min_discount", "must not exceed max_discount");
-  p.retierShare = r.number("retier_share", 0, 0, 0.5);
-  r.finish();
-  return p;
-}
-
 CoordinationSpec readCoordination(Reader r) {
   CoordinationSpec c;
   c.sharedSales = r.boolean("shared_sales", false);
@@ -379,6 +364,10 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
     m->finish();
   }
   std::vector<std::string> brandNames, territoryNames, groupNames;
+  // the sections of the registered mechanisms (mechanisms/), each declared by its own schema:
+  // their keys in member groups are read with the groups, their own sections last
+  Sections sections;
+  for (const MechanismEntry& entry : mechanismRegistry()) sections.push_back(entry.makeSpec());
   for (Reader& b : r.list("brands")) {
     BrandSpec brand;
     brand.name = b.text("name");
@@ -412,7 +401,7 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
     spec.territories.push_back(ts);
   }
   for (Reader& g : r.list("members")) {
-    spec.groups.push_back(readGroup(g, spec, brandNames, territoryNames, groupNames));
+    spec.groups.push_back(readGroup(g, spec, brandNames, territoryNames, groupNames, sections));
     groupNames.push_back(spec.groups.back().name);
   }
   const bool anyOutlet = std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return isOutlet(g.kind); });
@@ -421,14 +410,11 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   if (auto m = r.optionalMap("monitoring")) spec.monitoring = readMonitoring(*m);
   if (auto e = r.optionalMap("enforcement")) spec.enforcement = readEnforcement(*e);
   if (auto k = r.optionalMap("risk")) spec.risk = readRisk(*k, groupNames, spec);
-  if (auto p = r.optionalMap("partner_policy")) spec.partners = readPartners(*p);
   if (auto c = r.optionalMap("coordination")) spec.coordination = readCoordination(*c);
-  // the sections of the registered mechanisms (mechanisms/), each declared by its own schema
-  for (const MechanismEntry& entry : mechanismRegistry()) {
-    std::shared_ptr<MechanismSpec> section = entry.makeSpec();
+  for (std::size_t i = 0; i < sections.size(); ++i) {
     SchemaReader reader(r, groupNames);
-    entry.fields(*section, reader, spec);
-    spec.mechanisms.push_back(std::move(section));
+    mechanismRegistry()[i].fields(*sections[i], reader, spec);
+    spec.mechanisms.push_back(std::move(sections[i]));
   }
   // memory guard: every consumer holds its nearest stores plus the online outlets
   double online = 0;
@@ -462,7 +448,19 @@ YAML::Node distributionYaml(const Distribution& d) {
   return n;
 }
 
-YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g, const std::filesystem::path& base) {
+/// Writes the keys the registered mechanisms declare at `slot` of group `group`'s mapping.
+void writeGroupKeys(const ScenarioSpec& spec, std::size_t group, GroupSlot slot, YAML::Node n) {
+  for (std::size_t i = 0; i < mechanismRegistry().size(); ++i) {
+    const MechanismEntry& entry = mechanismRegistry()[i];
+    if (!entry.groupFields) continue;
+    // the visitor interface is the reader's too, hence non-const; the writer only reads
+    SchemaWriter writer(n, spec);
+    entry.groupFields(const_cast<MechanismSpec&>(sectionOf(spec, i)), writer, spec, spec.groups[group], group, slot);
+  }
+}
+
+YAML::Node groupYaml(const ScenarioSpec& spec, std::size_t group, const std::filesystem::path& base) {
+  const MemberGroupSpec& g = spec.groups[group];
   YAML::Node n;
   n["group"] = g.name;
   n["kind"] = names::of(names::kMemberKinds, g.kind);
@@ -480,12 +478,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g, const s
   else n["terms"]["lead_time"] = g.leadTime;
   n["terms"]["min_order"] = g.minOrder;
   n["terms"]["fixed_fee"] = g.fixedFee;
-  for (const VolumeDiscount& v : g.volumeDiscounts) {
-    YAML::Node vn;
-    vn["min_units"] = v.minUnits;
-    vn["discount"] = v.discount;
-    n["terms"]["volume_discounts"].push_back(vn);
-  }
+  writeGroupKeys(spec, group, GroupSlot::Terms, n["terms"]);
   if (g.kind == MemberKind::Logistics) {
     n["logistics"]["lead_time"] = g.carriage.leadTime;
     n["logistics"]["delay_probability"] = g.carriage.delayProbability;
@@ -498,7 +491,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, const MemberGroupSpec& g, const s
   optional("holding_cost", g.holdingCost);
   optional("shipping_cost", g.shippingCost);
   optional("commission", g.commission);
-  if (g.referralCommission > 0) n["referral_commission"] = g.referralCommission;  // older resolved files unchanged
+  writeGroupKeys(spec, group, GroupSlot::Economics, n);
   optional("service_level", g.serviceLevel);
   optional("delivery_days", g.deliveryDays);
   optional("reach", g.reach);
@@ -590,7 +583,7 @@ YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
     tn["rect"].SetStyle(YAML::EmitterStyle::Flow);
     n["territories"].push_back(tn);
   }
-  for (const auto& g : spec.groups) n["members"].push_back(groupYaml(spec, g, base));
+  for (std::size_t g = 0; g < spec.groups.size(); ++g) n["members"].push_back(groupYaml(spec, g, base));
   const MonitoringSpec& m = spec.monitoring;
   if (m.enabled) {
     YAML::Node mn = n["monitoring"];
@@ -632,21 +625,6 @@ YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
     kn["breach_probability"] = k.breachProbability;
     kn["breach_days"] = k.breachDays;
     kn["breach_cost"] = k.breachCost;
-  }
-  const PartnerPolicySpec& pp = spec.partners;
-  if (pp.enabled) {
-    YAML::Node pn = n["partner_policy"];
-    pn["review_period"] = pp.reviewPeriod;
-    pn["kpi"] = names::of(names::kPartnerKpis, pp.kpi);
-    pn["terminate_share"] = pp.terminateShare;
-    pn["recruit"] = pp.recruit;
-    pn["rebate_share"] = pp.rebateShare;
-    pn["rebate_rate"] = pp.rebateRate;
-    pn["term_share"] = pp.termShare;
-    pn["term_step"] = pp.termStep;
-    pn["min_discount"] = pp.minDiscount;
-    pn["max_discount"] = pp.maxDiscount;
-    pn["retier_share"] = pp.retierShare;
   }
   for (std::size_t i = 0; i < mechanismRegistry().size(); ++i) {
     const MechanismEntry& entry = mechanismRegistry()[i];

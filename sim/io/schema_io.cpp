@@ -78,6 +78,8 @@ void SchemaReader::section(const Key& k, bool& present, const std::function<void
   sub->finish();
 }
 
+void SchemaReader::check(const std::function<void(const Checker&)>& check) { check(ReaderChecker(m_r)); }
+
 void SchemaWriter::number(const Key& k, double& value) { m_n[std::string(k.name)] = value; }
 void SchemaWriter::integer(const Key& k, int& value) { m_n[std::string(k.name)] = value; }
 void SchemaWriter::boolean(const Key& k, bool& value) { m_n[std::string(k.name)] = value; }
@@ -160,7 +162,16 @@ std::string mechanismReferenceMarkdown() {
   for (const MechanismEntry& e : mechanismRegistry()) {
     std::unique_ptr<MechanismSpec> spec = e.makeSpec();
     SchemaDocs docs;
-    e.fields(*spec, docs, ScenarioSpec{});
+    const ScenarioSpec scenario;
+    e.fields(*spec, docs, scenario);
+    if (e.groupFields) {  // its keys in each member group's mapping
+      const MemberGroupSpec group;
+      for (GroupSlot slot : kGroupSlots) {
+        SchemaDocs groupDocs(groupSlotPath(slot));
+        e.groupFields(*spec, groupDocs, scenario, group, 0, slot);
+        docs.append(groupDocs);
+      }
+    }
     out += "#### " + std::string(e.name) + "\n\n" + std::string(e.doc) + "\n\n";
     out += "| key | type | default | range, unit | meaning |\n|---|---|---|---|---|\n" + docs.rows() + "\n";
   }

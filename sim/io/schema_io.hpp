@@ -28,6 +28,7 @@ class SchemaReader final : public FieldVisitor {
   void list(const Key& k, ListAccess& items) override;
   void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
                const std::function<void(const Checker&)>& check) override;
+  void check(const std::function<void(const Checker&)>& check) override;
 
  private:
   Reader& m_r;
@@ -48,6 +49,7 @@ class SchemaWriter final : public FieldVisitor {
   void list(const Key& k, ListAccess& items) override;
   void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
                const std::function<void(const Checker&)>& check) override;
+  void check(const std::function<void(const Checker&)>& /*check*/) override {}
 
  private:
   YAML::Node m_n;
@@ -69,7 +71,10 @@ class SchemaDocs final : public FieldVisitor {
   void list(const Key& k, ListAccess& items) override;
   void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
                const std::function<void(const Checker&)>& check) override;
+  void check(const std::function<void(const Checker&)>& /*check*/) override {}
   const std::string& rows() const { return m_rows; }
+  /// Adds the rows another visit documented (e.g. keys under another prefix).
+  void append(const SchemaDocs& other) { m_rows += other.m_rows; }
 
  private:
   void row(const Key& k, const std::string& type, const std::string& fallback, const std::string& range);

@@ -121,37 +121,6 @@ TEST_CASE("mediation: compensation paid by online outlets equals what the stores
   CHECK(received == Approx(paid).epsilon(1e-9));
 }
 
-TEST_CASE("partner policy: loss-making outlets are replaced from the reserve", "[mechanisms]") {
-  // high fixed costs make the quietest stores lose money
-  const Run r = run("map_enforcement", {"consumers.count=4000", "ticks=90", "monitoring.enabled=false",
-                                        "members[2].fixed_cost=60", "members[2].reserve=4", "partner_policy.enabled=true",
-                                        "partner_policy.review_period=30", "partner_policy.terminate_share=0.2"});
-  CHECK(r.metrics.at("partners.terminated") > 0);
-  CHECK(r.metrics.at("partners.recruited") > 0);
-  CHECK(r.metrics.at("partners.recruited") <= 4);
-}
-
-TEST_CASE("volume discounts: stores pay less per unit and order in bigger batches", "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
-  auto none = base, dearStorage = base;
-  // a step no order reaches keeps the mechanism's metrics but gives nothing
-  none.push_back("members[2].terms.volume_discounts=[{min_units: 1e9, discount: 0}]");
-  dearStorage.push_back("members[2].holding_cost=1");
-  const Run on = run("volume_discounts", base), off = run("volume_discounts", none), dear = run("volume_discounts", dearStorage);
-  const int stores = 2;
-  const double costOn = groupSum(on, on.purchases, stores) / groupSum(on, on.unitsBought, stores);
-  const double costOff = groupSum(off, off.purchases, stores) / groupSum(off, off.unitsBought, stores);
-  CHECK(costOn < costOff);
-  // no store pays less than the deepest step allows
-  CHECK(costOn >= costOff * (1 - 0.06) - 1e-9);
-  CHECK(on.metrics.at("volume_discount.amount") > 0);
-  CHECK(off.metrics.at("volume_discount.amount") == 0);
-  CHECK(on.metrics.at("volume_discount.rate") <= 0.06 + 1e-12);
-  // batching reacts: orders round up to a step, unless holding the extra units costs more
-  CHECK(on.metrics.at("volume_discount.mean_order_units") > off.metrics.at("volume_discount.mean_order_units"));
-  CHECK(dear.metrics.at("volume_discount.mean_order_units") < on.metrics.at("volume_discount.mean_order_units"));
-}
-
 TEST_CASE("gray market: a bigger gap between authorised retail and wholesale prices sells more into the gray channel",
           "[mechanisms]") {
   const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
@@ -237,63 +206,6 @@ TEST_CASE("logistics providers: the fees the stores pay are what the providers e
   CHECK(r.metrics.at("logistics.fees") == Approx(expressFees + economyFees).epsilon(1e-12));
 }
 
-TEST_CASE(
-    "partner policy: the best performer gets a deeper discount and a direct line, the worst a shallower discount and a "
-    "demotion",
-    "[mechanisms]") {
-  // a review on a copy of a running world whose profits are set by hand: outlet a far ahead of
-  // every other reseller, outlet b far behind, then a far behind
-  const chan::ScenarioSpec spec = chan::io::loadScenario(
-      chan::testing::scenarioPath("partner_review"), {"consumers.count=3000", "ticks=60", "partner_policy.terminate_share=0",
-                                   "partner_policy.rebate_share=0", "disputes.enabled=false"});
-  chan::Engine engine(spec);
-  for (int t = 0; t < 29; ++t) engine.step();
-  chan::World w = engine.world();
-  const int maker = w.groupMembers[0][0], distributor = w.groupMembers[1][0];
-  const int a = w.groupMembers[2][0], b = w.groupMembers[2][1];
-  const auto ia = static_cast<std::size_t>(a), ib = static_cast<std::size_t>(b);
-  REQUIRE(w.discountOf(a) == Approx(0.05));
-  chan::MemberFlows mark;
-  mark.resize(w.members.size());
-  w.flows.revenue[ia] += 1e6;
-  w.flows.fixed[ib] += 1e6;
-  w.tick = 30;
-  chan::models::reviewPartners(w, mark);
-  CHECK(w.discountOf(a) == Approx(0.07));  // raised by term_step
-  CHECK(w.discountOf(b) == Approx(0.03));  // cut by term_step
-  CHECK(w.members.supplier[ia] == maker);  // promoted: buys from the manufacturer
-  CHECK(w.members.tier[ia] == 1);
-  CHECK(std::count(w.byTier[1].begin(), w.byTier[1].end(), a) == 1);
-  CHECK(std::count(w.byTier[2].begin(), w.byTier[2].end(), a) == 0);
-  CHECK(w.members.supplier[ib] == distributor);
-  std::map<std::string, int> actions;
-  for (const chan::Event& e : w.events)
-    if (e.tick == 30 && (e.type == chan::Event::Type::TermAdjustment || e.type == chan::Event::Type::Retier) &&
-        (e.member == a || e.member == b))
-      actions[e.action + (e.member == a ? " a" : " b")] += 1;
-  CHECK(actions == std::map<std::string, int>{{"raise_discount a", 1}, {"promote a", 1}, {"cut_discount b", 1}});
-  // next period a falls to the bottom: it loses the direct line and part of its discount
-  w.flows.fixed[ia] += 1e8;
-  w.tick = 60;
-  chan::models::reviewPartners(w, mark);
-  CHECK(w.members.supplier[ia] == distributor);
-  CHECK(w.members.tier[ia] == 2);
-  CHECK(std::count(w.byTier[2].begin(), w.byTier[2].end(), a) == 1);
-  CHECK(w.discountOf(a) == Approx(0.05));
-}
-
-TEST_CASE("partner policy: term adjustment and re-tiering keep goods and money conserved", "[mechanisms]") {
-  const Run r = run("partner_review", {"consumers.count=5000", "ticks=120", "disputes.enabled=false"});
-  CHECK(r.metrics.at("partners.discount_raised") > 0);
-  CHECK(r.metrics.at("partners.discount_cut") > 0);
-  CHECK(r.metrics.at("partners.promoted") > 0);
-  // without term adjustment the discounts stay where the scenario set them
-  const Run fixed = run("partner_review", {"consumers.count=5000", "ticks=120", "disputes.enabled=false",
-                                           "partner_policy.term_share=0", "partner_policy.retier_share=0"});
-  CHECK(fixed.metrics.at("partners.discount_raised") + fixed.metrics.at("partners.discount_cut") == 0);
-  CHECK(fixed.metrics.at("partners.promoted") == 0);
-}
-
 TEST_CASE("data breaches: a compromised sales feed brings the bullwhip back, and each incident costs", "[mechanisms]") {
   const std::vector<std::string> small{"consumers.count=10000", "ticks=150"};
   auto secure = small, leaky = small;
@@ -311,28 +223,4 @@ TEST_CASE("data breaches: a compromised sales feed brings the bullwhip back, and
   CHECK(groupSum(l, l.otherExpense, 3) == Approx(500 * breaches).epsilon(1e-12));
   for (const chan::Event& e : l.events)
     if (e.type == chan::Event::Type::DataBreach) CHECK(l.kind[static_cast<std::size_t>(e.member)] == chan::MemberKind::OfflineStore);
-}
-
-TEST_CASE("referral commission: the maker pays it on social sellers' revenue and they price lower", "[mechanisms]") {
-  const std::vector<std::string> small{"consumers.count=5000", "ticks=60"};
-  auto none = small;
-  none.push_back("members[3].referral_commission=0");
-  const Run on = run("social_referral", small), off = run("social_referral", none);  // conservation checked
-  const double revenue = on.metrics.at("kpi.channel.social_seller.revenue");
-  REQUIRE(revenue > 0);
-  // paid through the ledger at the configured 8% of what the social sellers (group 3) took
-  // from consumers, by the manufacturer (group 0), which has no other such expense here
-  CHECK(groupSum(on, on.otherIncome, 3) == Approx(0.08 * revenue).epsilon(1e-12));
-  CHECK(groupSum(on, on.otherExpense, 0) == Approx(0.08 * revenue).epsilon(1e-12));
-  CHECK(groupSum(off, off.otherIncome, 3) == 0.0);
-  CHECK(on.metrics.at("referral.paid") == Approx(0.08 * revenue).epsilon(1e-12));
-  CHECK(on.metrics.at("referral.units") == on.metrics.at("kpi.channel.social_seller.units"));
-  CHECK(off.metrics.at("referral.paid") == 0.0);
-  // keeping 8% more of each sale, a best-responding seller charges less and sells more
-  auto meanPrice = [](const Run& r) {
-    return r.metrics.at("kpi.channel.social_seller.revenue") / r.metrics.at("kpi.channel.social_seller.units");
-  };
-  CHECK(meanPrice(on) < meanPrice(off));
-  CHECK(on.metrics.at("kpi.channel.social_seller.units") > off.metrics.at("kpi.channel.social_seller.units"));
-  CHECK(on.metrics.at("margin.kind.social_seller.profit") > off.metrics.at("margin.kind.social_seller.profit"));
 }

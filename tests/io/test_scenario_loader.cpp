@@ -164,14 +164,6 @@ TEST_CASE("loader: logit noise is 0 (exact choice) or large enough to divide by"
                       Catch::Contains("consumers.segments[0].noise: must be between 0 and"));
 }
 
-TEST_CASE("loader: only social sellers earn a referral commission", "[loader]") {
-  REQUIRE_THROWS_WITH(parse(withLine(7, "  - {group: shop, kind: offline_store, supplier: maker, referral_commission: 0.1}")),
-                      "t.yaml:7:78: members[1].referral_commission: only social sellers earn a referral commission");
-  CHECK(parse(withLine(7, "  - {group: shop, kind: social_seller, supplier: maker, referral_commission: 0.1}"))
-            .groups[1]
-            .referralCommission == 0.1);
-}
-
 TEST_CASE("loader: a channel without an outlet group", "[loader]") {
   REQUIRE_THROWS_WITH(parse(withLine(7, "")),
                       "t.yaml:6:3: members: at least one outlet group (a kind that sells to consumers) is required");
@@ -292,19 +284,6 @@ consumers:
   CHECK(parse(base).groups[1].leadTime == 2);
 }
 
-TEST_CASE("loader: volume-discount steps must grow with the order size", "[loader]") {
-  // the second step's min_units (40) starts at column 129
-  REQUIRE_THROWS_WITH(
-      parse(withLine(7, "  - {group: shop, kind: offline_store, supplier: maker, terms: {volume_discounts: "
-                        "[{min_units: 50, discount: 0.02}, {min_units: 40, discount: 0.03}]}}")),
-      "t.yaml:7:129: members[1].terms.volume_discounts[1].min_units: must be above the previous step's min_units");
-  const chan::ScenarioSpec s = parse(withLine(7, "  - {group: shop, kind: offline_store, supplier: maker, terms: "
-                                                 "{volume_discounts: [{min_units: 40, discount: 0.03}]}}"));
-  REQUIRE(s.groups[1].volumeDiscounts.size() == 1);
-  CHECK(s.groups[1].volumeDiscounts[0].minUnits == 40);
-  CHECK(s.groups[1].volumeDiscounts[0].discount == 0.03);
-}
-
 TEST_CASE("loader: a link's logistics provider must be a group of kind logistics", "[loader]") {
   REQUIRE_THROWS_WITH(parse(withLine(7, "  - {group: shop, kind: offline_store, supplier: maker, terms: {logistics: maker}}")),
                       "t.yaml:7:76: members[1].terms.logistics: group 'maker' is not of kind logistics");
@@ -327,26 +306,6 @@ TEST_CASE("loader: an unauthorised reseller buys from upstream members, never fr
   REQUIRE_THROWS_WITH(
       parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: maker, diversion: {enabled: false, unauthorised: true}}\nconsumers:")),
       "t.yaml:8:66: members[2].diversion: an unauthorised reseller buys off-contract: enabled must be true");
-}
-
-TEST_CASE("loader: partner-policy terms and re-tiering are read strictly", "[loader]") {
-  auto with = [](const std::string& section) { return parse(withLine(9, "  count: 100\n" + section)); };
-  REQUIRE_THROWS_WITH(with("partner_policy: {kpi: proft}"),
-                      "t.yaml:10:23: partner_policy.kpi: unknown value 'proft' (did you mean 'profit'?)");
-  // top and bottom shares must not overlap
-  REQUIRE_THROWS_WITH(with("partner_policy: {term_share: 0.6}"),
-                      "t.yaml:10:30: partner_policy.term_share: must be between 0 and 0.5, got 0.6");
-  REQUIRE_THROWS_WITH(with("partner_policy: {retier_share: -0.1}"),
-                      "t.yaml:10:32: partner_policy.retier_share: must be between 0 and 0.5, got -0.1");
-  REQUIRE_THROWS_WITH(with("partner_policy: {min_discount: 0.3, max_discount: 0.2}"),
-                      "t.yaml:10:32: partner_policy.min_discount: must not exceed max_discount");
-  REQUIRE_THROWS_WITH(with("partner_policy: {term_stp: 0.02}"),
-                      "t.yaml:10:18: partner_policy.term_stp: unknown key 'term_stp' (did you mean 'term_step'?)");
-  // defaults: everything new is off
-  const chan::ScenarioSpec on = with("partner_policy: {}");
-  CHECK(on.partners.kpi == chan::PartnerKpi::Profit);
-  CHECK(on.partners.termShare == 0);
-  CHECK(on.partners.retierShare == 0);
 }
 
 TEST_CASE("loader: consumers.stock_visible takes outlet kinds only", "[loader]") {

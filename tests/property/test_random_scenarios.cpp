@@ -76,9 +76,11 @@ TEST_CASE("random valid scenarios conserve goods and money, stay finite and igno
     ScenarioSpec spec;
     REQUIRE_NOTHROW(spec = io::parseScenario(io::loadYamlText(yaml, "random.yaml"), "random.yaml"));
     REQUIRE(spec.check);
-    // (the disputes section lives in mechanisms/: it is on when the resolved scenario writes it)
-    mechanisms += spec.monitoring.enabled + spec.enforcement.enabled + spec.partners.enabled +
-                  static_cast<int>(io::toYaml(spec)["disputes"].IsDefined());
+    // (the partner policy and disputes live in mechanisms/: on when the resolved scenario writes them)
+    const YAML::Node resolved = io::toYaml(spec);
+    mechanisms += spec.monitoring.enabled + spec.enforcement.enabled +
+                  static_cast<int>(resolved["partner_policy"].IsDefined()) +
+                  static_cast<int>(resolved["disputes"].IsDefined());
     Outputs one, two;
     REQUIRE_NOTHROW(one = runWith(spec, 1));
     REQUIRE_NOTHROW(two = runWith(spec, 2));
