@@ -216,7 +216,7 @@ struct RunResult {
   py::object members() const { return frameOfText(chan::io::membersCsv(engine->world())); }
   std::string write(const fs::path& dir) const {
     chan::io::writeRunOutputs(dir, *engine, summary,
-                              chan::io::RunInfo{scenario.source, scenario.overrides, threads, seconds, peakRssMb()});
+                              chan::io::RunInfo{scenario.source, scenario.overrides, threads, seconds, peakRssMb(), {}});
     return dir.string();
   }
 };

@@ -203,7 +203,8 @@ class WithoutPandasTest(unittest.TestCase):
             "ts, m = r.timeseries, r.members\n"
             "assert isinstance(ts, dict), type(ts)\n"
             "assert isinstance(ts['sold_units'], np.ndarray) and ts['sold_units'].dtype.kind in 'if'\n"
-            "assert ts['fill_rate'].dtype == np.float64\n"
+            "assert ts['mean_retail_price'].dtype == np.float64\n"
+            "assert ts['sold_units'].dtype == np.int64  # whole numbers, as pandas.read_csv infers them\n"
             "assert ts['tick'].dtype == np.int64 and list(ts['tick']) == [1, 2, 3, 4, 5]\n"
             "assert m['kind'][0] == 'manufacturer'\n"
             "print('ok')\n")

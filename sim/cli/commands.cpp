@@ -18,6 +18,7 @@
 #include "chan/version.hpp"
 #include "sim/core/metric_names.hpp"
 #include "sim/engine/engine.hpp"
+#include "sim/io/atomic_file.hpp"
 #include "sim/io/run_output.hpp"
 #include "sim/io/scenario_loader.hpp"
 
@@ -121,7 +122,28 @@ struct RunOptions {
   int threads = 0;                 // 0: all cores
   bool quiet = false;
   bool check = false;
+  std::vector<std::string> counterfactual;  // the twin run's changes (key.path=value)
 };
+
+/// Prints what the twin run changed: units by group and the headline money and coverage.
+void printCounterfactual(const std::vector<TwinDifference>& rows, const std::vector<std::string>& changes) {
+  std::string joined;
+  for (const std::string& c : changes) joined += (joined.empty() ? "" : ", ") + c;
+  std::printf("\n  Twin run with %s (same seed: common random numbers)\n    units by group:", joined.c_str());
+  for (const TwinDifference& r : rows)
+    if (r.level == "group" && r.metric == "units_sold" && (r.base != 0 || r.variant != 0))
+      std::printf(" %s %s -> %s,", r.name.c_str(), money(r.base).c_str(), money(r.variant).c_str());
+  std::printf("\n   ");
+  for (std::string_view key : {metric::kChannelProfit, metric::kBrandProfit, metric::kSalesUnits})
+    for (const TwinDifference& r : rows)
+      if (r.level == "summary" && r.metric == key)
+        std::printf(" %s %s -> %s,", r.metric.c_str(), money(r.base).c_str(), money(r.variant).c_str());
+  for (std::string_view key : {metric::kConsumerReach, metric::kFillRate})
+    for (const TwinDifference& r : rows)
+      if (r.level == "summary" && r.metric == key)
+        std::printf(" %s %s -> %s,", r.metric.c_str(), percent(r.base).c_str(), percent(r.variant).c_str());
+  std::printf("\n    (every difference: counterfactual.csv; the twin run's own outputs: counterfactual/)\n");
+}
 
 int runScenario(const RunOptions& options) {
   std::vector<std::string> sets = options.sets;
@@ -129,6 +151,12 @@ int runScenario(const RunOptions& options) {
   if (options.ticks) sets.push_back("ticks=" + std::to_string(*options.ticks));
   if (options.check) sets.push_back("check=true");
   const ScenarioSpec spec = io::loadScenario(options.scenario, sets);
+  // the twin: the same scenario and seed with the changes on top (read now, so that a mistake
+  // in a change is reported before the base run)
+  std::vector<std::string> twinSets = sets;
+  twinSets.insert(twinSets.end(), options.counterfactual.begin(), options.counterfactual.end());
+  const std::optional<ScenarioSpec> twinSpec =
+      options.counterfactual.empty() ? std::nullopt : std::optional(io::loadScenario(options.scenario, twinSets));
   const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   const auto start = std::chrono::steady_clock::now();
@@ -137,10 +165,26 @@ int runScenario(const RunOptions& options) {
   const Summary summary = engine.summary();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::filesystem::path out = options.out.empty() ? std::filesystem::path("outputs") / spec.name : std::filesystem::path(options.out);
-  io::RunInfo info{options.scenario, sets, threads, seconds, peakRssMb()};
+  io::RunInfo info{options.scenario, sets, threads, seconds, peakRssMb(), {}};
+  std::vector<TwinDifference> differences;
+  if (twinSpec) {
+    // the twin's outputs first, so that the base run's manifest, written last, marks the whole
+    // folder complete
+    const auto twinStart = std::chrono::steady_clock::now();
+    Engine twin(*twinSpec);
+    twin.run();
+    const Summary twinSummary = twin.summary();
+    const double twinSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - twinStart).count();
+    io::writeRunOutputs(out / "counterfactual", twin, twinSummary,
+                        io::RunInfo{options.scenario, twinSets, threads, twinSeconds, peakRssMb(), {}});
+    differences = compareRuns(engine, summary, twin, twinSummary);
+    io::writeFileAtomic(out / "counterfactual.csv", io::counterfactualCsv(differences));
+    info.counterfactual = options.counterfactual;
+  }
   io::writeRunOutputs(out, engine, summary, info);
   if (!options.quiet) {
     printSummary(summary, engine.world(), seconds, threads);
+    if (!options.counterfactual.empty()) printCounterfactual(differences, options.counterfactual);
     std::printf("\n  outputs written to %s/\n", out.string().c_str());
   }
   return kExitOk;
@@ -161,6 +205,9 @@ void addRunCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--set", options->sets, "Override a scenario value: key.path=value (repeatable)");
   cmd->add_flag("--quiet", options->quiet, "Print nothing but errors");
   cmd->add_flag("--check", options->check, "Verify conservation of goods and money every tick");
+  cmd->add_option("--counterfactual", options->counterfactual,
+                  "Also run a twin with this change (key.path=value, repeatable: all apply together), same seed; "
+                  "writes counterfactual.csv and counterfactual/");
   cmd->callback([options, &exitCode] { exitCode = guarded([&] { return runScenario(*options); }); });
 }
 

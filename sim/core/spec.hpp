@@ -277,6 +277,9 @@ struct ScenarioSpec {
     bool given = false;
     double undercut = 0, crossTerritory = 0, cannibalization = 0;
   } conflictWeights;
+  /// Start as a channel that has been running (Engine::startAtSteadyState): order-up-to
+  /// members' stock, goods in transit and forecasts at the expected demand of opening prices.
+  bool steadyStart = true;
   int blockSize = 4096;             // consumers per parallel block (fixed: results never depend on threads)
   bool check = false;               // verify conservation every tick
 };

@@ -66,6 +66,7 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     w.flows.openingValue[m] = w.members.stockValue[m];
     w.ledger.opening += units;
   }
+  if (spec.steadyStart) startAtSteadyState();
   models::postDeposits(w);
   m_outletRequests.assign(w.outlets.size(), 0.0);
   if (!spec.consumers.expected && spec.consumers.substitution) m_secondChoice.assign(w.consumers.size(), 0);
@@ -73,6 +74,41 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
   for (int m : w.outlets)
     m_seesStock.push_back(std::find(visible.begin(), visible.end(), w.members.kind[idx(m)]) != visible.end());
   if (spec.check) verifyConservation();
+}
+
+void Engine::startAtSteadyState() {
+  // A channel that has been running: every order-up-to member holds its cover days of stock,
+  // has its lead time's worth of goods in transit and forecasts the demand it will see, all at
+  // the expected daily demand at opening prices (the demand model with every outlet in stock,
+  // passed up the supply tree). Its first orders are then ordinary days' orders, not pipeline
+  // fills learned from a single day (issue: a day-1 order of a third of a year's sales).
+  // Goods and their book value are opening balances, like initial_stock.
+  World& w = m_world;
+  Members& mb = w.members;
+  std::vector<double> price(w.outlets.size()), daily(mb.size(), 0.0);
+  for (std::size_t o = 0; o < w.outlets.size(); ++o) price[o] = mb.price[idx(w.outlets[o])];
+  const std::vector<double> sales = models::expectedSalesByOutlet(w, price);
+  for (std::size_t o = 0; o < w.outlets.size(); ++o) daily[idx(w.outlets[o])] = sales[o];
+  // deepest tier first, so that a member's buyers have added their demand to its own
+  for (auto tier = w.byTier.rbegin(); tier != w.byTier.rend(); ++tier) {
+    for (int m : *tier) {
+      const auto i = idx(m);
+      const ReplenishSpec& r = w.groupOf(m).replenish;
+      if (r.rule != ReplenishRule::OrderUpTo || mb.supplier[i] < 0 || !mb.active[i] || !(daily[i] > 0)) continue;
+      const double d = daily[i], unitValue = buyingPrice(w, m);
+      daily[idx(mb.supplier[i])] += d;
+      const double onHand = std::max(mb.stock[i], r.coverDays * d);
+      w.ledger.opening += onHand - mb.stock[i];
+      mb.stock[i] = onHand;
+      mb.stockValue[i] = onHand * unitValue;
+      const int lead = termsFor(mb.supplier[i], m).leadTime;
+      for (int k = 1; k <= lead; ++k) w.inTransit.push_back({k, m, d, d * unitValue});
+      mb.onOrder[i] += lead * d;
+      w.ledger.opening += lead * d;
+      w.flows.openingValue[i] = mb.stockValue[i] + lead * d * unitValue;
+      for (int k = 0; k < r.forecastWindow; ++k) models::recordDemand(mb, m, d);
+    }
+  }
 }
 
 double Engine::priceMember(int m, double unitCost) {

@@ -39,6 +39,7 @@ class Engine {
   void verifyConservation() const;
 
  private:
+  void startAtSteadyState();
   void receiveArrivals();
   void setPrices();
   void serveConsumers(TickObservations& obs);

@@ -101,6 +101,15 @@ std::string timeseriesCsv(const MetricsRecorder& metrics, const ScenarioSpec& sp
   return out.str();
 }
 
+std::string counterfactualCsv(const std::vector<TwinDifference>& rows) {
+  std::ostringstream out;
+  out << "level,name,metric,base,variant,difference\n";
+  for (const TwinDifference& r : rows)
+    out << r.level << ',' << r.name << ',' << r.metric << ',' << formatNumber(r.base) << ','
+        << formatNumber(r.variant) << ',' << formatNumber(r.variant - r.base) << '\n';
+  return out.str();
+}
+
 std::string sourceOfVolumeCsv(const models::SourceOfVolume& source, const ScenarioSpec& spec) {
   std::vector<int> outletGroups;
   for (std::size_t g = 0; g < spec.groups.size(); ++g)
@@ -189,6 +198,10 @@ void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, con
   manifest["members"] = w.members.size();
   manifest["files"] = {"scenario.resolved.yaml", "timeseries.csv", "members.csv", "events.csv",
                        "source_of_volume.csv", "summary.json"};
+  if (!info.counterfactual.empty()) {  // written before this manifest (cli run --counterfactual)
+    manifest["counterfactual"] = info.counterfactual;
+    manifest["files"].push_back("counterfactual.csv");
+  }
   manifest["scenario"] = yamlToJson(resolved);
   writeFileAtomic(dir / "manifest.json", manifest.dump(2) + "\n");
 }

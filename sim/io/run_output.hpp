@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine/counterfactual.hpp"
 #include "sim/engine/engine.hpp"
 
 namespace chan::io {
@@ -16,6 +17,7 @@ struct RunInfo {
   int threads = 1;
   double wallSeconds = 0;
   double peakRssMb = 0;
+  std::vector<std::string> counterfactual;  // the twin run's changes (--counterfactual), if any
 };
 
 /// Shortest text that reads back as the same double ("0.1", "1e-07", "42").
@@ -24,6 +26,8 @@ std::string formatNumber(double v);
 std::string summaryJson(const Summary& summary);
 std::string timeseriesCsv(const MetricsRecorder& metrics, const ScenarioSpec& spec);
 std::string membersCsv(const World& world);
+/// counterfactual.csv: level, name, metric, base, variant, difference (variant - base).
+std::string counterfactualCsv(const std::vector<TwinDifference>& rows);
 /// source_of_volume.csv: per outlet group that sold (rows), its units and where they would have
 /// gone without the group: each outlet group, or no purchase (columns; README "Output files").
 std::string sourceOfVolumeCsv(const models::SourceOfVolume& source, const ScenarioSpec& spec);

@@ -345,6 +345,7 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   spec.ticks = static_cast<int>(r.integer("ticks", 1, kMaxTicks));
   spec.blockSize = static_cast<int>(r.integer("block_size", spec.blockSize, 64, 1 << 20));
   spec.check = r.boolean("check", false);
+  spec.steadyStart = r.boolean("steady_start", spec.steadyStart);
   if (auto c = r.optionalMap("conflict_weights")) {
     auto& cw = spec.conflictWeights;
     cw.given = true;
@@ -545,6 +546,7 @@ YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
   n["ticks"] = spec.ticks;
   n["block_size"] = spec.blockSize;
   n["check"] = spec.check;
+  n["steady_start"] = spec.steadyStart;
   if (spec.conflictWeights.given) {
     n["conflict_weights"]["undercut"] = spec.conflictWeights.undercut;
     n["conflict_weights"]["cross_territory"] = spec.conflictWeights.crossTerritory;

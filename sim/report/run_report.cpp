@@ -29,7 +29,7 @@ struct RunData {
   fs::path dir;
   nlohmann::json manifest;  // null when absent
   std::vector<std::pair<std::string, double>> summary;
-  std::optional<CsvTable> timeseries, members, events;
+  std::optional<CsvTable> timeseries, members, events, source, twin;
   std::optional<ScenarioSpec> spec;
   std::vector<std::string> problems;  // files that could not be read
 };
@@ -63,6 +63,8 @@ RunData loadRun(const fs::path& dir) {
   d.timeseries = tryCsv(dir / "timeseries.csv", d.problems);
   d.members = tryCsv(dir / "members.csv", d.problems);
   d.events = tryCsv(dir / "events.csv", d.problems);
+  d.source = tryCsv(dir / "source_of_volume.csv", d.problems);
+  d.twin = tryCsv(dir / "counterfactual.csv", d.problems);
   const fs::path resolved = dir / "scenario.resolved.yaml";
   if (fs::exists(resolved)) {
     try {
@@ -399,7 +401,8 @@ std::string conflictSection(const RunData& d) {
   std::string out = sectionOpen("conflict", "Channel conflict");
   out += para("note",
               "Undercut share: outlets whose list price is below the brand's reference (MAP, else MSRP). "
-              "Cannibalized units: online sales to consumers whose nearest store had stock. Cross-territory "
+              "Cannibalized units: online sales that consumers would otherwise have bought at the brand's "
+              "stores (choice-model counterfactual, see Source of volume). Cross-territory "
               "units: distributor shipments into another distributor's exclusive territory.");
   if (!d.timeseries) {
     out += para("missing", "timeseries.csv is missing");
@@ -533,6 +536,59 @@ std::string conflictSection(const RunData& d) {
 
 }  // namespace
 
+/// source_of_volume.csv as a table with each cell also as a share of the seller's units.
+std::string sourceSection(const RunData& d) {
+  std::string out = sectionOpen("source", "Source of volume");
+  out += para("note",
+              "Where each outlet group's sales would have gone without the group (multinomial logit, "
+              "independence of irrelevant alternatives): to each other group, or not bought at all. Shares of "
+              "the seller's units.");
+  if (!d.source || !d.source->has("units")) return out + para("missing", "source_of_volume.csv is missing") + "</section>\n";
+  const CsvTable& t = *d.source;
+  const int units = t.column("units");
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& row : t.rows) {
+    std::vector<std::string> cells{row[0], formatValue(parseNumber(row[static_cast<std::size_t>(units)]))};
+    const double total = parseNumber(row[static_cast<std::size_t>(units)]);
+    for (std::size_t c = static_cast<std::size_t>(units) + 1; c < row.size(); ++c)
+      cells.push_back(total > 0 ? formatValue(parseNumber(row[c]) / total, ValueFormat::Percent) : "");
+    rows.push_back(cells);
+  }
+  return out + htmlTable(t.columns, rows) + "</section>\n";
+}
+
+/// counterfactual.csv (chansim run --counterfactual): the twin run's changes by group and in
+/// the headline figures.
+std::string twinSection(const RunData& d) {
+  std::string out = sectionOpen("twin", "Twin run (counterfactual)");
+  std::string changes;
+  if (d.manifest.is_object() && d.manifest.contains("counterfactual"))
+    for (const auto& c : d.manifest["counterfactual"]) changes += (changes.empty() ? "" : ", ") + c.get<std::string>();
+  out += para("note", "The same scenario and seed run again with " + (changes.empty() ? std::string("a change") : changes) +
+                          ": common random numbers, so the differences are the change's effect.");
+  const CsvTable& t = *d.twin;
+  const int level = t.column("level"), name = t.column("name"), metric = t.column("metric");
+  if (level < 0 || name < 0 || metric < 0 || !t.has("base") || !t.has("variant"))
+    return out + para("missing", "counterfactual.csv lacks its columns") + "</section>\n";
+  const auto base = t.numbers("base"), variant = t.numbers("variant");
+  std::vector<std::vector<std::string>> groups, headline;
+  const std::vector<std::string> keys{"sales.units", "margin.channel_profit", "margin.brand_profit",
+                                      "coverage.consumer_reach", "coverage.fill_rate", "conflict.cannibalization"};
+  for (std::size_t r = 0; r < t.size(); ++r) {
+    const auto& row = t.rows[r];
+    const std::string& lv = row[static_cast<std::size_t>(level)];
+    const std::string& m = row[static_cast<std::size_t>(metric)];
+    if (lv == "group" && m != "revenue")
+      groups.push_back({row[static_cast<std::size_t>(name)], m, formatValue(base[r]), formatValue(variant[r]),
+                        formatValue(variant[r] - base[r])});
+    if (lv == "summary" && std::find(keys.begin(), keys.end(), m) != keys.end())
+      headline.push_back({m, formatValue(base[r]), formatValue(variant[r]), formatValue(variant[r] - base[r])});
+  }
+  out += htmlTable({"metric", "base", "twin", "difference"}, headline);
+  out += htmlTable({"group", "quantity", "base", "twin", "difference"}, groups, 2);
+  return out + "</section>\n";
+}
+
 std::string runReportHtml(const fs::path& dir) {
   const RunData d = loadRun(dir);
   Page page;
@@ -541,9 +597,12 @@ std::string runReportHtml(const fs::path& dir) {
               {"timeseries", "Over time"},
               {"pnl", "P&L"},
               {"coverage", "Coverage map"},
-              {"conflict", "Conflict"}};
+              {"conflict", "Conflict"},
+              {"source", "Source of volume"}};
+  if (d.twin) page.nav.push_back({"twin", "Twin run"});
   page.body = kpiSection(d) + timeseriesSection(d) + pnlSection(d) + coverageSection(d.spec, d.members) +
-              conflictSection(d) + problemsSection(d.problems);
+              conflictSection(d) + sourceSection(d) + (d.twin ? twinSection(d) : std::string()) +
+              problemsSection(d.problems);
   return page.html();
 }
 

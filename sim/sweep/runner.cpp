@@ -74,7 +74,7 @@ std::shared_ptr<FinishedRun> simulate(const Plan& plan, const fs::path& out, std
 void save(const FinishedRun& r, const Plan& plan, const fs::path& out, int threads) {
   const fs::path dir = runDir(out, r.run);
   if (plan.spec().summaryOnly) io::writeFileAtomic(dir / "summary.json", io::summaryJson(r.summary));
-  else io::writeRunOutputs(dir, *r.engine, r.summary, io::RunInfo{r.file, r.sets, threads, r.seconds, peakRssMb()});
+  else io::writeRunOutputs(dir, *r.engine, r.summary, io::RunInfo{r.file, r.sets, threads, r.seconds, peakRssMb(), {}});
   writeRunRecord(dir, plan, r.run, r.metrics);  // last: marks the run complete
 }
 

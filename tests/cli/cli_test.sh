@@ -227,6 +227,28 @@ EOF
     fi
     ;;
 
+  counterfactual)
+    out=$work/twin
+    expect_exit 0 "$chansim" run "$flagship" --ticks 20 --set consumers.count=20000 --out "$out" \
+      --counterfactual 'members[4].reach=0' --counterfactual 'members[5].reach=0'
+    expect_text "$work/out" "Twin run with members[4].reach=0, members[5].reach=0"
+    [[ -s $out/counterfactual.csv && -s $out/counterfactual/manifest.json ]] || fail "twin outputs missing"
+    expect_text "$out/manifest.json" '"counterfactual.csv"' '"members[4].reach=0"'
+    head -n 1 "$out/counterfactual.csv" | grep -qx 'level,name,metric,base,variant,difference' || fail "header"
+    # the online groups sell nothing in the twin, and every difference is variant - base
+    grep -q '^group,brand_estore,units_sold,[0-9.e+]*,0,-' "$out/counterfactual.csv" || fail "e-store row"
+    /usr/bin/python3 - "$out/counterfactual.csv" <<'PY' || fail "a difference is not variant - base"
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    b, v, d = float(r['base']), float(r['variant']), float(r['difference'])
+    assert abs((v - b) - d) <= 1e-9 * max(1.0, abs(b), abs(v)), r
+PY
+    # a bad change is a bad-input error naming the key, and nothing is written
+    expect_exit 2 "$chansim" run "$flagship" --ticks 2 --out "$work/bad" --counterfactual 'members[4].rech=0'
+    expect_text "$work/err" "rech"
+    [[ ! -e $work/bad/manifest.json ]] || fail "a failed twin run left a complete-looking folder"
+    ;;
+
   rerun_resolved)
     # scenario.resolved.yaml holds every value (overrides included): running it again
     # reproduces the run

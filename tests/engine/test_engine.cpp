@@ -24,7 +24,7 @@ chan::ScenarioSpec parse(const std::string& yaml) { return chan::io::parseScenar
 // maker (capacity 60/tick) -> 2 distributors (lead 3) -> 4 stores (lead 2, min order 5)
 //                                                   -> marketplace (lead 0, round robin)
 //                          -> e-store (lead 1, (s,S), fixed price 19)
-// Opening stock: 2 x 40 + 4 x 10 + 20 + 5 = 145 units. About 1500 x 5% = 75 consumers shop
+// Opening stock: 2 x 40 + 4 x 10 + 20 + 5 = 145 units (a cold start: steady_start is off). About 1500 x 5% = 75 consumers shop
 // each tick and most of them buy, above the capacity of 60, so outlets run out now and then
 // and orders wait in transit.
 std::string tiers(const std::string& mode, std::uint64_t seed = 3, int blockSize = 64) {
@@ -34,6 +34,7 @@ seed: )" + std::to_string(seed) +
          R"(
 ticks: 30
 check: true
+steady_start: false
 block_size: )" + std::to_string(blockSize) +
          R"(
 map: {width: 50, height: 50, cities: 3, city_spread: 4}

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sim/engine/engine.hpp"
+#include "sim/io/atomic_file.hpp"
 #include "sim/io/run_output.hpp"
 #include "sim/io/scenario_loader.hpp"
 #include "sim/io/yaml_reader.hpp"
@@ -34,7 +35,7 @@ void writeRun(const fs::path& dir) {
   const ScenarioSpec spec = io::loadScenario(kSmall, {"ticks=10"});
   Engine engine(spec);
   engine.run();
-  io::writeRunOutputs(dir, engine, engine.summary(), io::RunInfo{kSmall, {"ticks=10"}, 1, 0.1, 10});
+  io::writeRunOutputs(dir, engine, engine.summary(), io::RunInfo{kSmall, {"ticks=10"}, 1, 0.1, 10, {}});
 }
 
 /// Nothing that needs the network or a script: the only URL is the SVG namespace.
@@ -52,8 +53,9 @@ TEST_CASE("a run directory gives every section of the report", "[report][html]")
   TempDir dir;
   writeRun(dir.path());
   const std::string html = report::runReportHtml(dir.path());
-  for (const char* id : {"kpis", "timeseries", "pnl", "coverage", "conflict"})
+  for (const char* id : {"kpis", "timeseries", "pnl", "coverage", "conflict", "source"})
     CHECK(html.find(std::string("<section id=\"") + id + "\">") != std::string::npos);
+  CHECK(html.find("<section id=\"twin\">") == std::string::npos);  // no twin run, no section
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(html.find("chansim run: small_channel") != std::string::npos);
   CHECK(html.find("MAP 27") != std::string::npos);  // the brand's MAP as a reference line
@@ -200,4 +202,21 @@ TEST_CASE("the report of a real sweep directory", "[report][html]") {
   const std::string one = report::reportHtml(sweep::runDir(out, 0));
   CHECK(one.find("<section id=\"kpis\">") != std::string::npos);
   CHECK(one.find("timeseries.csv is missing") != std::string::npos);
+}
+
+TEST_CASE("a run with a twin shows the twin's changes by group", "[report][html]") {
+  TempDir dir;
+  const ScenarioSpec spec = io::loadScenario(kSmall, {"ticks=10"});
+  const ScenarioSpec twinSpec = io::loadScenario(kSmall, {"ticks=10", "members[2].reach=0"});
+  Engine base(spec), twin(twinSpec);
+  base.run();
+  twin.run();
+  const auto rows = compareRuns(base, base.summary(), twin, twin.summary());
+  io::writeFileAtomic(dir.path() / "counterfactual.csv", io::counterfactualCsv(rows));
+  io::writeRunOutputs(dir.path(), base, base.summary(),
+                      io::RunInfo{kSmall, {"ticks=10"}, 1, 0.1, 10, {"members[2].reach=0"}});
+  const std::string html = report::runReportHtml(dir.path());
+  CHECK(html.find("<section id=\"twin\">") != std::string::npos);
+  CHECK(html.find("members[2].reach=0") != std::string::npos);
+  for (const auto& g : spec.groups) CHECK(html.find("<td class=\"t\">" + g.name + "</td>") != std::string::npos);
 }
