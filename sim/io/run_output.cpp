@@ -110,7 +110,11 @@ std::string counterfactualCsv(const std::vector<TwinDifference>& rows) {
   return out.str();
 }
 
-std::string sourceOfVolumeCsv(const models::SourceOfVolume& source, const ScenarioSpec& spec) {
+std::string sourceOfVolumeCsv(const models::SourceOfVolume& source, const World& w) {
+  const ScenarioSpec& spec = *w.spec;
+  // units: what the group sold (members.csv); its cells add up to it but for rounding
+  std::vector<double> sold(spec.groups.size(), 0.0);
+  for (std::size_t m = 0; m < w.members.size(); ++m) sold[static_cast<std::size_t>(w.members.group[m])] += w.flows.unitsSold[m];
   std::vector<int> outletGroups;
   for (std::size_t g = 0; g < spec.groups.size(); ++g)
     if (isOutlet(spec.groups[g].kind)) outletGroups.push_back(static_cast<int>(g));
@@ -119,9 +123,7 @@ std::string sourceOfVolumeCsv(const models::SourceOfVolume& source, const Scenar
   for (int g : outletGroups) out << ',' << spec.groups[static_cast<std::size_t>(g)].name;
   out << ",no_purchase\n";
   for (int seller : outletGroups) {
-    double units = source.at(seller, source.groups);
-    for (int g : outletGroups) units += source.at(seller, g);
-    out << spec.groups[static_cast<std::size_t>(seller)].name << ',' << formatNumber(units);
+    out << spec.groups[static_cast<std::size_t>(seller)].name << ',' << formatNumber(sold[static_cast<std::size_t>(seller)]);
     for (int g : outletGroups) out << ',' << formatNumber(source.at(seller, g));
     out << ',' << formatNumber(source.at(seller, source.groups)) << '\n';
   }
@@ -180,7 +182,7 @@ void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, con
   writeFileAtomic(dir / "timeseries.csv", timeseriesCsv(engine.metrics(), *engine.world().spec));
   writeFileAtomic(dir / "members.csv", membersCsv(w));
   writeFileAtomic(dir / "events.csv", eventsCsv(w));
-  writeFileAtomic(dir / "source_of_volume.csv", sourceOfVolumeCsv(engine.metrics().sourceOfVolume(), *w.spec));
+  writeFileAtomic(dir / "source_of_volume.csv", sourceOfVolumeCsv(engine.metrics().sourceOfVolume(), w));
   writeFileAtomic(dir / "summary.json", summaryJson(summary));
   // the manifest comes last: its presence marks a complete run directory
   Json manifest = Json::object();

@@ -30,7 +30,7 @@ std::string membersCsv(const World& world);
 std::string counterfactualCsv(const std::vector<TwinDifference>& rows);
 /// source_of_volume.csv: per outlet group that sold (rows), its units and where they would have
 /// gone without the group: each outlet group, or no purchase (columns; README "Output files").
-std::string sourceOfVolumeCsv(const models::SourceOfVolume& source, const ScenarioSpec& spec);
+std::string sourceOfVolumeCsv(const models::SourceOfVolume& source, const World& world);
 std::string eventsCsv(const World& world);
 
 /// Writes every output file of a finished run into dir.

@@ -462,10 +462,14 @@ consumers:
   CHECK(source.at(1, 2) == Approx(0.35).margin(tol));  // store, from online
   CHECK(source.at(1, 3) == Approx(0.35).margin(tol));  // store, new demand
   CHECK(source.at(1, 1) == 0.0);                       // a group never takes volume from itself
+  // every unit sold goes somewhere: a row adds up to the group's sales
+  const chan::World& w = engine.world();
+  CHECK(source.at(2, 1) + source.at(2, 3) == Approx(w.flows.unitsSold[2]).epsilon(1e-12));
+  CHECK(source.at(1, 2) + source.at(1, 3) == Approx(w.flows.unitsSold[1]).epsilon(1e-12));
   const auto summary = engine.summary();
   const std::map<std::string, double> s(summary.begin(), summary.end());
   CHECK(s.at("conflict.cannibalization") == Approx(0.3 / 0.65).margin(tol));
-  const std::string csv = chan::io::sourceOfVolumeCsv(source, spec);
+  const std::string csv = chan::io::sourceOfVolumeCsv(source, engine.world());
   CHECK(csv.rfind("seller,units,store,online,no_purchase\n", 0) == 0);
 }
 
