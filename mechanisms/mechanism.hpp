@@ -24,11 +24,12 @@ namespace chan {
 /// that a key keeps its position in a group's mapping (scenario.resolved.yaml) and its checks
 /// their order among the group's checks (the first error of a file is reported).
 enum class GroupSlot : std::uint8_t {
-  Terms,      // in `terms`, after `fixed_fee`: the supply contract with the group's supplier
-  Economics,  // after `commission`: what the group earns and pays per sale
+  Territories,  // after `territories`: the rights the group holds there
+  Terms,        // in `terms`, after `fixed_fee`: the supply contract with the group's supplier
+  Economics,    // after `commission`: what the group earns and pays per sale
 };
 /// Every slot, in the order they come in a group's mapping.
-inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Terms, GroupSlot::Economics};
+inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Territories, GroupSlot::Terms, GroupSlot::Economics};
 /// Where a slot's keys are, as the reference writes them ("members[].terms.").
 inline const char* groupSlotPath(GroupSlot slot) {
   return slot == GroupSlot::Terms ? "members[].terms." : "members[].";
@@ -50,6 +51,15 @@ class Mechanism {
   virtual void afterPricing(World&) {}
   /// Fulfilment: outlet (member id) sold `units` (> 0) to consumers; the sale is booked.
   virtual void afterSale(World&, int /*outlet*/, double /*units*/) {}
+  /// Pricing and replenishment, once per member re-priced and once per order: where member
+  /// `buyer` buys `units` (> 0; 0 asks for the cheapest source without the sellers' consent, for
+  /// pricing). `source` comes in as its supplier; a mechanism may pick another member (sourcing
+  /// across territories) or -1 (nobody will sell: no order).
+  virtual void chooseSource(const World&, int /*buyer*/, double /*units*/, int& /*source*/) const {}
+  /// Pricing, once per member re-priced: `cost` comes in as member's buying price from its
+  /// supplier (per unit, after the contract's discount); a mechanism may replace it by what the
+  /// goods cost landed from the source it buys from.
+  virtual void unitCost(const World&, int /*member*/, double& /*cost*/) const {}
   /// Replenishment, once per order: member `buyer` is about to order `units` (> 0, at least
   /// the contract's minimum) from `source` on `terms`; a mechanism may change the quantity
   /// (batching up to a discount step).
@@ -59,6 +69,12 @@ class Mechanism {
   /// `value` (the list price after the contract's discount); a mechanism may lower the invoice
   /// (volume discounts) before the goods change hands and it is paid.
   virtual void priceShipment(World&, int /*supplier*/, int /*buyer*/, double /*units*/, double& /*value*/) {}
+  /// Replenishment, once per shipment, after the goods are invoiced and paid: a mechanism may
+  /// post further costs (transport of goods bought off-contract), queue the shipment for
+  /// monitoring to trace (`traceable`) and add the units that went into another distributor's
+  /// exclusive territory to `crossTerritory` (the conflict index counts them).
+  virtual void afterShipment(World&, int /*supplier*/, int /*buyer*/, double /*units*/,
+                             std::vector<Event>& /*traceable*/, double& /*crossTerritory*/) {}
   /// Metrics: the tick is over.
   virtual void endTick(const World&) {}
   /// Its timeseries.csv columns (appended after the engine's, in registration order) ...

@@ -100,7 +100,6 @@ struct MemberGroupSpec {
   int ownerGroup = -1;                  // group (of one member) whose owner decides this group's prices
   SupplierRule supplierRule = SupplierRule::Territory;
   std::vector<int> territories;         // per instance (cycled), indices into territories
-  bool exclusive = true;                // holds exclusive rights to its territories
   // placement of physical members: "cities" (near city centres), "uniform", or the map centre
   std::string placement = "cities";
   // supply terms on the edge from the supplier (DESIGN: edges carry contract terms)

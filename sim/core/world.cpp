@@ -52,6 +52,13 @@ double World::discountOf(int m) const {
   return found ? graph[e].discount : 0.0;
 }
 
+SupplyTerms World::termsFor(int supplier, int buyer) const {
+  const auto [e, found] = supplyEdge(graph, static_cast<std::size_t>(supplier), static_cast<std::size_t>(buyer));
+  if (found) return graph[e];
+  const MemberGroupSpec& g = groupOf(buyer);
+  return {g.discount, g.leadTime, g.minOrder, 0.0, 0.0};
+}
+
 void MemberFlows::resize(std::size_t n) {
   for (auto* v :
        {&unitsSold,   &revenue,        &cogs,         &commission,   &shipping,      &holding,          &fixed,

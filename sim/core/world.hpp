@@ -183,6 +183,9 @@ struct World {
   void rebuildSubtrees();
   /// Discount on member m's supply contract (0 without a supplier).
   double discountOf(int member) const;
+  /// Terms on which `supplier` sells to `buyer`: their contract, or for a buyer sourcing
+  /// off-contract (diversion, gray market) its group's usual terms.
+  SupplyTerms termsFor(int supplier, int buyer) const;
   /// The scenario group member m belongs to.
   const MemberGroupSpec& groupOf(int member) const {
     return spec->groups[static_cast<std::size_t>(members.group[static_cast<std::size_t>(member)])];

@@ -32,11 +32,6 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
   World& w = m_world;
   m_unitsLastTick.assign(w.outlets.size(), 0.0);
   m_ordersTo.assign(w.members.size(), {});
-  m_exclusiveHolder.assign(spec.territories.size(), -1);
-  for (std::size_t m = 0; m < w.members.size(); ++m)
-    if (w.members.kind[m] == MemberKind::Distributor && w.groupOf(static_cast<int>(m)).exclusive &&
-        w.members.territory[m] >= 0)
-      m_exclusiveHolder[idx(w.members.territory[m])] = static_cast<int>(m);
   // every registered mechanism, in registration order (one the scenario leaves off does
   // nothing but report its metrics as 0, so that sweeps can switch it off and still collect them)
   for (std::size_t i = 0; i < mechanismRegistry().size(); ++i)
@@ -101,7 +96,7 @@ void Engine::startAtSteadyState() {
       w.ledger.opening += onHand - mb.stock[i];
       mb.stock[i] = onHand;
       mb.stockValue[i] = onHand * unitValue;
-      const int lead = termsFor(mb.supplier[i], m).leadTime;
+      const int lead = w.termsFor(mb.supplier[i], m).leadTime;
       for (int k = 1; k <= lead; ++k) w.inTransit.push_back({k, m, d, d * unitValue});
       mb.onOrder[i] += lead * d;
       w.ledger.opening += lead * d;
@@ -420,11 +415,12 @@ void Engine::replenish(TickObservations& obs) {
       orders.clear();
       // then place this member's own order upstream
       if (mb.supplier[idx(m)] < 0 || !mb.active[idx(m)]) continue;
-      const SupplyTerms terms = termsFor(mb.supplier[idx(m)], m);
+      const SupplyTerms terms = w.termsFor(mb.supplier[idx(m)], m);
       double units = models::orderQuantity(w, m, terms.leadTime);
       if (units > kTiny && units < terms.minOrder) units = terms.minOrder;
       if (units <= kTiny) continue;
-      const int source = chooseSource(m, units);
+      int source = mb.supplier[idx(m)];
+      for (auto& mechanism : m_mechanisms) mechanism->chooseSource(w, m, units, source);
       if (source < 0) continue;  // an unauthorised reseller nobody will sell to
       for (auto& mechanism : m_mechanisms) mechanism->placeOrder(w, m, source, terms, units);
       m_ordersTo[idx(source)].emplace_back(m, units);
@@ -443,55 +439,10 @@ bool Engine::feedBreached(int m) const {
 }
 
 double Engine::unitCostOf(int m) const {
-  // a diverting outlet prices from what its goods cost it landed, wherever it buys them (an
-  // unauthorised one from its cheapest source, whether or not that source will sell today)
-  const World& w = m_world;
-  const int source = w.members.supplier[idx(m)] < 0 ? -1 : chooseSource(m, 0.0);
-  const MemberGroupSpec& g = w.groupOf(m);
-  if (source == w.members.supplier[idx(m)] && !g.unauthorised) return buyingPrice(w, m);
-  // goods bought off-contract pay transport (see ship); with no source left, the supplier's terms
-  const int from = source < 0 ? w.members.supplier[idx(m)] : source;
-  return w.members.price[idx(from)] * (1.0 - g.discount) + g.transportCost;
-}
-
-double Engine::landedCost(int m, int source) const {
-  // price after the buyer's discount, plus transport when the goods come from another
-  // territory or, for an unauthorised reseller, always (it has no local contract)
-  const Members& mb = m_world.members;
-  const MemberGroupSpec& g = m_world.groupOf(m);
-  const bool away = g.unauthorised || mb.territory[idx(source)] != mb.territory[idx(m)];
-  // the contract's current discount (partner reviews may have moved it), else the group's
-  return mb.price[idx(source)] * (1.0 - termsFor(source, m).discount) + (away ? g.transportCost : 0.0);
-}
-
-SupplyTerms Engine::termsFor(int supplier, int buyer) const {
-  const World& w = m_world;
-  const auto [e, found] = supplyEdge(w.graph, idx(supplier), idx(buyer));
-  if (found) return w.graph[e];
-  // a diverting outlet buying off-contract: its group's usual terms
-  const MemberGroupSpec& g = w.groupOf(buyer);
-  return {g.discount, g.leadTime, g.minOrder, 0.0, 0.0};
-}
-
-int Engine::chooseSource(int m, double units) const {
-  // an outlet allowed to divert buys wherever the landed cost is lowest
-  const World& w = m_world;
-  const Members& mb = w.members;
-  const int own = mb.supplier[idx(m)];
-  const MemberGroupSpec& g = w.groupOf(m);
-  if (!g.divert) return own;
-  // gray market: a seller sells to an unauthorised reseller only when the gap between the
-  // brand's authorised retail price and its own price covers the transport and the penalty it
-  // expects per unit (the chance monitoring traces the shipment times the fine)
-  const bool gray = g.unauthorised && units > 0;
-  const double gap = gray ? models::authorisedRetailPrice(w, mb.brand[idx(m)]) : 0.0;
-  const double hurdle = gray ? g.transportCost + models::expectedDiversionPenalty(w) / units : 0.0;
-  auto sells = [&](int s) { return !gray || gap - mb.price[idx(s)] * (1.0 - g.discount) > hurdle; };
-  int best = g.unauthorised ? -1 : own;
-  for (int s : w.groupMembers[idx(g.supplierGroup)])
-    if (mb.active[idx(s)] && !models::disrupted(w, s) && sells(s) && (best < 0 || landedCost(m, s) < landedCost(m, best) - 1e-12))
-      best = s;
-  return best;
+  // the contract's buying price, unless a mechanism sources elsewhere (diversion)
+  double cost = buyingPrice(m_world, m);
+  for (const auto& mechanism : m_mechanisms) mechanism->unitCost(m_world, m, cost);
+  return cost;
 }
 
 void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) {
@@ -508,7 +459,7 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
     mb.stock[s] += units;
     mb.stockValue[s] += cost;
   }
-  const SupplyTerms terms = termsFor(supplier, buyer);
+  const SupplyTerms terms = w.termsFor(supplier, buyer);
   const MemberGroupSpec& buyerGroup = w.groupOf(buyer);
   // invoiced at the list price after the contract's discount, less what mechanisms take off
   double value = units * mb.price[s] * (1.0 - terms.discount);
@@ -523,26 +474,21 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
   w.ledger.transfer(buyer, supplier, value);
   w.flows.unitsBought[b] += units;
   w.flows.purchases[b] += value;
-  // emergency supply after a reassignment costs extra logistics; off-contract goods cost transport
+  // emergency supply after a reassignment costs extra logistics
   w.payOther(buyer, w.ledger.account(External::Logistics), units * terms.emergencyCost);
-  if (supplier != mb.supplier[b] || buyerGroup.unauthorised)
-    w.payOther(buyer, w.ledger.account(External::Logistics), units * buyerGroup.transportCost);
+  // mechanisms: transport of off-contract goods, shipments into another's exclusive territory
+  double crossTerritory = 0;
+  for (auto& mechanism : m_mechanisms)
+    mechanism->afterShipment(w, supplier, buyer, units, m_diversions, crossTerritory);
   // gray market: goods sold to an unauthorised reseller, for monitoring to trace
   if (buyerGroup.unauthorised) {
     obs.grayShipped += units;
     m_diversions.push_back({w.tick, Event::Type::GrayMarket, supplier, buyer, units, units, false, ""});
   }
-  // territory encroachment: a distributor supplying an authorised outlet in another's exclusive territory
+  // the conflict index: distributor shipments to authorised outlets, and those across territories
   if (mb.kind[s] == MemberKind::Distributor && isOutlet(mb.kind[b]) && !buyerGroup.unauthorised) {
     obs.distributorUnits += units;
-    const int territory = mb.territory[b];
-    if (territory >= 0 && mb.territory[s] != territory && m_exclusiveHolder[idx(territory)] >= 0 &&
-        m_exclusiveHolder[idx(territory)] != supplier) {
-      obs.crossTerritory += units;
-      w.flows.divertedIn[b] += units;
-      m_diversions.push_back({w.tick, Event::Type::TerritoryDiversion, supplier, m_exclusiveHolder[idx(territory)], units,
-                              units, false, ""});
-    }
+    obs.crossTerritory += crossTerritory;
   }
   // carriage: the buyer's logistics provider, else the in-house carriage of `coordination`; a
   // shipment is late with the carrier's delay probability (one draw per link and tick)
@@ -608,7 +554,7 @@ void Engine::warn(TickObservations& obs) const {
     const double daily = models::forecast(mb, static_cast<int>(m));
     if (daily <= kTiny) continue;
     if (mb.stock[m] / daily > w.spec->coordination.overstockDays) obs.overstockWarnings += 1;
-    const int lead = mb.supplier[m] >= 0 ? termsFor(mb.supplier[m], static_cast<int>(m)).leadTime : 0;
+    const int lead = mb.supplier[m] >= 0 ? w.termsFor(mb.supplier[m], static_cast<int>(m)).leadTime : 0;
     if (mb.stock[m] + mb.onOrder[m] < daily * (lead + 1)) obs.stockoutWarnings += 1;
   }
 }

@@ -49,12 +49,7 @@ class Engine {
   void sell(int outlet, double units);
   void mediate(const models::DemandRound& round1, const models::DemandRound& round2, const std::vector<double>& served);
   void warn(TickObservations& obs) const;
-  SupplyTerms termsFor(int supplier, int buyer) const;
-  /// Where member m buys an order of `units` now: its supplier, or with diversion the source of
-  /// lowest landed cost (for an unauthorised reseller, among those willing to sell; -1 if none).
-  /// `units` 0 asks for the cheapest source without the sellers' check (pricing).
-  int chooseSource(int member, double units) const;
-  double landedCost(int member, int source) const;
+  /// What member m's goods cost it per unit now, which it prices from (mechanisms may source elsewhere).
   double unitCostOf(int member) const;
   bool feedBreached(int member) const;  // a data breach below cuts m off shared sales data
   double priceMember(int member, double unitCost);
@@ -63,11 +58,10 @@ class Engine {
   MetricsRecorder m_metrics;
   std::vector<double> m_unitsLastTick;              // per outlet, for share-based pricing
   std::vector<std::vector<std::pair<int, double>>> m_ordersTo;  // per supplier: (buyer, units)
-  std::vector<int> m_exclusiveHolder;               // per territory: distributor with exclusive rights
   std::vector<double> m_outletRequests;             // per outlet: units consumers asked for this tick
   std::vector<std::uint8_t> m_secondChoice;         // sampled mode, per consumer: chose in the substitution round
   std::vector<std::uint8_t> m_seesStock;            // per outlet: consumers see its stock before choosing
-  std::vector<Event> m_diversions;                  // today's cross-territory shipments, for monitoring
+  std::vector<Event> m_diversions;                  // today's off-contract shipments, for monitoring
   std::vector<std::unique_ptr<Mechanism>> m_mechanisms;  // every registered one, in registration order
 };
 

@@ -188,7 +188,7 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   g.supplierRule = enumOf<SupplierRule>(names::kSupplierRules, r.choice("supplier_rule", "territory", names::kSupplierRules));
   for (const std::string& t : r.texts("territories"))
     g.territories.push_back(indexByName(r, "territories", t, territoryNames, "territory"));
-  g.exclusive = r.boolean("exclusive", true);
+  readGroupKeys(r, spec, g, groupNames, sections, GroupSlot::Territories);
   g.placement = r.choice("placement", "cities", names::kPlacements);
   if (auto t = r.optionalMap("terms")) {
     g.discount = t->number("discount", 0, 0, 1);
@@ -472,7 +472,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, std::size_t group, const std::fil
   if (g.ownerGroup >= 0) n["owner"] = spec.groups[static_cast<std::size_t>(g.ownerGroup)].name;
   n["supplier_rule"] = names::of(names::kSupplierRules, g.supplierRule);
   for (int t : g.territories) n["territories"].push_back(spec.territories[static_cast<std::size_t>(t)].name);
-  n["exclusive"] = g.exclusive;
+  writeGroupKeys(spec, group, GroupSlot::Territories, n);
   if (!g.table) n["placement"] = g.placement;
   n["terms"]["discount"] = g.discount;
   if (g.logisticsGroup >= 0) n["terms"]["logistics"] = spec.groups[static_cast<std::size_t>(g.logisticsGroup)].name;

@@ -1,0 +1,151 @@
+// Territory diversion and exclusivity (deck ch. 2, 6: exclusive territories, diversion; gray
+// market after Ahmadi & Yang 2000, Marketing Science 19(3)). A distributor group with
+// `exclusive: true` (the default) holds exclusive rights to its territory; an outlet group with
+// `diversion.enabled` buys each order from the member of its supplier group with the lowest
+// landed cost, price x (1 - discount) + `diversion.transport_cost` when the goods come from
+// another territory. An unauthorised (gray-market) reseller pays transport on every unit and
+// buys only from a seller for whom the gap between the brand's authorised retail price and its
+// own price covers the transport and the penalty it expects per unit (the chance monitoring
+// traces the shipment times the fine). The decisions it changes: where an outlet orders (once
+// per order, never per consumer) and the unit cost it prices from. Shipments from a distributor
+// into a territory another distributor holds exclusively are counted (`diversion.*` summary
+// keys, the conflict index) and queued for monitoring to trace.
+//
+// The `diversion` section itself (enabled, transport_cost, unauthorised) is still read by
+// sim/io/scenario_loader.cpp: the unauthorised flag is read by the shared phases too (settlement
+// fees, replenishment, consumer choice, metrics).
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "mechanisms/mechanism.hpp"
+#include "models/channel_control.hpp"
+
+namespace chan::mechanisms {
+namespace {
+
+struct DiversionSpec final : MechanismSpec {
+  std::vector<char> exclusive;  // per member group (missing: true)
+
+  bool exclusiveOf(std::size_t group) const { return group < exclusive.size() ? exclusive[group] != 0 : true; }
+
+  void groupFields(FieldVisitor& v, std::size_t group, GroupSlot slot) {
+    if (slot != GroupSlot::Territories) return;
+    bool e = exclusiveOf(group);
+    v.boolean({.name = "exclusive",
+               .doc = "a distributor holds exclusive rights to its territory (shipments into it by another "
+                      "distributor count as diversion)"},
+              e);
+    if (v.purpose() != FieldVisitor::Purpose::Read) return;
+    exclusive.resize(std::max(exclusive.size(), group + 1), 1);
+    exclusive[group] = e ? 1 : 0;
+  }
+};
+
+class Diversion final : public Mechanism {
+ public:
+  Diversion(const DiversionSpec& spec, const World& w) : m_exclusiveHolder(w.spec->territories.size(), -1) {
+    // the last distributor of an exclusive group in a territory holds it
+    for (std::size_t m = 0; m < w.members.size(); ++m)
+      if (w.members.kind[m] == MemberKind::Distributor && spec.exclusiveOf(idx(w.members.group[m])) &&
+          w.members.territory[m] >= 0)
+        m_exclusiveHolder[idx(w.members.territory[m])] = static_cast<int>(m);
+  }
+
+  void chooseSource(const World& w, int m, double units, int& source) const override {
+    const Members& mb = w.members;
+    const MemberGroupSpec& g = w.groupOf(m);
+    if (!g.divert) return;
+    // gray market: a seller sells to an unauthorised reseller only when the gap between the
+    // brand's authorised retail price and its own price covers the transport and the penalty it
+    // expects per unit (the chance monitoring traces the shipment times the fine)
+    const bool gray = g.unauthorised && units > 0;
+    const double gap = gray ? models::authorisedRetailPrice(w, mb.brand[idx(m)]) : 0.0;
+    const double hurdle = gray ? g.transportCost + models::expectedDiversionPenalty(w) / units : 0.0;
+    auto sells = [&](int s) { return !gray || gap - mb.price[idx(s)] * (1.0 - g.discount) > hurdle; };
+    // a landed cost lower by more than rounding moves the order (ties stay with the earlier source)
+    constexpr double kCheaper = 1e-12;
+    int best = g.unauthorised ? -1 : mb.supplier[idx(m)];
+    for (int s : w.groupMembers[idx(g.supplierGroup)])
+      if (mb.active[idx(s)] && !models::disrupted(w, s) && sells(s) &&
+          (best < 0 || landedCost(w, m, s) < landedCost(w, m, best) - kCheaper))
+        best = s;
+    source = best;
+  }
+
+  void unitCost(const World& w, int m, double& cost) const override {
+    // a diverting outlet prices from what its goods cost it landed, wherever it buys them (an
+    // unauthorised one from its cheapest source, whether or not that source will sell today)
+    const int own = w.members.supplier[idx(m)];
+    const MemberGroupSpec& g = w.groupOf(m);
+    if (own < 0 || !g.divert) return;
+    int source = own;
+    chooseSource(w, m, 0.0, source);
+    if (source == own && !g.unauthorised) return;
+    // goods bought off-contract pay transport; with no source left, the supplier's terms
+    const int from = source < 0 ? own : source;
+    cost = w.members.price[idx(from)] * (1.0 - g.discount) + g.transportCost;
+  }
+
+  void afterShipment(World& w, int supplier, int buyer, double units, std::vector<Event>& traceable,
+                     double& crossTerritory) override {
+    Members& mb = w.members;
+    const auto s = idx(supplier), b = idx(buyer);
+    const MemberGroupSpec& g = w.groupOf(buyer);
+    // off-contract goods cost transport
+    if (supplier != mb.supplier[b] || g.unauthorised)
+      w.payOther(buyer, w.ledger.account(External::Logistics), units * g.transportCost);
+    // territory encroachment: a distributor supplying an authorised outlet in another's exclusive territory
+    if (mb.kind[s] != MemberKind::Distributor || !isOutlet(mb.kind[b]) || g.unauthorised) return;
+    const int territory = mb.territory[b];
+    if (territory < 0 || mb.territory[s] == territory) return;
+    const int holder = m_exclusiveHolder[idx(territory)];
+    if (holder < 0 || holder == supplier) return;
+    crossTerritory += units;
+    w.flows.divertedIn[b] += units;
+    traceable.push_back({w.tick, Event::Type::TerritoryDiversion, supplier, holder, units, units, false, ""});
+  }
+
+ private:
+  /// Price after the buyer's discount, plus transport when the goods come from another
+  /// territory or, for an unauthorised reseller, always (it has no local contract).
+  static double landedCost(const World& w, int m, int source) {
+    const Members& mb = w.members;
+    const MemberGroupSpec& g = w.groupOf(m);
+    const bool away = g.unauthorised || mb.territory[idx(source)] != mb.territory[idx(m)];
+    // the contract's current discount (partner reviews may have moved it), else the group's
+    return mb.price[idx(source)] * (1.0 - w.termsFor(source, m).discount) + (away ? g.transportCost : 0.0);
+  }
+
+  std::vector<int> m_exclusiveHolder;  // per territory: the distributor with exclusive rights (-1: none)
+};
+
+}  // namespace
+
+MechanismEntry diversion() {
+  return {
+      .name = "diversion",
+      .doc =
+          "Territory diversion and exclusivity (deck ch. 2, 6). A distributor group's `exclusive` (default true) "
+          "gives it exclusive rights to its territory. An outlet group with `diversion.enabled` (README member "
+          "keys) buys each order from the member of its supplier group with the lowest landed cost, price × (1 − "
+          "discount) + `diversion.transport_cost` when the goods come from another territory, and prices from that "
+          "cost; an unauthorised reseller pays transport on every unit and buys only where the authorised retail "
+          "price less the seller's price covers transport and the expected monitoring penalty. Distributor "
+          "shipments into a territory another distributor holds exclusively are counted (summary `diversion.*`, "
+          "the conflict index, timeseries `cross_territory_units`) and queued for monitoring. Scenarios: "
+          "`scenarios/territory_diversion.yaml`, `scenarios/gray_market.yaml`.",
+      .makeSpec = [] { return std::make_unique<DiversionSpec>(); },
+      .fields = [](MechanismSpec&, FieldVisitor&, const ScenarioSpec&) {},
+      .groupFields = [](MechanismSpec& s, FieldVisitor& v, const ScenarioSpec&, const MemberGroupSpec&,
+                        std::size_t group,
+                        GroupSlot slot) { static_cast<DiversionSpec&>(s).groupFields(v, group, slot); },
+      // no top-level section to write
+      .used = [](const MechanismSpec&) { return false; },
+      .create = [](const MechanismSpec& s, const World& w) -> std::unique_ptr<Mechanism> {
+        return std::make_unique<Diversion>(static_cast<const DiversionSpec&>(s), w);
+      },
+  };
+}
+
+}  // namespace chan::mechanisms
