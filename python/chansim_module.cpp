@@ -131,12 +131,14 @@ Scenario scenarioFromDict(const py::dict& d, const std::vector<std::string>& ove
   YAML::Emitter out;
   out << toYamlNode(d);
   YAML::Node doc = YAML::Load(out.c_str());
+  chan::io::pinMapSeed(doc);  // as a file: seed overrides redraw demand, not the map
   for (const auto& o : overrides) chan::io::applyOverride(doc, o);
   return Scenario::parse(doc, "<dict>", overrides);
 }
 
 Scenario loadScenario(const fs::path& file, const std::vector<std::string>& overrides) {
   YAML::Node doc = chan::io::loadYamlFile(file.string());
+  chan::io::pinMapSeed(doc);  // as chansim run: seed overrides redraw demand, not the map
   for (const auto& o : overrides) chan::io::applyOverride(doc, o);
   return Scenario::parse(doc, file.string(), overrides);
 }

@@ -121,6 +121,7 @@ struct RunOptions {
   int threads = 0;                 // 0: all cores
   bool quiet = false;
   bool check = false;
+  bool memberTimeseries = false;   // also write member_timeseries.csv
 };
 
 int runScenario(const RunOptions& options) {
@@ -128,6 +129,7 @@ int runScenario(const RunOptions& options) {
   if (options.seed) sets.push_back("seed=" + std::to_string(*options.seed));
   if (options.ticks) sets.push_back("ticks=" + std::to_string(*options.ticks));
   if (options.check) sets.push_back("check=true");
+  if (options.memberTimeseries) sets.push_back("outputs.member_timeseries=true");
   const ScenarioSpec spec = io::loadScenario(options.scenario, sets);
   const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
@@ -161,6 +163,8 @@ void addRunCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--set", options->sets, "Override a scenario value: key.path=value (repeatable)");
   cmd->add_flag("--quiet", options->quiet, "Print nothing but errors");
   cmd->add_flag("--check", options->check, "Verify conservation of goods and money every tick");
+  cmd->add_flag("--member-timeseries", options->memberTimeseries,
+                "Also write member_timeseries.csv: one row per member per tick (outputs.member_timeseries)");
   cmd->callback([options, &exitCode] { exitCode = guarded([&] { return runScenario(*options); }); });
 }
 
