@@ -83,8 +83,9 @@ std::string memberPanelSection(const CsvTable& t) {
   std::vector<std::vector<std::string>> rows;
   const double days = static_cast<double>(ticks.size());
   for (const GroupDays& g : groups)
+    // (a group that never holds goods, a manufacturer producing to order, has no empty shelf)
     rows.push_back({g.name, std::to_string(g.members), formatValue(sum(g.stock) / days), formatValue(sum(g.ordered)),
-                    formatValue(sum(g.sold)), formatValue(sum(g.lost)), formatValue(g.emptyDays),
+                    formatValue(sum(g.sold)), formatValue(sum(g.lost)), g.holdsGoods ? formatValue(g.emptyDays) : "n/a",
                     formatValue(g.stockoutDays)});
   out += htmlTable({"group", "members", "mean stock", "units ordered", "units sold", "lost units", "empty days",
                     "stock-out days"},

@@ -38,13 +38,13 @@ TEST_CASE("the stock and orders panel sums each group per tick, the group that l
   CHECK(html.find("<section id=\"panel\">") != std::string::npos);
   // by hand: shops hold 4 + 0 and 2 + 3 units (mean 4.5 a day), order 5 + 2, sell 3 + 2 + 2 + 1,
   // lose 4, end one member-day empty with lost requests; web: 10 and 9 units (9.5), sells 1 + 1,
-  // loses 1 on one day, never empty; the maker sells 7 and ends both days empty
+  // loses 1 on one day, never empty; the maker sells 7 and never holds goods (no empty days)
   const std::string shops = "<tr><td class=\"t\">shops</td><td>2</td><td>4.5</td><td>7</td><td>8</td><td>4</td>"
                             "<td>1</td><td>1</td></tr>";
   const std::string web = "<tr><td class=\"t\">web</td><td>1</td><td>9.5</td><td>0</td><td>2</td><td>1</td>"
                           "<td>0</td><td>1</td></tr>";
   const std::string maker = "<tr><td class=\"t\">maker</td><td>1</td><td>0</td><td>0</td><td>7</td><td>0</td>"
-                            "<td>2</td><td>0</td></tr>";
+                            "<td>n/a</td><td>0</td></tr>";
   REQUIRE(html.find(shops) != std::string::npos);
   REQUIRE(html.find(web) != std::string::npos);
   REQUIRE(html.find(maker) != std::string::npos);
