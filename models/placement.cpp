@@ -6,7 +6,7 @@
 namespace chan::models {
 
 std::vector<Point> makeCities(const ScenarioSpec& spec) {
-  Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, 0xC17E5);
+  Stream rng(spec.mapSeed, kMapRun, 0, StreamPurpose::Setup, 0xC17E5);
   std::vector<Point> cities(static_cast<std::size_t>(spec.cityCount));
   for (auto& c : cities) {
     c.x = spec.width * rng.uniform(0.1, 0.9);

@@ -5,6 +5,7 @@
 //   r.summary        -> dict of the dotted summary metrics ("conflict.index": 0.31, ...)
 //   r.timeseries     -> pandas DataFrame of timeseries.csv (dict of NumPy arrays without pandas)
 //   r.members        -> pandas DataFrame of members.csv (idem)
+//   r.member_timeseries -> member_timeseries.csv (with outputs.member_timeseries, else None)
 //   r.write("out/x") -> the run directory chansim run writes; chansim.report("out/x") -> report.html
 //   chansim.run_sweep("scenarios/sweeps/markup_sweep.yaml", "out/sweep") -> runs.csv as a DataFrame
 //   chansim.optimize("scenarios/optimize/map_policy.yaml", "out/opt") -> history.csv as a DataFrame
@@ -131,12 +132,14 @@ Scenario scenarioFromDict(const py::dict& d, const std::vector<std::string>& ove
   YAML::Emitter out;
   out << toYamlNode(d);
   YAML::Node doc = YAML::Load(out.c_str());
+  chan::io::pinMapSeed(doc);  // as a file: seed overrides redraw demand, not the map
   for (const auto& o : overrides) chan::io::applyOverride(doc, o);
   return Scenario::parse(doc, "<dict>", overrides);
 }
 
 Scenario loadScenario(const fs::path& file, const std::vector<std::string>& overrides) {
   YAML::Node doc = chan::io::loadYamlFile(file.string());
+  chan::io::pinMapSeed(doc);  // as chansim run: seed overrides redraw demand, not the map
   for (const auto& o : overrides) chan::io::applyOverride(doc, o);
   return Scenario::parse(doc, file.string(), overrides);
 }
@@ -214,6 +217,10 @@ struct RunResult {
   }
   py::object timeseries() const { return frameOfText(chan::io::timeseriesCsv(engine->metrics(), *engine->world().spec)); }
   py::object members() const { return frameOfText(chan::io::membersCsv(engine->world())); }
+  py::object memberTimeseries() const {  // None unless the scenario recorded the panel
+    const chan::MemberPanel* panel = engine->memberPanel();
+    return panel ? frameOfText(chan::io::memberTimeseriesCsv(*panel, engine->world())) : py::object(py::none());
+  }
   std::string write(const fs::path& dir) const {
     chan::io::writeRunOutputs(dir, *engine, summary,
                               chan::io::RunInfo{scenario.source, scenario.overrides, threads, seconds, peakRssMb(), {}});
@@ -337,6 +344,8 @@ PYBIND11_MODULE(chansim, m) {
       .def_property_readonly("description", [](const Scenario& s) { return s.spec->description; })
       .def_property_readonly("ticks", [](const Scenario& s) { return s.spec->ticks; })
       .def_property_readonly("seed", [](const Scenario& s) { return s.spec->seed; })
+      .def_property_readonly("map_seed", [](const Scenario& s) { return s.spec->mapSeed; },
+                             "Seed of the map (places); seed overrides leave it alone")
       .def_property_readonly("consumers", [](const Scenario& s) { return s.spec->consumers.count; })
       .def_property_readonly("member_count",
                              [](const Scenario& s) {
@@ -364,10 +373,13 @@ PYBIND11_MODULE(chansim, m) {
       .def_property_readonly("summary", &RunResult::summaryDict, "Headline metrics: dict of dotted names to numbers")
       .def_property_readonly("timeseries", &RunResult::timeseries, "timeseries.csv as a DataFrame (one row per tick)")
       .def_property_readonly("members", &RunResult::members, "members.csv as a DataFrame (one row per member)")
+      .def_property_readonly("member_timeseries", &RunResult::memberTimeseries,
+                             "member_timeseries.csv as a DataFrame (one row per member per tick), or None unless "
+                             "the scenario set outputs.member_timeseries")
       .def_property_readonly("seconds", [](const RunResult& r) { return r.seconds; })
       .def("write", &RunResult::write, py::arg("dir"),
            "Writes the run directory (manifest.json, summary.json, timeseries.csv, members.csv, "
-           "scenario.resolved.yaml); returns its path");
+           "scenario.resolved.yaml, and member_timeseries.csv when recorded); returns its path");
 
   m.def("run", &runScenario, py::arg("scenario"), py::arg("overrides") = std::vector<std::string>{},
         py::arg("seed") = py::none(), py::arg("ticks") = py::none(), py::arg("threads") = py::none(),

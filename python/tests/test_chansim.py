@@ -103,6 +103,27 @@ class RunTests(unittest.TestCase):
             self.assertEqual(report, out / "report.html")
             self.assertIn("<svg", report.read_text())
 
+    def test_member_panel_only_when_asked(self):
+        self.assertIsNone(self.result.member_timeseries)
+        r = chansim.run(SMALL, ["ticks=15", "outputs.member_timeseries=true"], seed=7, threads=1)
+        panel, members = r.member_timeseries, r.members
+        self.assertEqual(len(panel), 15 * len(members))
+        self.assertEqual(list(panel.columns)[:3], ["tick", "member", "group"])
+        # summed over the ticks, each member's sales are members.csv's units_sold
+        sold = panel.groupby("member")["sold"].sum()
+        for m, units in zip(members["member"], members["units_sold"]):
+            self.assertAlmostEqual(sold[m], units, delta=1e-9 * max(1.0, units))
+        self.assertEqual(r.summary, self.result.summary, "recording the panel must not change results")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(r.write(Path(tmp) / "run"))
+            self.assertTrue((out / "member_timeseries.csv").exists())
+
+    def test_seed_keeps_the_map(self):
+        a = chansim.load_scenario(SMALL, ["seed=3"])
+        self.assertEqual(a.seed, 3)
+        self.assertEqual(a.map_seed, chansim.load_scenario(SMALL).seed)
+        self.assertEqual(chansim.load_scenario(SMALL, ["map_seed=9"]).map_seed, 9)
+
     def test_same_seed_same_numbers(self):
         again = chansim.run(SMALL, ["ticks=15"], seed=7, threads=1)
         self.assertEqual(again.summary, self.result.summary)

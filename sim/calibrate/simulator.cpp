@@ -44,6 +44,9 @@ std::string exactNumber(double v) {
 
 Simulator::Simulator(const CalibrationSpec& spec, const std::vector<std::string>& extraSets) : m_spec(spec) {
   m_base = io::loadYamlFile(spec.scenario);
+  // as chansim run: `set: [seed=...]` and the replications' seeds redraw demand on the map of
+  // the scenario's own seed (map_seed moves the map)
+  io::pinMapSeed(m_base);
   for (const std::string& s : spec.sets) io::applyOverride(m_base, s);
   for (const std::string& s : extraSets) io::applyOverride(m_base, s);
   io::parseScenario(m_base, spec.scenario);  // the base must be valid on its own

@@ -123,6 +123,7 @@ struct RunOptions {
   bool quiet = false;
   bool check = false;
   std::vector<std::string> counterfactual;  // the twin run's changes (key.path=value)
+  bool memberTimeseries = false;   // also write member_timeseries.csv
 };
 
 /// Prints what the twin run changed: units by group and the headline money and coverage.
@@ -150,6 +151,7 @@ int runScenario(const RunOptions& options) {
   if (options.seed) sets.push_back("seed=" + std::to_string(*options.seed));
   if (options.ticks) sets.push_back("ticks=" + std::to_string(*options.ticks));
   if (options.check) sets.push_back("check=true");
+  if (options.memberTimeseries) sets.push_back("outputs.member_timeseries=true");
   const ScenarioSpec spec = io::loadScenario(options.scenario, sets);
   // the twin: the same scenario and seed with the changes on top (read now, so that a mistake
   // in a change is reported before the base run)
@@ -208,6 +210,8 @@ void addRunCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--counterfactual", options->counterfactual,
                   "Also run a twin with this change (key.path=value, repeatable: all apply together), same seed; "
                   "writes counterfactual.csv and counterfactual/");
+  cmd->add_flag("--member-timeseries", options->memberTimeseries,
+                "Also write member_timeseries.csv: one row per member per tick (outputs.member_timeseries)");
   cmd->callback([options, &exitCode] { exitCode = guarded([&] { return runScenario(*options); }); });
 }
 

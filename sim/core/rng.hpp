@@ -54,6 +54,10 @@ class Stream {
     const double u2 = uniform();
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
   }
+  /// Draws made so far.
+  constexpr std::uint64_t draws() const { return m_counter; }
+  /// Skips n draws: a stream under another key can continue the count where this one stopped.
+  constexpr void skip(std::uint64_t n) { m_counter += n; }
   /// Integer in [0, n).
   std::uint64_t below(std::uint64_t n) { return static_cast<std::uint64_t>(uniform() * static_cast<double>(n)); }
 

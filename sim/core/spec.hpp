@@ -253,6 +253,10 @@ struct ScenarioSpec {
   std::string name = "scenario";
   std::string description;
   std::uint64_t seed = 1;
+  /// Seed of the map: city centres, member and consumer places (0 - 2^63-1). The loader pins it
+  /// to the file's own seed when the file names none, so that another seed (--seed, sweep
+  /// replications) redraws demand and behaviour on the same map.
+  std::uint64_t mapSeed = 1;
   int run = 0;                      // run index inside a sweep (keys the random streams)
   int ticks = 365;
   double width = 100, height = 100; // map size, km
@@ -281,6 +285,10 @@ struct ScenarioSpec {
   bool steadyStart = true;
   int blockSize = 4096;             // consumers per parallel block (fixed: results never depend on threads)
   bool check = false;               // verify conservation every tick
+  /// Optional output files (`outputs`), off by default.
+  struct Outputs {
+    bool memberTimeseries = false;  // member_timeseries.csv: one row per member per tick
+  } outputs;
 };
 
 /// Which optional mechanisms a scenario uses (they add summary metrics and timeseries columns).

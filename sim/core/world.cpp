@@ -64,7 +64,8 @@ void MemberFlows::resize(std::size_t n) {
        {&unitsSold,   &revenue,        &cogs,         &commission,   &shipping,      &holding,          &fixed,
         &unitsBought, &purchases,      &openingValue, &feeIncome,    &feeExpense,    &otherIncome,      &otherExpense,
         &otherCash,   &writeOff,       &divertedIn,   &lostUnits,    &stockoutTicks, &pricedTicks,      &undercutTicks,
-        &orders,      &unitsRequested, &unitsLate,    &leadUnitDays, &carriedUnits,  &carriedShipments, &lateShipments})
+        &orders,      &unitsRequested, &unitsLate,    &leadUnitDays, &carriedUnits,  &carriedShipments, &lateShipments,
+        &unitsOrdered})
     v->assign(n, 0.0);
 }
 

@@ -126,6 +126,7 @@ struct MemberFlows {
   // KPI scorecards (models/scorecard)
   std::vector<double> orders;          // consumer purchases (outlets: units / consumers.weight) or shipments made
   std::vector<double> unitsRequested;  // units asked of the member (consumer requests, or orders received)
+  std::vector<double> unitsOrdered;    // units the member ordered upstream (member_timeseries.csv; not in members.csv)
   std::vector<double> unitsLate;       // units shipped that a logistics delay made late
   std::vector<double> leadUnitDays;    // sum of units shipped x days from order to arrival
   void resize(std::size_t n);

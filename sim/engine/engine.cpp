@@ -154,6 +154,7 @@ void Engine::step() {
   // metrics
   for (auto& mechanism : m_mechanisms) mechanism->endTick(w);
   m_metrics.endTick(w, obs, m_mechanisms);
+  if (w.spec->outputs.memberTimeseries) m_panel.record(w);  // the optional per-member panel
   if (w.spec->check) verifyConservation();
 }
 
@@ -425,6 +426,7 @@ void Engine::replenish(TickObservations& obs) {
       for (auto& mechanism : m_mechanisms) mechanism->placeOrder(w, m, source, terms, units);
       m_ordersTo[idx(source)].emplace_back(m, units);
       obs.ordersByTier[idx(t)] += units;
+      w.flows.unitsOrdered[idx(m)] += units;
     }
   }
 }

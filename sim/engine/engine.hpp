@@ -10,6 +10,7 @@
 #include "mechanisms/mechanism.hpp"
 #include "models/consumer_choice.hpp"
 #include "sim/core/world.hpp"
+#include "sim/engine/member_panel.hpp"
 #include "sim/engine/metrics.hpp"
 
 namespace chan {
@@ -32,6 +33,8 @@ class Engine {
 
   const World& world() const { return m_world; }
   const MetricsRecorder& metrics() const { return m_metrics; }
+  /// The per-member daily panel; nullptr unless the scenario records it (outputs.member_timeseries).
+  const MemberPanel* memberPanel() const { return m_world.spec->outputs.memberTimeseries ? &m_panel : nullptr; }
   /// Headline metrics of the run so far (computes the integrated-channel optimum).
   Summary summary() const;
 
@@ -56,6 +59,7 @@ class Engine {
 
   World m_world;
   MetricsRecorder m_metrics;
+  MemberPanel m_panel;                              // filled only with outputs.member_timeseries
   std::vector<double> m_unitsLastTick;              // per outlet, for share-based pricing
   std::vector<std::vector<std::pair<int, double>>> m_ordersTo;  // per supplier: (buyer, units)
   std::vector<double> m_outletRequests;             // per outlet: units consumers asked for this tick

@@ -60,7 +60,7 @@ void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& citi
     for (int k = 0; k < gs.count + gs.reserve; ++k) {
       const int id = static_cast<int>(mb.size());
       groupMembers[g].push_back(id);
-      Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, 0x100000000ULL + static_cast<std::uint64_t>(id));
+      Stream rng(spec.mapSeed, models::kMapRun, 0, StreamPurpose::Setup, 0x100000000ULL + static_cast<std::uint64_t>(id));
       int territory = gs.territories.empty() ? -1 : gs.territories[static_cast<std::size_t>(k) % gs.territories.size()];
       const ImportedMember* row = gs.table ? &gs.table->rows[static_cast<std::size_t>(k)] : nullptr;
       models::Point p;
@@ -268,9 +268,14 @@ void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& ci
     std::size_t segStart = seg == 0 ? 0 : segmentEnd[seg - 1];
     for (std::size_t i = begin; i < end; ++i) {
       while (i >= segmentEnd[seg]) segStart = segmentEnd[seg++];
-      Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, i);
+      // the place is the map's (map_seed); the valuation is demand (seed, run), drawn from a
+      // stream that continues the count where the place's stopped, so that at map_seed = seed
+      // and run 0 both are the draws of the one stream used before map_seed existed
+      Stream place(spec.mapSeed, models::kMapRun, 0, StreamPurpose::Setup, i);
       const models::Point p = cs.table ? models::Point{cs.table->x[i], cs.table->y[i]}
-                                       : models::placePoint(spec, cities, cs.placement, cs.urbanShare, rng);
+                                       : models::placePoint(spec, cities, cs.placement, cs.urbanShare, place);
+      Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup, i);
+      rng.skip(place.draws());
       c.x[i] = static_cast<float>(p.x);
       c.y[i] = static_cast<float>(p.y);
       c.segment[i] = static_cast<std::uint8_t>(seg);

@@ -172,6 +172,24 @@ std::string eventsCsv(const World& w) {
   return out.str();
 }
 
+std::string memberTimeseriesCsv(const MemberPanel& panel, const World& w) {
+  std::string out = "tick,member,group,price,stock,on_order,orders_placed,units_requested,sold,lost,cash\n";
+  // one member's group name and id, written once per member rather than once per row
+  std::vector<std::string> prefix(panel.members());
+  for (std::size_t m = 0; m < prefix.size(); ++m) prefix[m] = std::to_string(m) + ',' + w.groupOf(static_cast<int>(m)).name;
+  for (std::size_t k = 0; k < panel.ticks().size(); ++k) {
+    const std::string tick = std::to_string(panel.ticks()[k]) + ',';
+    for (std::size_t m = 0; m < panel.members(); ++m) {
+      const MemberPanel::Row& r = panel.at(k, m);
+      out += tick + prefix[m];
+      for (double v : {r.price, r.stock, r.onOrder, r.ordered, r.requested, r.sold, r.lost, r.cash})
+        out += ',' + formatNumber(v);
+      out += '\n';
+    }
+  }
+  return out;
+}
+
 void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, const Summary& summary,
                      const RunInfo& info) {
   const World& w = engine.world();
@@ -184,6 +202,10 @@ void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, con
   writeFileAtomic(dir / "events.csv", eventsCsv(w));
   writeFileAtomic(dir / "source_of_volume.csv", sourceOfVolumeCsv(engine.metrics().sourceOfVolume(), w));
   writeFileAtomic(dir / "summary.json", summaryJson(summary));
+  const MemberPanel* panel = engine.memberPanel();  // optional (outputs.member_timeseries)
+  // (a panel left by an earlier run into the same folder would pass for this run's: removed)
+  if (panel) writeFileAtomic(dir / "member_timeseries.csv", memberTimeseriesCsv(*panel, w));
+  else std::filesystem::remove(dir / "member_timeseries.csv");
   // the manifest comes last: its presence marks a complete run directory
   Json manifest = Json::object();
   manifest["chansim_version"] = kVersion;
@@ -204,6 +226,7 @@ void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, con
     manifest["counterfactual"] = info.counterfactual;
     manifest["files"].push_back("counterfactual.csv");
   }
+  if (panel) manifest["files"].push_back("member_timeseries.csv");
   manifest["scenario"] = yamlToJson(resolved);
   writeFileAtomic(dir / "manifest.json", manifest.dump(2) + "\n");
 }

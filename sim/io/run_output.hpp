@@ -1,6 +1,7 @@
 #pragma once
 // The files a run writes into its output directory (all atomically):
-//   manifest.json, summary.json, timeseries.csv, members.csv, events.csv, scenario.resolved.yaml
+//   manifest.json, summary.json, timeseries.csv, members.csv, events.csv, scenario.resolved.yaml,
+//   and, when the scenario records it, member_timeseries.csv
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -32,6 +33,8 @@ std::string counterfactualCsv(const std::vector<TwinDifference>& rows);
 /// gone without the group: each outlet group, or no purchase (columns; README "Output files").
 std::string sourceOfVolumeCsv(const models::SourceOfVolume& source, const World& world);
 std::string eventsCsv(const World& world);
+/// member_timeseries.csv: one row per member per tick (README "Output files").
+std::string memberTimeseriesCsv(const MemberPanel& panel, const World& world);
 
 /// Writes every output file of a finished run into dir.
 void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, const Summary& summary,

@@ -341,6 +341,10 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   spec.name = r.text("name");
   spec.description = r.text("description", "");
   spec.seed = static_cast<std::uint64_t>(r.integer("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
+  // the map's own seed; a document without one draws its map from its seed (files read by
+  // loadScenario have it pinned to their own seed before the overrides: pinMapSeed)
+  spec.mapSeed = static_cast<std::uint64_t>(
+      r.integer("map_seed", static_cast<std::int64_t>(spec.seed), 0, std::numeric_limits<std::int64_t>::max()));
   spec.run = static_cast<int>(r.integer("run", 0, 0, kMaxCount));
   spec.ticks = static_cast<int>(r.integer("ticks", 1, kMaxTicks));
   spec.blockSize = static_cast<int>(r.integer("block_size", spec.blockSize, 64, 1 << 20));
@@ -417,6 +421,10 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
     mechanismRegistry()[i].fields(*sections[i], reader, spec);
     spec.mechanisms.push_back(std::move(sections[i]));
   }
+  if (auto o = r.optionalMap("outputs")) {  // optional output files
+    spec.outputs.memberTimeseries = o->boolean("member_timeseries", false);
+    o->finish();
+  }
   // memory guard: every consumer holds its nearest stores plus the online outlets
   double online = 0;
   for (const auto& g : spec.groups) online += isOnline(g.kind) ? g.count : 0;
@@ -428,8 +436,18 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   return spec;
 }
 
+void pinMapSeed(YAML::Node& root) {
+  const YAML::Node& read = root;  // const operator[]: looks up without inserting
+  if (!root.IsMap() || read["map_seed"]) return;
+  // the seed copied with its place in the file, so that a bad one is reported where it stands
+  // (a file without a seed has the default, 1)
+  const YAML::Node seed = read["seed"];
+  root["map_seed"] = seed && seed.IsScalar() ? YAML::Clone(seed) : YAML::Node("1");
+}
+
 ScenarioSpec loadScenario(const std::string& file, const std::vector<std::string>& overrides) {
   YAML::Node root = loadYamlFile(file);
+  pinMapSeed(root);
   for (const std::string& o : overrides) applyOverride(root, o);
   return parseScenario(root, file);
 }
@@ -542,6 +560,7 @@ YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
   n["name"] = spec.name;
   n["description"] = spec.description;
   n["seed"] = spec.seed;
+  n["map_seed"] = spec.mapSeed;
   n["run"] = spec.run;
   n["ticks"] = spec.ticks;
   n["block_size"] = spec.blockSize;
@@ -670,6 +689,7 @@ YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
     sn["outside_option"] = s.outsideOption;
     cn["segments"].push_back(sn);
   }
+  if (spec.outputs.memberTimeseries) n["outputs"]["member_timeseries"] = true;  // written only when on
   return n;
 }
 

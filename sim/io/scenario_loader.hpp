@@ -15,6 +15,12 @@ namespace chan::io {
 /// Loads a scenario file, applies `--set key.path=value` overrides, and validates it.
 ScenarioSpec loadScenario(const std::string& file, const std::vector<std::string>& overrides = {});
 
+/// Gives a scenario document without `map_seed` one equal to its own `seed` (1 when it names
+/// none), so that overrides of `seed` applied after it (--seed, sweep replications, calibration
+/// replications) redraw demand and behaviour on the same map. loadScenario calls it before the
+/// overrides; so must any code that reads a scenario file and then applies overrides itself.
+void pinMapSeed(YAML::Node& root);
+
 /// Validates an already parsed document (file names the source in messages).
 ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file);
 

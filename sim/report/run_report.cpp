@@ -16,6 +16,7 @@
 #include "sim/report/coverage_map.hpp"
 #include "sim/report/csv_table.hpp"
 #include "sim/report/html_report.hpp"
+#include "sim/report/member_panel.hpp"
 #include "sim/report/page.hpp"
 #include "sim/report/svg.hpp"
 
@@ -31,6 +32,7 @@ struct RunData {
   std::vector<std::pair<std::string, double>> summary;
   std::optional<CsvTable> timeseries, members, events, source, twin;
   std::optional<ScenarioSpec> spec;
+  std::optional<CsvTable> panel;      // member_timeseries.csv, written only when the scenario asks
   std::vector<std::string> problems;  // files that could not be read
 };
 
@@ -73,6 +75,7 @@ RunData loadRun(const fs::path& dir) {
       d.problems.push_back(std::string("scenario.resolved.yaml: ") + e.what());
     }
   }
+  d.panel = tryCsv(dir / "member_timeseries.csv", d.problems);
   return d;
 }
 
@@ -599,10 +602,11 @@ std::string runReportHtml(const fs::path& dir) {
               {"coverage", "Coverage map"},
               {"conflict", "Conflict"},
               {"source", "Source of volume"}};
+  if (d.panel) page.nav.insert(page.nav.begin() + 2, {"panel", "Stock and orders"});
   if (d.twin) page.nav.push_back({"twin", "Twin run"});
-  page.body = kpiSection(d) + timeseriesSection(d) + pnlSection(d) + coverageSection(d.spec, d.members) +
-              conflictSection(d) + sourceSection(d) + (d.twin ? twinSection(d) : std::string()) +
-              problemsSection(d.problems);
+  page.body = kpiSection(d) + timeseriesSection(d) + (d.panel ? memberPanelSection(*d.panel) : std::string()) +
+              pnlSection(d) + coverageSection(d.spec, d.members) + conflictSection(d) + sourceSection(d) +
+              (d.twin ? twinSection(d) : std::string()) + problemsSection(d.problems);
   return page.html();
 }
 

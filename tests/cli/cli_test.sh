@@ -195,6 +195,8 @@ EOF
     ! cmp -s "$work/a/summary.json" "$work/c/summary.json" || fail "--seed 8 gave the same summary as --seed 7"
     grep -q '"seed": 8' "$work/c/manifest.json" || fail "manifest.json does not record --seed 8"
     grep -q '^seed: 8$' "$work/c/scenario.resolved.yaml" || fail "scenario.resolved.yaml does not hold seed 8"
+    # --seed redraws demand on the map of the file's own seed (flagship.yaml: 42)
+    grep -q '^map_seed: 42$' "$work/c/scenario.resolved.yaml" || fail "--seed moved the map: map_seed is not 42"
     ;;
 
   outputs)
@@ -225,6 +227,19 @@ EOF
       /usr/bin/python3 -m json.tool "$out/manifest.json" >/dev/null || fail "manifest.json is not valid JSON"
       /usr/bin/python3 -m json.tool "$out/summary.json" >/dev/null || fail "summary.json is not valid JSON"
     fi
+    # --member-timeseries: one row per member per tick, listed in the manifest; a later run into
+    # the same folder without it leaves no stale panel behind
+    panel=$work/panel
+    expect_exit 0 "$chansim" run "$flagship" --ticks 3 --set consumers.count=20000 --member-timeseries --quiet --out "$panel"
+    head -n 1 "$panel/member_timeseries.csv" |
+      grep -q '^tick,member,group,price,stock,on_order,orders_placed,units_requested,sold,lost,cash$' ||
+      fail "member_timeseries.csv header"
+    members=$(($(wc -l <"$panel/members.csv") - 1))
+    [[ $(wc -l <"$panel/member_timeseries.csv") -eq $((3 * members + 1)) ]] ||
+      fail "member_timeseries.csv should hold a header and 3 rows per member ($members members)"
+    grep -qF '"member_timeseries.csv"' "$panel/manifest.json" || fail "member_timeseries.csv is not listed in manifest.json"
+    expect_exit 0 "$chansim" run "$flagship" --ticks 3 --set consumers.count=20000 --quiet --out "$panel"
+    [[ ! -e $panel/member_timeseries.csv ]] || fail "a run without --member-timeseries left the earlier panel"
     ;;
 
   counterfactual)

@@ -272,3 +272,36 @@ TEST_CASE("run output: manifest.json keeps text as text and whole numbers exact"
   CHECK(manifest["scenario"]["seed"].is_number_unsigned());
   CHECK(manifest["scenario"]["seed"].dump() == "9007199254740993");
 }
+
+TEST_CASE("run output: member_timeseries.csv only when the scenario records it, listed in the manifest", "[output]") {
+  TempDir dir;
+  auto files = [](const fs::path& out) {
+    const auto listed = nlohmann::json::parse(slurp(out / "manifest.json"))["files"];
+    return std::find(listed.begin(), listed.end(), "member_timeseries.csv") != listed.end();
+  };
+  const std::string yaml = kScenario;
+  {  // on: written, as memberTimeseriesCsv gives it, and listed
+    const chan::ScenarioSpec spec =
+        chan::io::parseScenario(YAML::Load(yaml + "outputs: {member_timeseries: true}\n"), "out.yaml");
+    chan::Engine engine(spec);  // (keeps a pointer to spec)
+    engine.run();
+    REQUIRE(engine.memberPanel() != nullptr);
+    chan::io::writeRunOutputs(dir.path, engine, engine.summary(), chan::io::RunInfo{});
+    CHECK(slurp(dir.path / "member_timeseries.csv") ==
+          chan::io::memberTimeseriesCsv(*engine.memberPanel(), engine.world()));
+    CHECK(files(dir.path));
+    // the resolved scenario asks for it again
+    CHECK(chan::io::parseScenario(YAML::Load(slurp(dir.path / "scenario.resolved.yaml")), "r.yaml")
+              .outputs.memberTimeseries);
+  }
+  {  // off (the default), into the same folder: no panel, and the earlier run's is gone
+    const chan::ScenarioSpec spec = chan::io::parseScenario(YAML::Load(yaml), "out.yaml");
+    chan::Engine engine(spec);
+    engine.run();
+    CHECK(engine.memberPanel() == nullptr);
+    chan::io::writeRunOutputs(dir.path, engine, engine.summary(), chan::io::RunInfo{});
+    CHECK_FALSE(fs::exists(dir.path / "member_timeseries.csv"));
+    CHECK_FALSE(files(dir.path));
+    CHECK(fs::exists(dir.path / "members.csv"));
+  }
+}

@@ -322,3 +322,51 @@ TEST_CASE("loader: conflict_weights need all three weights, one of them positive
   REQUIRE_THROWS_WITH(parse(withLine(2, "ticks: 10\nconflict_weights: {undercut: 1}")),
                       Catch::Contains("conflict_weights: missing required key 'cross_territory'"));
 }
+
+TEST_CASE("loader: map_seed defaults to the seed in a parsed document", "[loader][map_seed]") {
+  CHECK(parse(withLine(2, "ticks: 10\nseed: 17")).mapSeed == 17);
+  CHECK(parse(withLine(2, "ticks: 10\nseed: 17\nmap_seed: 4")).mapSeed == 4);
+  CHECK(parse(kValid).mapSeed == 1);  // neither given: both 1
+  REQUIRE_THROWS_WITH(parse(withLine(2, "ticks: 10\nmap_seed: -1")),
+                      "t.yaml:3:11: map_seed: must be between 0 and 9223372036854775807, got -1");
+}
+
+TEST_CASE("loader: a seed override keeps the file's seed as the map seed", "[loader][map_seed]") {
+  // --seed and the seeds of sweep replications are overrides of seed: they redraw demand and
+  // behaviour, while the map stays the one of the file's own seed
+  TempDir dir;
+  const auto withSeed = (dir.path / "seeded.yaml").string();
+  std::ofstream(withSeed) << withLine(2, "ticks: 10\nseed: 42");
+  const chan::ScenarioSpec moved = chan::io::loadScenario(withSeed, {"seed=7"});
+  CHECK(moved.seed == 7);
+  CHECK(moved.mapSeed == 42);
+  CHECK(chan::io::loadScenario(withSeed).mapSeed == 42);
+  // an explicit map_seed, in the file or as an override, wins
+  CHECK(chan::io::loadScenario(withSeed, {"seed=7", "map_seed=9"}).mapSeed == 9);
+  const auto pinned = (dir.path / "pinned.yaml").string();
+  std::ofstream(pinned) << withLine(2, "ticks: 10\nseed: 42\nmap_seed: 5");
+  CHECK(chan::io::loadScenario(pinned, {"seed=7"}).mapSeed == 5);
+  // a file without a seed has seed 1, and so its map
+  const auto plain = (dir.path / "plain.yaml").string();
+  std::ofstream(plain) << kValid;
+  const chan::ScenarioSpec unseeded = chan::io::loadScenario(plain, {"seed=7"});
+  CHECK(unseeded.seed == 7);
+  CHECK(unseeded.mapSeed == 1);
+  // the resolved scenario names it, so that rerunning it draws the same map
+  const chan::ScenarioSpec again = parse(emit(toYaml(moved)));
+  CHECK(again.seed == 7);
+  CHECK(again.mapSeed == 42);
+}
+
+TEST_CASE("loader: outputs switches the member panel on, and only known keys", "[loader]") {
+  CHECK_FALSE(parse(kValid).outputs.memberTimeseries);
+  const chan::ScenarioSpec on = parse(withLine(2, "ticks: 10\noutputs: {member_timeseries: true}"));
+  CHECK(on.outputs.memberTimeseries);
+  CHECK(parse(emit(toYaml(on))).outputs.memberTimeseries);  // the resolved file keeps it on
+  CHECK(emit(toYaml(parse(kValid))).find("outputs") == std::string::npos);  // off: not written
+  REQUIRE_THROWS_WITH(parse(withLine(2, "ticks: 10\noutputs: {member_timeseries: yes}")),
+                      Catch::Contains("outputs.member_timeseries:"));
+  REQUIRE_THROWS_WITH(parse(withLine(2, "ticks: 10\noutputs: {member_timeseris: true}")),
+                      "t.yaml:3:11: outputs.member_timeseris: unknown key 'member_timeseris' (did you mean "
+                      "'member_timeseries'?)");
+}
