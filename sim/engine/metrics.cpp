@@ -289,7 +289,11 @@ std::vector<double> timeseriesValues(const TickRecord& r, const ScenarioSpec& sp
 void MetricsRecorder::addSales(const World& w, const models::OutletFactors& first, std::span<const double> fill1,
                                const models::OutletFactors* second, std::span<const double> fill2,
                                std::span<const std::uint8_t> secondChoice) {
-  models::SourceOfVolume tick(w);
+  // the tick's own split, its outlet tables built once (they are outlet-sized)
+  if (!m_tickSource) m_tickSource.emplace(w);
+  models::SourceOfVolume& tick = *m_tickSource;
+  std::fill(tick.units.begin(), tick.units.end(), 0.0);
+  tick.cannibalized = 0;
   models::addSourceOfVolume(w, first, fill1, second, fill2, secondChoice, tick);
   for (std::size_t k = 0; k < tick.units.size(); ++k) m_source->units[k] += tick.units[k];
   m_source->cannibalized += tick.cannibalized;

@@ -83,7 +83,7 @@ class MetricsRecorder {
  private:
   std::vector<TickRecord> m_records;
   std::vector<std::string> m_mechanismColumns;
-  std::optional<models::SourceOfVolume> m_source;
+  std::optional<models::SourceOfVolume> m_source, m_tickSource;  // the run's, and one tick's
   double m_tickCannibalized = 0;
   double m_channelProfitBefore = 0, m_makerProfitBefore = 0, m_revenueBefore = 0;
 };
