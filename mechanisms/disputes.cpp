@@ -80,6 +80,10 @@ class Disputes final : public Mechanism {
   void endTick(const World&) override { m_perTick.push_back(m_today), m_today = 0; }
   void tickValues(std::size_t tick, std::vector<double>& values) const override { values.push_back(m_perTick[tick]); }
 
+  void beginMeasurement() override {
+    m_raised = m_shortfall = m_concessions = m_compensation = m_arbitrationFees = 0;
+  }
+
   void summarize(const World&, Summary& s) const override {
     s.emplace_back("disputes.raised", m_raised);
     s.emplace_back("disputes.mean_shortfall", m_raised > 0 ? m_shortfall / m_raised : 0.0);

@@ -77,6 +77,10 @@ class Mechanism {
                              std::vector<Event>& /*traceable*/, double& /*crossTerritory*/) {}
   /// Metrics: the tick is over.
   virtual void endTick(const World&) {}
+  /// Metrics: the warm-up (`warmup` ticks) is over and measurement starts. A mechanism that
+  /// keeps run totals for summarize() zeroes them here (those it computes from the world's flows
+  /// or events need nothing: the engine leaves the warm-up out of them).
+  virtual void beginMeasurement() {}
   /// Its timeseries.csv columns (appended after the engine's, in registration order) ...
   virtual void timeseriesColumns(std::vector<std::string>&) const {}
   /// ... and their values on the run's `tick`-th tick (0-based; endTick has run for it).

@@ -99,6 +99,8 @@ class Promotions final : public Mechanism {
     m_tick = {};
   }
 
+  void beginMeasurement() override { m_run = {}; }
+
   void summarize(const World&, Summary& s) const override {
     s.emplace_back("promotions.units", m_run.units);          // units sold at promotional prices
     s.emplace_back("promotions.discount", m_run.discount);    // sum of units x (list - promotional price)

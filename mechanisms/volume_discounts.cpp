@@ -141,6 +141,11 @@ class VolumeDiscounts final : public Mechanism {
     if (m_used) values.push_back(m_perTick[tick]);
   }
 
+  void beginMeasurement() override {
+    std::fill(m_given.begin(), m_given.end(), 0.0);
+    m_run = {};
+  }
+
   void summarize(const World& w, Summary& s) const override {
     // the rate is the discount over what the buyers with discount terms would have paid without it
     double amount = 0, paid = 0;

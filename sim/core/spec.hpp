@@ -283,6 +283,10 @@ struct ScenarioSpec {
   /// Start as a channel that has been running (Engine::startAtSteadyState): order-up-to
   /// members' stock, goods in transit and forecasts at the expected demand of opening prices.
   bool steadyStart = true;
+  /// The first `warmup` of the `ticks` are simulated but left out of every summary metric,
+  /// members.csv and events.csv (timeseries.csv flags them): the run is measured from a channel
+  /// that has settled (Engine::closeWarmupBooks). 0 .. ticks - 1.
+  int warmup = 0;
   int blockSize = 4096;             // consumers per parallel block (fixed: results never depend on threads)
   bool check = false;               // verify conservation every tick
   /// Optional output files (`outputs`), off by default.

@@ -1,6 +1,7 @@
 #include "sim/core/world.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "sim/core/names.hpp"
 #include "sim/core/supply_edge.hpp"
@@ -59,14 +60,19 @@ SupplyTerms World::termsFor(int supplier, int buyer) const {
   return {g.discount, g.leadTime, g.minOrder, 0.0, 0.0};
 }
 
+// a vector added to MemberFlows but not to columns() would escape resize and subtract
+static_assert(sizeof(MemberFlows) ==
+              std::tuple_size_v<decltype(MemberFlows::columns(std::declval<MemberFlows&>()))> * sizeof(std::vector<double>));
+
 void MemberFlows::resize(std::size_t n) {
-  for (auto* v :
-       {&unitsSold,   &revenue,        &cogs,         &commission,   &shipping,      &holding,          &fixed,
-        &unitsBought, &purchases,      &openingValue, &feeIncome,    &feeExpense,    &otherIncome,      &otherExpense,
-        &otherCash,   &writeOff,       &divertedIn,   &lostUnits,    &stockoutTicks, &pricedTicks,      &undercutTicks,
-        &orders,      &unitsRequested, &unitsLate,    &leadUnitDays, &carriedUnits,  &carriedShipments, &lateShipments,
-        &unitsOrdered})
-    v->assign(n, 0.0);
+  for (std::vector<double>* v : columns(*this)) v->assign(n, 0.0);
+}
+
+void MemberFlows::subtract(const MemberFlows& earlier) {
+  const auto mine = columns(*this);
+  const auto theirs = columns(earlier);
+  for (std::size_t c = 0; c < mine.size(); ++c)
+    for (std::size_t m = 0; m < mine[c]->size(); ++m) (*mine[c])[m] -= (*theirs[c])[m];
 }
 
 }  // namespace chan

@@ -2,6 +2,7 @@
 // World: the mutable state of one run. Members (few) and consumers (many) are kept as
 // structures of arrays indexed by id; the supply network is a Boost.Graph whose vertex ids
 // are member ids and whose edges carry the contract terms.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -111,11 +112,14 @@ struct Shipment {
   double value;  // price paid
 };
 
-/// Cumulative flows per member (accrual accounting), written to members.csv.
+/// Cumulative flows per member (accrual accounting), written to members.csv. They count from
+/// the start of the run, or from the end of the warm-up once its books are closed
+/// (Engine::closeWarmupBooks): the opening balances are then those at the end of the warm-up.
 struct MemberFlows {
   std::vector<double> unitsSold, revenue, cogs, commission, shipping, holding, fixed;
   std::vector<double> unitsBought, purchases;  // units and money paid for goods (production at cost)
-  std::vector<double> openingValue;            // book value of the opening stock
+  std::vector<double> openingValue;            // book value of the opening stock (and goods in transit)
+  std::vector<double> openingCash;             // cash at the opening (the group's initial_cash)
   std::vector<double> feeIncome, feeExpense;   // fixed fees received from buyers and paid to suppliers
   std::vector<double> otherIncome, otherExpense;  // fines, forfeits, rebates, compensation, monitoring, emergency
   std::vector<double> otherCash;               // net cash of those, and of deposits posted or returned
@@ -130,6 +134,19 @@ struct MemberFlows {
   std::vector<double> unitsLate;       // units shipped that a logistics delay made late
   std::vector<double> leadUnitDays;    // sum of units shipped x days from order to arrival
   void resize(std::size_t n);
+  /// Every per-member vector of `f` (a MemberFlows, const or not), for operations over all of them.
+  template <class Flows>
+  static auto columns(Flows& f) {
+    return std::array{&f.unitsSold,     &f.revenue,        &f.cogs,          &f.commission,   &f.shipping,
+                      &f.holding,       &f.fixed,          &f.unitsBought,   &f.purchases,    &f.openingValue,
+                      &f.openingCash,   &f.feeIncome,      &f.feeExpense,    &f.otherIncome,  &f.otherExpense,
+                      &f.otherCash,     &f.writeOff,       &f.divertedIn,    &f.carriedUnits, &f.carriedShipments,
+                      &f.lateShipments, &f.lostUnits,      &f.stockoutTicks, &f.pricedTicks,  &f.undercutTicks,
+                      &f.orders,        &f.unitsRequested, &f.unitsOrdered,  &f.unitsLate,    &f.leadUnitDays};
+  }
+  /// Flows since `earlier` (the same members' flows at an earlier time): each vector minus its
+  /// value then. The opening balances (openingValue, openingCash) are subtracted too.
+  void subtract(const MemberFlows& earlier);
   double profit(std::size_t m) const {
     return revenue[m] + feeIncome[m] - feeExpense[m] + otherIncome[m] - otherExpense[m] - cogs[m] - writeOff[m] -
            commission[m] - shipping[m] - holding[m] - fixed[m];

@@ -61,6 +61,9 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     w.flows.openingValue[m] = w.members.stockValue[m];
     w.ledger.opening += units;
   }
+  if (spec.warmup > 0 && spec.warmup >= spec.ticks)
+    throw std::invalid_argument("warmup (" + std::to_string(spec.warmup) + ") must be shorter than the run (ticks: " +
+                                std::to_string(spec.ticks) + ")");
   if (spec.steadyStart) startAtSteadyState();
   models::postDeposits(w);
   m_outletRequests.assign(w.outlets.size(), 0.0);
@@ -127,6 +130,9 @@ void Engine::run() {
 
 void Engine::step() {
   World& w = m_world;
+  if (m_warmupClosed)
+    throw std::logic_error("the run is over: with a warm-up, the scenario's last tick closed the books (ticks: " +
+                           std::to_string(w.spec->ticks) + ")");
   ++w.tick;
   m_metrics.beginTick(w);
   TickObservations obs;
@@ -156,6 +162,43 @@ void Engine::step() {
   m_metrics.endTick(w, obs, m_mechanisms);
   if (w.spec->outputs.memberTimeseries) m_panel.record(w);  // the optional per-member panel
   if (w.spec->check) verifyConservation();
+  if (w.spec->warmup > 0 && w.tick == w.spec->warmup) beginMeasurement();
+  if (w.spec->warmup > 0 && w.tick == w.spec->ticks) {
+    closeWarmupBooks();
+    if (w.spec->check) verifyConservation();  // the closed books balance too
+  }
+}
+
+void Engine::beginMeasurement() {
+  // Measurement starts at the end of the warm-up. The world's flows go on accumulating from
+  // the start (behaviours difference them against their own marks: partner reviews, disputes),
+  // so they are only kept here, to be taken off when the run is over; metrics and mechanisms
+  // restart their own totals now.
+  World& w = m_world;
+  m_flowsAtWarmupEnd = w.flows;
+  m_ledgerAtWarmupEnd = w.ledger;
+  m_bookValueAtWarmupEnd = w.members.stockValue;
+  for (const Shipment& s : w.inTransit) m_bookValueAtWarmupEnd[idx(s.buyer)] += s.value;
+  m_metrics.beginMeasurement();
+  for (auto& mechanism : m_mechanisms) mechanism->beginMeasurement();
+}
+
+void Engine::closeWarmupBooks() {
+  // The run is over: its flows become those since the warm-up's end, whose stock (on hand and
+  // in transit, at book value), cash and goods become the opening balances, so that
+  // members.csv, the summary and the conservation check all see the measured ticks alone.
+  World& w = m_world;
+  w.flows.subtract(m_flowsAtWarmupEnd);
+  w.flows.openingValue = m_bookValueAtWarmupEnd;
+  for (std::size_t m = 0; m < w.members.size(); ++m) w.flows.openingCash[m] = m_ledgerAtWarmupEnd.balance(static_cast<int>(m));
+  const Ledger& cut = m_ledgerAtWarmupEnd;
+  w.ledger.opening = cut.opening + cut.produced - cut.soldToConsumers - cut.writtenOff;  // goods in the channel then
+  w.ledger.produced -= cut.produced;
+  w.ledger.soldToConsumers -= cut.soldToConsumers;
+  w.ledger.writtenOff -= cut.writtenOff;
+  // events of the warm-up leave events.csv and the event counts
+  std::erase_if(w.events, [&](const Event& e) { return e.tick <= w.spec->warmup; });
+  m_warmupClosed = true;
 }
 
 void Engine::receiveArrivals() {
@@ -579,7 +622,7 @@ void Engine::verifyConservation() const {
   for (std::size_t m = 0; m < mb.size(); ++m) {
     onHand += mb.stock[m];
     const double scale = std::max(1.0, w.flows.purchases[m] + w.flows.revenue[m] + w.flows.openingValue[m]);
-    const double cash = w.spec->groups[idx(mb.group[m])].initialCash + w.flows.revenue[m] + w.flows.feeIncome[m] -
+    const double cash = w.flows.openingCash[m] + w.flows.revenue[m] + w.flows.feeIncome[m] -
                         w.flows.feeExpense[m] + w.flows.otherCash[m] - w.flows.purchases[m] - w.flows.commission[m] -
                         w.flows.shipping[m] - w.flows.holding[m] - w.flows.fixed[m];
     if (std::fabs(cash - w.ledger.balance(static_cast<int>(m))) > 1e-9 * scale)
@@ -600,10 +643,14 @@ void Engine::verifyConservation() const {
 }
 
 Summary Engine::summary() const {
-  // integrated-channel optimum: one owner pricing every outlet alike at production cost
   const World& w = m_world;
+  if (w.spec->warmup > 0 && !m_warmupClosed)
+    throw std::logic_error("with a warm-up the summary is available once the run is over (tick " +
+                           std::to_string(w.tick) + " of " + std::to_string(w.spec->ticks) + ")");
+  const int measured = w.tick - w.spec->warmup;  // ticks after the warm-up
+  // integrated-channel optimum: one owner pricing every outlet alike at production cost
   double efficiency = -1;
-  if (w.spec->brands.size() == 1 && !w.outlets.empty() && w.tick > 0) {
+  if (w.spec->brands.size() == 1 && !w.outlets.empty() && measured > 0) {
     const double cost = w.spec->brands[0].unitCost;
     std::vector<int> all(w.outlets.size());
     for (std::size_t o = 0; o < all.size(); ++o) all[o] = static_cast<int>(o);
@@ -626,7 +673,7 @@ Summary Engine::summary() const {
     // production cost of the units consumers bought
     double actual = -w.ledger.soldToConsumers * cost;
     for (int m : w.outlets) actual += w.flows.revenue[idx(m)] - w.flows.commission[idx(m)] - w.flows.shipping[idx(m)];
-    if (best > 0) efficiency = actual / (best * w.tick);
+    if (best > 0) efficiency = actual / (best * measured);
   }
   return m_metrics.summarize(w, efficiency, m_mechanisms);
 }

@@ -26,7 +26,8 @@ class Engine {
   /// Builds the world, sets opening prices (tier by tier) and opening stock.
   explicit Engine(const ScenarioSpec& spec);
 
-  /// Advances one tick.
+  /// Advances one tick. With a warm-up, the scenario's last tick closes the warm-up's books
+  /// (closeWarmupBooks), and stepping beyond it is an error (std::logic_error).
   void step();
   /// Runs the remaining ticks of the scenario.
   void run();
@@ -35,7 +36,9 @@ class Engine {
   const MetricsRecorder& metrics() const { return m_metrics; }
   /// The per-member daily panel; nullptr unless the scenario records it (outputs.member_timeseries).
   const MemberPanel* memberPanel() const { return m_world.spec->outputs.memberTimeseries ? &m_panel : nullptr; }
-  /// Headline metrics of the run so far (computes the integrated-channel optimum).
+  /// Headline metrics of the run so far (computes the integrated-channel optimum). With a
+  /// warm-up, only once the run is over (std::logic_error before): the summary counts the ticks
+  /// after the warm-up, whose books are closed at the last tick.
   Summary summary() const;
 
   /// Verifies conservation of goods and money; throws ConservationError with the details.
@@ -43,6 +46,8 @@ class Engine {
 
  private:
   void startAtSteadyState();
+  void beginMeasurement();
+  void closeWarmupBooks();
   void receiveArrivals();
   void setPrices();
   void serveConsumers(TickObservations& obs);
@@ -67,6 +72,11 @@ class Engine {
   std::vector<std::uint8_t> m_seesStock;            // per outlet: consumers see its stock before choosing
   std::vector<Event> m_diversions;                  // today's off-contract shipments, for monitoring
   std::vector<std::unique_ptr<Mechanism>> m_mechanisms;  // every registered one, in registration order
+  // the warm-up's end (closeWarmupBooks): flows, book values, cash and goods counters then
+  MemberFlows m_flowsAtWarmupEnd;
+  std::vector<double> m_bookValueAtWarmupEnd;
+  Ledger m_ledgerAtWarmupEnd;
+  bool m_warmupClosed = false;
 };
 
 }  // namespace chan

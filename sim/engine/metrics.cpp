@@ -43,7 +43,7 @@ double variance(const std::vector<double>& x) {
 }
 
 /// Metrics of the channel-control mechanisms (README "Output reference").
-void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records, Summary& s) {
+void addMechanismMetrics(const World& w, std::span<const TickRecord> records, Summary& s) {
   // conflict events by type: how many happened, how many were detected, depth of MAP violations
   std::vector<double> count(names::kEventTypes.size(), 0.0), seen(names::kEventTypes.size(), 0.0);
   const auto of = [](Event::Type t) { return static_cast<std::size_t>(t); };
@@ -83,10 +83,10 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
     own += models::respond(w, m, w.members.price[static_cast<std::size_t>(s0)] * (1 - discount), ctx);
   }
   s.emplace_back("diversion.price_erosion", own > 0 ? 1 - actual / own : 0.0);
-  // bullwhip: variance of each tier's orders over the variance of consumer demand (first
-  // tenth of the run left out as warm-up)
+  // bullwhip: variance of each tier's orders over the variance of consumer demand (without a
+  // warm-up key, the first tenth of the run left out as one)
   std::vector<double> demand;
-  const std::size_t skip = records.size() / kBullwhipWarmup;
+  const std::size_t skip = w.spec->warmup > 0 ? 0 : records.size() / kBullwhipWarmup;
   for (std::size_t k = skip; k < records.size(); ++k) demand.push_back(records[k].obs.demand);
   const double demandVar = variance(demand);
   for (int t = 1; t < w.tierCount(); ++t) {
@@ -265,7 +265,7 @@ std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec,
                              "mean_retail_price", "undercut_share", "consumer_reach", "outlets_in_stock",
                              "outlets_stocked_out", "online_units", "cannibalized_units", "distributor_units",
                              "cross_territory_units", "channel_profit", "manufacturer_profit", "overstock_warnings",
-                             "stockout_warnings", "disrupted"};
+                             "stockout_warnings", "disrupted", "warmup"};
   for (int t = 1; t < tiers; ++t) c.push_back("orders_tier" + std::to_string(t));
   if (hasGrayResellers(spec)) c.insert(c.end(), {"gray_shipped_units", "gray_units"});
   if (hasLogisticsProviders(spec)) c.insert(c.end(), {"shipments", "late_shipments"});
@@ -278,7 +278,7 @@ std::vector<double> timeseriesValues(const TickRecord& r, const ScenarioSpec& sp
   std::vector<double> v{static_cast<double>(r.tick), o.demand, o.sold, std::max(0.0, o.demand - o.sold), ratio(o.sold, o.demand),
           r.revenue, r.meanRetailPrice, r.undercutShare, o.reached, o.outletsInStock, o.outletsStockedOut,
           o.onlineSold, o.cannibalized, o.distributorUnits, o.crossTerritory, r.channelProfit, r.manufacturerProfit,
-          o.overstockWarnings, o.stockoutWarnings, o.disrupted ? 1.0 : 0.0};
+          o.overstockWarnings, o.stockoutWarnings, o.disrupted ? 1.0 : 0.0, r.warmup ? 1.0 : 0.0};
   for (std::size_t t = 1; t < o.ordersByTier.size(); ++t) v.push_back(o.ordersByTier[t]);
   if (hasGrayResellers(spec)) v.insert(v.end(), {o.grayShipped, o.graySold});
   if (hasLogisticsProviders(spec)) v.insert(v.end(), {o.shipments, o.lateShipments});
@@ -305,6 +305,13 @@ void MetricsRecorder::beginTick(const World& w) {
   m_channelProfitBefore = totalProfit(w, false);
   m_makerProfitBefore = totalProfit(w, true);
   m_revenueBefore = consumerRevenue(w);
+}
+
+void MetricsRecorder::beginMeasurement() {
+  for (TickRecord& r : m_records) r.warmup = true;
+  m_firstMeasured = m_records.size();
+  std::fill(m_source->units.begin(), m_source->units.end(), 0.0);
+  m_source->cannibalized = 0;
 }
 
 void MetricsRecorder::endTick(const World& w, const TickObservations& obs,
@@ -338,9 +345,11 @@ void MetricsRecorder::endTick(const World& w, const TickObservations& obs,
 
 Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
                                    const std::vector<std::unique_ptr<Mechanism>>& mechanisms) const {
+  // the measured ticks: those after the warm-up
+  const std::span<const TickRecord> records(m_records.begin() + static_cast<std::ptrdiff_t>(m_firstMeasured), m_records.end());
   TickObservations sum;
   double reachSum = 0, undercutTicks = 0, pricedTicks = 0;
-  for (const TickRecord& r : m_records) {
+  for (const TickRecord& r : records) {
     sum.demand += r.obs.demand;
     sum.sold += r.obs.sold;
     sum.onlineSold += r.obs.onlineSold;
@@ -360,7 +369,7 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
     undercutTicks += w.flows.undercutTicks[static_cast<std::size_t>(m)];
     pricedTicks += w.flows.pricedTicks[static_cast<std::size_t>(m)];
   }
-  const double ticks = static_cast<double>(m_records.size());
+  const double ticks = static_cast<double>(records.size());
   const double outletDays = ticks * static_cast<double>(w.outlets.size());
   Summary s;
   const double undercut = ratio(sum.soldBelowReference, sum.sold);
@@ -426,7 +435,7 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
   s.emplace_back(metric::kStockoutRate, ratio(sum.outletsStockedOut, outletDays));
   s.emplace_back(metric::kLostUnits, std::max(0.0, sum.demand - sum.sold));
 
-  addMechanismMetrics(w, m_records, s);
+  addMechanismMetrics(w, records, s);
   addPriceAndLogisticsMetrics(w, sum, mechanisms, s);
 
   s.emplace_back(metric::kSalesUnits, sum.sold);

@@ -43,6 +43,7 @@ struct TickObservations {
 /// One row of timeseries.csv.
 struct TickRecord {
   int tick = 0;
+  bool warmup = false;         // a warm-up tick: left out of the summary (timeseries column warmup)
   TickObservations obs;
   double revenue = 0;          // consumer spending this tick
   double meanRetailPrice = 0;  // unweighted mean of outlet prices
@@ -73,6 +74,9 @@ class MetricsRecorder {
   const models::SourceOfVolume& sourceOfVolume() const { return *m_source; }
   void endTick(const World& world, const TickObservations& obs,
                const std::vector<std::unique_ptr<Mechanism>>& mechanisms = {});
+  /// The warm-up is over: the ticks recorded so far are left out of the summary and the source
+  /// of volume starts again from zero.
+  void beginMeasurement();
   /// `mechanisms`: the run's mechanisms, whose keys follow the gray-market metrics.
   Summary summarize(const World& world, double integratedEfficiency,
                     const std::vector<std::unique_ptr<Mechanism>>& mechanisms = {}) const;
@@ -82,6 +86,7 @@ class MetricsRecorder {
 
  private:
   std::vector<TickRecord> m_records;
+  std::size_t m_firstMeasured = 0;  // m_records before it are warm-up ticks
   std::vector<std::string> m_mechanismColumns;
   std::optional<models::SourceOfVolume> m_source, m_tickSource;  // the run's, and one tick's
   double m_tickCannibalized = 0;

@@ -233,6 +233,7 @@ void initialiseState(const ScenarioSpec& spec, World& w) {
   std::vector<double> cash(n);
   for (std::size_t m = 0; m < n; ++m) cash[m] = spec.groups[static_cast<std::size_t>(mb.group[m])].initialCash;
   w.ledger.open(cash);
+  w.flows.openingCash = cash;
 }
 
 void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& cities, World& w) {

@@ -350,6 +350,7 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   spec.blockSize = static_cast<int>(r.integer("block_size", spec.blockSize, 64, 1 << 20));
   spec.check = r.boolean("check", false);
   spec.steadyStart = r.boolean("steady_start", spec.steadyStart);
+  spec.warmup = static_cast<int>(r.integer("warmup", 0, 0, spec.ticks - 1));
   if (auto c = r.optionalMap("conflict_weights")) {
     auto& cw = spec.conflictWeights;
     cw.given = true;
@@ -566,6 +567,7 @@ YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
   n["block_size"] = spec.blockSize;
   n["check"] = spec.check;
   n["steady_start"] = spec.steadyStart;
+  n["warmup"] = spec.warmup;
   if (spec.conflictWeights.given) {
     n["conflict_weights"]["undercut"] = spec.conflictWeights.undercut;
     n["conflict_weights"]["cross_territory"] = spec.conflictWeights.crossTerritory;

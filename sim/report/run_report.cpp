@@ -187,6 +187,14 @@ std::string timeseriesSection(const RunData& d) {
   out += para("note",
               "One point per tick (day). Mean retail price is the unweighted mean of the outlets' list prices; "
               "dashed lines are each brand's MAP (minimum advertised price) and MSRP from scenario.resolved.yaml.");
+  if (t.has("warmup")) {  // the scenario's warm-up ticks: drawn, but left out of every summary figure
+    const std::vector<double> flag = t.numbers("warmup");
+    const auto warm = std::count(flag.begin(), flag.end(), 1.0);
+    if (warm > 0)
+      out += para("note", "Ticks 1–" + std::to_string(warm) +
+                              " are the warm-up (the scenario's warmup key): drawn here, left out of the headline "
+                              "figures, members and events.");
+  }
   out += "<div class=\"charts\">\n";
   {
     LineChart c;

@@ -47,6 +47,7 @@ void checkAccepted(ScenarioSpec spec) {
   for (const auto& g : spec.groups) members += g.count + g.reserve;
   if (spec.consumers.count > kRunConsumers || members > kRunMembers || spec.cityCount > kRunCities) return;
   spec.ticks = std::min(spec.ticks, kRunTicks);
+  spec.warmup = std::min(spec.warmup, spec.ticks - 1);
   spec.check = true;  // conservation of goods and money every tick (ConservationError otherwise)
   Engine engine(spec);
   engine.run();

@@ -61,8 +61,13 @@ std::string replenishment(Draw& d) {
 std::string randomScenarioYaml(Stream& rng, int index) {
   Draw d{rng};
   const double width = d.range(10, 100), height = d.range(10, 100);
-  std::string y = "name: random_" + std::to_string(index) + "\nseed: " + std::to_string(d.between(0, 1'000'000)) +
-                  "\nticks: " + std::to_string(d.between(1, 12)) + "\nblock_size: 64\ncheck: true\n";
+  // one draw per statement: the operands of + are unsequenced
+  const int seed = d.between(0, 1'000'000);
+  const int ticks = d.between(1, 12);
+  const int warmup = d.between(0, ticks - 1);
+  std::string y = "name: random_" + std::to_string(index) + "\nseed: " + std::to_string(seed) +
+                  "\nticks: " + std::to_string(ticks) + "\nwarmup: " + std::to_string(warmup) +
+                  "\nblock_size: 64\ncheck: true\n";
   y += "map: {width: " + num(width) + ", height: " + num(height) + ", cities: " + std::to_string(d.between(0, 5)) +
        ", city_spread: " + num(d.range(0, 10)) + "}\n";
 
