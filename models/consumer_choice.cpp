@@ -827,6 +827,7 @@ void substitute(World& world, const OutletFactors& first, const OutletFactors& s
 
 SourceOfVolume::SourceOfVolume(const World& world) : groups(static_cast<int>(world.spec->groups.size())) {
   units.assign(static_cast<std::size_t>(groups) * static_cast<std::size_t>(groups + 1), 0.0);
+  cannibalizedBy.assign(world.outlets.size(), 0.0);
   for (int m : world.outlets) {
     const auto i = static_cast<std::size_t>(m);
     const MemberKind kind = world.members.kind[i];
@@ -876,26 +877,31 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
   const auto& c = world.consumers;
   const std::size_t columns = static_cast<std::size_t>(out.groups) + 1, none = columns - 1;
   const auto bs = static_cast<std::size_t>(world.spec->blockSize);
-  // per block: the (seller group, source) cells it added to, and its cannibalised units,
-  // summed in consumer order
+  // per block: the (seller group, source) cells it added to, the (online outlet, cannibalised
+  // units) it added to, and its cannibalised units, summed in consumer order
   struct Block {
-    std::vector<std::pair<std::uint32_t, double>> cells;
+    std::vector<std::pair<std::uint32_t, double>> cells, byOutlet;
     double cannibalized = 0;
   };
   std::vector<Block> blocks(blockCount(world));
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, blocks.size(), 1),
       [&](const tbb::blocked_range<std::size_t>& range) {
-        thread_local std::vector<double> cell, weights, sold, without;
-        thread_local std::vector<std::uint8_t> touched;
-        thread_local std::vector<std::uint32_t> list;
+        thread_local std::vector<double> cell, weights, sold, without, taken;
+        thread_local std::vector<std::uint8_t> touched, touchedOutlet;
+        thread_local std::vector<std::uint32_t> list, outletList;
         thread_local RowSums sums;
         cell.assign(out.units.size(), 0.0), touched.assign(out.units.size(), 0), list.clear();
+        taken.assign(out.cannibalizedBy.size(), 0.0), touchedOutlet.assign(taken.size(), 0), outletList.clear();
         weights.resize(c.longestRow), sold.resize(c.longestRow), without.resize(c.longestRow);
         double cannibalized = 0;
         auto add = [&](std::size_t at, double units) {
           if (!touched[at]) touched[at] = 1, list.push_back(static_cast<std::uint32_t>(at));
           cell[at] += units;
+        };
+        auto cannibalize = [&](std::size_t outlet, double units) {
+          if (!touchedOutlet[outlet]) touchedOutlet[outlet] = 1, outletList.push_back(static_cast<std::uint32_t>(outlet));
+          taken[outlet] += units;
         };
         auto outletOf = [&](std::size_t i, std::uint32_t k) {
           return static_cast<std::size_t>(c.choiceOutlet[c.rowStart[i] + k]);
@@ -928,9 +934,16 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
                 add(row + static_cast<std::size_t>(source.group), seller.sold * source.weight / rest);
             if (r.outside > 0) add(row + none, seller.sold * r.outside / rest);
           }
+          // each online outlet's sales: the brand's stores' share of the options left without
+          // the brand's online outlets
           for (const RowSums::Brand& b : sums.brands) {
             const double rest = r.total - b.online;
-            if (b.soldOnline > 0 && rest > 0) cannibalized += b.soldOnline * b.stores / rest;
+            if (!(b.soldOnline > 0) || !(rest > 0)) continue;
+            cannibalized += b.soldOnline * b.stores / rest;
+            for (std::uint32_t k = 0; k < len; ++k) {
+              const std::size_t o = outletOf(i, k);
+              if (sold[k] > 0 && out.outletOnline[o] && out.outletBrand[o] == b.brand) cannibalize(o, sold[k] * b.stores / rest);
+            }
           }
         };
         // Exact choice (validation models): the cell's shares recomputed without the removed
@@ -967,7 +980,7 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
               const std::size_t ok = outletOf(i, k);
               if (out.outletStore[ok] && out.outletBrand[ok] == brand) stores += without[k];
             }
-            if (total > 0) cannibalized += sold[j] * stores / total;
+            if (total > 0) cannibalized += sold[j] * stores / total, cannibalize(o, sold[j] * stores / total);
           }
         };
         auto attribute = [&](std::size_t i, const OutletFactors& f, const Row& r) {
@@ -1007,12 +1020,15 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
           }
           for (std::uint32_t at : list) blocks[b].cells.emplace_back(at, cell[at]), cell[at] = 0, touched[at] = 0;
           list.clear();
+          for (std::uint32_t o : outletList) blocks[b].byOutlet.emplace_back(o, taken[o]), taken[o] = 0, touchedOutlet[o] = 0;
+          outletList.clear();
           blocks[b].cannibalized = cannibalized;
         }
       },
       tbb::simple_partitioner());
   for (const Block& block : blocks) {
     for (const auto& [at, units] : block.cells) out.units[at] += units;
+    for (const auto& [outlet, units] : block.byOutlet) out.cannibalizedBy[outlet] += units;
     out.cannibalized += block.cannibalized;
   }
 }

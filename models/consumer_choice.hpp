@@ -77,6 +77,9 @@ struct SourceOfVolume {
   int groups = 0;
   std::vector<double> units;
   double cannibalized = 0;
+  /// Per outlet index: of its sales, the units consumers would otherwise have bought at the
+  /// brand's authorised stores (online outlets only; they sum to `cannibalized`).
+  std::vector<double> cannibalizedBy;
   // per outlet index: member group, brand, sells online, is an authorised physical store
   std::vector<int> outletGroup, outletBrand;
   std::vector<std::uint8_t> outletOnline, outletStore;

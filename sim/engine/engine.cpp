@@ -367,23 +367,21 @@ void Engine::serveConsumers(TickObservations& obs) {
   }
   obs.onlineNearStockedStore = nearStore;
   obs.reached = round1.reached;
-  mediate(round1, round2, served);
+  mediate(served);
 }
 
-void Engine::mediate(const models::DemandRound& round1, const models::DemandRound& round2,
-                     const std::vector<double>& served) {
-  // each online outlet's sales to consumers whose nearest store had stock are cannibalised
-  // from the stores: logged as conflict events, and (mediation) compensated per unit to the
+void Engine::mediate(const std::vector<double>& served) {
+  // each online outlet's sales that consumers would otherwise have bought at the brand's
+  // authorised stores (the choice model's counterfactual of this tick, as conflict.cannibalization
+  // counts them) are logged as conflict events and (mediation) compensated per unit to the
   // brand's active stores in proportion to their own sales of the day
   World& w = m_world;
   const double rate = w.spec->enforcement.enabled ? w.spec->enforcement.compensationPerUnit : 0.0;
+  const std::vector<double>& taken = m_metrics.tickSourceOfVolume().cannibalizedBy;
   for (std::size_t o = 0; o < w.outlets.size(); ++o) {
     const int m = w.outlets[o];
-    const double asked = round1.demand[o] + (round2.demand.empty() ? 0.0 : round2.demand[o]);
-    const double taken = round1.cannibalized[o] + (round2.cannibalized.empty() ? 0.0 : round2.cannibalized[o]);
-    if (!isOnline(w.members.kind[idx(m)]) || asked <= 0 || taken <= 0) continue;
-    const double units = taken * served[o] / asked;
-    if (units <= kTiny) continue;
+    const double units = taken[o];
+    if (!isOnline(w.members.kind[idx(m)]) || !(served[o] > 0) || units <= kTiny) continue;
     w.events.push_back({w.tick, Event::Type::Cannibalization, m, -1, units, units / served[o], true, rate > 0 ? "compensate" : ""});
     if (rate <= 0) continue;
     double storeSales = 0;

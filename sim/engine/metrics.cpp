@@ -293,6 +293,7 @@ void MetricsRecorder::addSales(const World& w, const models::OutletFactors& firs
   if (!m_tickSource) m_tickSource.emplace(w);
   models::SourceOfVolume& tick = *m_tickSource;
   std::fill(tick.units.begin(), tick.units.end(), 0.0);
+  std::fill(tick.cannibalizedBy.begin(), tick.cannibalizedBy.end(), 0.0);
   tick.cannibalized = 0;
   models::addSourceOfVolume(w, first, fill1, second, fill2, secondChoice, tick);
   for (std::size_t k = 0; k < tick.units.size(); ++k) m_source->units[k] += tick.units[k];

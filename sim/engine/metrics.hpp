@@ -72,6 +72,9 @@ class MetricsRecorder {
                 std::span<const std::uint8_t> secondChoice);
   /// The run's source of volume so far (source_of_volume.csv).
   const models::SourceOfVolume& sourceOfVolume() const { return *m_source; }
+  /// The last addSales call's (this tick's) source of volume, with each online outlet's
+  /// cannibalised units (the engine's mediation compensates the stores for them).
+  const models::SourceOfVolume& tickSourceOfVolume() const { return *m_tickSource; }
   void endTick(const World& world, const TickObservations& obs,
                const std::vector<std::unique_ptr<Mechanism>>& mechanisms = {});
   /// The warm-up is over: the ticks recorded so far are left out of the summary and the source

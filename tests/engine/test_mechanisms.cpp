@@ -117,6 +117,12 @@ TEST_CASE("mediation: compensation paid by online outlets equals what the stores
   for (const chan::Event& e : r.events)
     if (e.type == chan::Event::Type::Cannibalization) cannibalized += e.units;
   REQUIRE(cannibalized > 0);
+  // the units compensated are those conflict.cannibalization counts: the online units that
+  // consumers would otherwise have bought at the brand's stores (choice model), not every
+  // online sale near a stocked store
+  const double onlineUnits = r.metrics.at("sales.units") * r.metrics.at("sales.online_share");
+  CHECK(cannibalized == Approx(r.metrics.at("conflict.cannibalization") * onlineUnits).epsilon(1e-9));
+  CHECK(cannibalized < r.metrics.at("conflict.online_near_stocked_store") * onlineUnits);
   CHECK(paid == Approx(2 * cannibalized).epsilon(1e-9));
   CHECK(received == Approx(paid).epsilon(1e-9));
 }
