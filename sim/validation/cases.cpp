@@ -13,6 +13,7 @@ const std::vector<CaseInfo>& allCases() {
       {"spatial_coverage", "Salop (1979), Bell J. Economics 10(1); Hotelling (1929), Economic J. 39", spatialCoverage},
       {"diversion", "gray-market arbitrage, after Ahmadi & Yang (2000), Marketing Science 19(3)", diversion},
       {"inventory", "Arrow, Harris & Marschak (1951); Zipkin (2000); Cachon (2003)", inventoryContracts},
+      {"service_effort", "Spengler (1950) with retail service; Telser (1960), J. Law & Economics 3", serviceEffort},
   };
   return cases;
 }

@@ -28,5 +28,6 @@ void logitBertrand(io::Reader& parameters, std::vector<Row>& rows);
 void spatialCoverage(io::Reader& parameters, std::vector<Row>& rows);
 void diversion(io::Reader& parameters, std::vector<Row>& rows);
 void inventoryContracts(io::Reader& parameters, std::vector<Row>& rows);
+void serviceEffort(io::Reader& parameters, std::vector<Row>& rows);
 
 }  // namespace chan::validation

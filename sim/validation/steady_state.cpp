@@ -23,6 +23,7 @@ SteadyTick runSteady(ScenarioSpec spec) {
     for (const auto& g : spec.groups) members += static_cast<std::size_t>(g.count);
     SteadyTick t;
     t.profit.assign(members, 0), t.unitsSold.assign(members, 0), t.price.assign(members, 0);
+    t.service.assign(members, 0);
     return t;
   }
   spec.check = true;
@@ -39,6 +40,7 @@ SteadyTick runSteady(ScenarioSpec spec) {
     t.profit.push_back(w.flows.profit(m) - profit[m]);
     t.unitsSold.push_back(w.flows.unitsSold[m] - units[m]);
     t.price.push_back(w.members.price[m]);
+    t.service.push_back(w.members.serviceLevel[m]);
   }
   t.consumerUnits = w.ledger.soldToConsumers - consumerUnits;
   return t;

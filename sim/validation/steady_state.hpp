@@ -13,6 +13,7 @@ struct SteadyTick {
   std::vector<double> profit;     // per member, last tick
   std::vector<double> unitsSold;  // per member, last tick
   std::vector<double> price;      // per member, after the last tick
+  std::vector<double> service;    // per member: service level after the last tick
   double consumerUnits = 0;       // units bought by consumers in the last tick
 };
 
