@@ -150,6 +150,9 @@ std::string randomScenarioYaml(Stream& rng, int index) {
       if (d.chance(0.2)) y += "    initial_cash: " + num(d.range(-100, 1000)) + "\n";
       if (d.chance(0.2)) y += "    price_factors: [" + num(d.range(0.8, 1.2)) + ", " + num(d.range(0.8, 1.2)) + "]\n";
       if (kind == "social_seller" && d.chance(0.6)) y += "    referral_commission: " + num(d.range(0, 0.3)) + "\n";
+      if (d.chance(0.15))
+        y += "    exit_entry: {review_period: " + std::to_string(d.between(1, 5)) + ", exit_after: " +
+             std::to_string(d.between(0, 2)) + "}\n";
       if (d.chance(0.2))
         y += "    service_effort: {cost: " + num(d.range(0.01, 5)) + ", max: " + num(d.range(0, 3)) +
              ", review_period: " + std::to_string(d.between(1, 5)) + "}\n";
