@@ -27,12 +27,14 @@ enum class GroupSlot : std::uint8_t {
   Territories,  // after `territories`: the rights the group holds there
   Terms,        // in `terms`, after `fixed_fee`: the supply contract with the group's supplier
   Economics,    // after `commission`: what the group earns and pays per sale
+  Diversion,    // in `diversion` (given: an outlet sourcing off-contract), after `transport_cost`
 };
 /// Every slot, in the order they come in a group's mapping.
-inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Territories, GroupSlot::Terms, GroupSlot::Economics};
+inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Territories, GroupSlot::Terms, GroupSlot::Economics,
+                                            GroupSlot::Diversion};
 /// Where a slot's keys are, as the reference writes them ("members[].terms.").
 inline const char* groupSlotPath(GroupSlot slot) {
-  return slot == GroupSlot::Terms ? "members[].terms." : "members[].";
+  return slot == GroupSlot::Terms ? "members[].terms." : slot == GroupSlot::Diversion ? "members[].diversion." : "members[].";
 }
 
 /// The running state of one mechanism in one run, consulted at the engine's stages.

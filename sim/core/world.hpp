@@ -49,6 +49,8 @@ struct Members {
   std::vector<int> owner;       // member id whose owner sets this member's price, -1 for none
   std::vector<int> carrier;     // logistics provider carrying the member's inbound goods, -1: in-house
   std::vector<int> outletIndex; // index among outlets, -1 for non-outlets
+  std::vector<std::uint8_t> authorised;  // 1: in the brand's network (contract, policed); 0: an
+                                         // unauthorised reseller, set at start by mechanisms/gray_market
   // operating parameters resolved from group and kind defaults
   std::vector<double> fixedCost, holdingCost, shippingCost, commission;
   std::vector<double> serviceLevel, deliveryDays, reach, valuationFactor;
@@ -180,7 +182,8 @@ struct World {
   /// income and expense of the members involved: fines, rebates, fees, compensation.
   void payOther(int payer, int payee, double amount);
   int tierCount() const { return static_cast<int>(byTier.size()); }
-  /// Recomputes subtreeOutlets from the members' suppliers (after set-up or a reassignment).
+  /// Recomputes subtreeOutlets from the members' suppliers and authorisation (after set-up, a
+  /// reassignment, or a mechanism marking unauthorised resellers).
   void rebuildSubtrees();
   /// Discount on member m's supply contract (0 without a supplier).
   double discountOf(int member) const;
