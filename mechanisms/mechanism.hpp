@@ -77,6 +77,11 @@ class Mechanism {
   /// exclusive territory to `crossTerritory` (the conflict index counts them).
   virtual void afterShipment(World&, int /*supplier*/, int /*buyer*/, double /*units*/,
                              std::vector<Event>& /*traceable*/, double& /*crossTerritory*/) {}
+  /// Replenishment, once per shipment, after afterShipment: how the goods travel on `terms`.
+  /// `delay` comes in as 0; a mechanism may add ticks to the contract's lead time (the shipment
+  /// is then late) and post what carrying it costs (logistics providers).
+  virtual void carry(World&, int /*supplier*/, int /*buyer*/, double /*units*/, const SupplyTerms& /*terms*/,
+                     int& /*delay*/) {}
   /// Metrics: the tick is over.
   virtual void endTick(const World&) {}
   /// Its timeseries.csv columns (appended after the engine's, in registration order) ...

@@ -60,8 +60,7 @@ void MemberFlows::resize(std::size_t n) {
        {&unitsSold,   &revenue,        &cogs,         &commission,   &shipping,      &holding,          &fixed,
         &unitsBought, &purchases,      &openingValue, &feeIncome,    &feeExpense,    &otherIncome,      &otherExpense,
         &otherCash,   &writeOff,       &divertedIn,   &lostUnits,    &stockoutTicks, &pricedTicks,      &undercutTicks,
-        &orders,      &unitsRequested, &unitsLate,    &leadUnitDays, &carriedUnits,  &carriedShipments, &lateShipments,
-        &unitsOrdered})
+        &orders,      &unitsRequested, &unitsLate,    &leadUnitDays, &unitsOrdered})
     v->assign(n, 0.0);
 }
 

@@ -123,7 +123,6 @@ struct MemberFlows {
   std::vector<double> otherCash;               // net cash of those, and of deposits posted or returned
   std::vector<double> writeOff;                // book value of stock written off
   std::vector<double> divertedIn;              // units bought from a supplier outside the member's territory
-  std::vector<double> carriedUnits, carriedShipments, lateShipments;  // logistics provider: what it carried
   std::vector<double> lostUnits, stockoutTicks, pricedTicks, undercutTicks;
   // KPI scorecards (models/scorecard)
   std::vector<double> orders;          // consumer purchases (outlets: units / consumers.weight) or shipments made

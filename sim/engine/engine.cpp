@@ -486,27 +486,13 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
     obs.distributorUnits += units;
     obs.crossTerritory += crossTerritory;
   }
-  // carriage: the buyer's logistics provider, else the in-house carriage of `coordination`; a
-  // shipment is late with the carrier's delay probability (one draw per link and tick)
-  const CoordinationSpec& co = w.spec->coordination;
-  // a provider that left (risk events) no longer carries: the in-house carriage takes over
-  const int carrier = mb.carrier[b] >= 0 && mb.active[idx(mb.carrier[b])] ? mb.carrier[b] : -1;
-  const CarriageSpec carriage =
-      carrier >= 0 ? w.groupOf(carrier).carriage : CarriageSpec{terms.leadTime, co.delayProbability, co.delayTicks, 0.0};
-  const bool late = carriage.delayProbability > 0 && carriage.delayTicks > 0 &&
-                    Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run), static_cast<std::uint64_t>(w.tick),
-                           StreamPurpose::Logistics, (s << 24) ^ b)
-                            .uniform() < carriage.delayProbability;
-  const int lead = terms.leadTime + (late ? carriage.delayTicks : 0);
+  // carriage: mechanisms may delay the goods beyond the contract's lead time (carriers' delays)
+  int delay = 0;
+  for (auto& mechanism : m_mechanisms) mechanism->carry(w, supplier, buyer, units, terms, delay);
+  const bool late = delay > 0;
+  const int lead = terms.leadTime + delay;
   obs.shipments += 1;
   obs.lateShipments += late;
-  if (carrier >= 0) {  // the provider earns its fee from the buyer
-    const auto c = idx(carrier);
-    w.payOther(buyer, carrier, units * carriage.feePerUnit);
-    w.flows.carriedUnits[c] += units;
-    w.flows.carriedShipments[c] += 1;
-    w.flows.lateShipments[c] += late;
-  }
   if (late) w.flows.unitsLate[s] += units;
   w.flows.leadUnitDays[s] += units * lead;
   if (lead <= 0) {

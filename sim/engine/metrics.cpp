@@ -157,34 +157,11 @@ void addMechanismMetrics(const World& w, const std::vector<TickRecord>& records,
   }
 }
 
-/// Metrics of the optional mechanisms: those of mechanisms/ (in registration order), logistics
-/// (README "summary.json"). Written whether or not the scenario uses them (0 when off), so that
-/// a sweep can switch a mechanism off and still collect its metrics.
-void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum,
-                                 const std::vector<std::unique_ptr<Mechanism>>& mechanisms, Summary& s) {
-  const ScenarioSpec& spec = *w.spec;
+/// Metrics of the optional mechanisms of mechanisms/, in registration order (README
+/// "summary.json"). Written whether or not the scenario uses them (0 when off), so that a sweep
+/// can switch a mechanism off and still collect its metrics.
+void addMechanismSummaries(const World& w, const std::vector<std::unique_ptr<Mechanism>>& mechanisms, Summary& s) {
   for (const auto& mechanism : mechanisms) mechanism->summarize(w, s);
-  {
-    s.emplace_back("logistics.shipments", sum.shipments);
-    s.emplace_back("logistics.on_time_share", ratio(sum.shipments - sum.lateShipments, sum.shipments));
-    double fees = 0;
-    for (std::size_t g = 0; g < spec.groups.size(); ++g) {
-      if (spec.groups[g].kind != MemberKind::Logistics) continue;
-      double units = 0, shipments = 0, late = 0, groupFees = 0;
-      for (int m : w.groupMembers[g]) {
-        const auto i = static_cast<std::size_t>(m);
-        units += w.flows.carriedUnits[i], shipments += w.flows.carriedShipments[i], late += w.flows.lateShipments[i];
-        groupFees += w.flows.otherIncome[i];  // a provider's only other income is its fees
-      }
-      const std::string key = "logistics." + spec.groups[g].name;
-      s.emplace_back(key + ".units", units);
-      s.emplace_back(key + ".shipments", shipments);
-      s.emplace_back(key + ".on_time_share", ratio(shipments - late, shipments));
-      s.emplace_back(key + ".fees", groupFees);
-      fees += groupFees;
-    }
-    s.emplace_back("logistics.fees", fees);
-  }
 }
 
 /// Totals of scorecards over a set of members; the ratios are of sums (README "summary.json").
@@ -332,8 +309,6 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
     sum.outletsStockedOut += r.obs.outletsStockedOut;
     sum.distributorUnits += r.obs.distributorUnits;
     sum.crossTerritory += r.obs.crossTerritory;
-    sum.shipments += r.obs.shipments;
-    sum.lateShipments += r.obs.lateShipments;
     reachSum += r.obs.reached;
   }
   for (int m : w.outlets) {
@@ -407,7 +382,7 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
   s.emplace_back(metric::kLostUnits, std::max(0.0, sum.demand - sum.sold));
 
   addMechanismMetrics(w, m_records, s);
-  addPriceAndLogisticsMetrics(w, sum, mechanisms, s);
+  addMechanismSummaries(w, mechanisms, s);
 
   s.emplace_back(metric::kSalesUnits, sum.sold);
   s.emplace_back(metric::kSalesRevenue, consumerRevenue(w));

@@ -35,7 +35,7 @@ struct TickObservations {
   double stockoutWarnings = 0;       // members whose stock and pipeline miss the lead-time demand
   bool disrupted = false;            // a supply disruption was under way
   double shipments = 0;              // shipments between members
-  double lateShipments = 0;          // of which delivered late
+  double lateShipments = 0;          // of which a mechanism delayed (mechanisms/logistics.cpp)
 };
 
 /// One row of timeseries.csv.

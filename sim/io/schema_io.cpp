@@ -176,6 +176,7 @@ std::string mechanismReferenceMarkdown() {
       }
     }
     out += "#### " + std::string(e.name) + "\n\n" + std::string(e.doc) + "\n\n";
+    if (docs.rows().empty()) continue;  // no keys of its own
     out += "| key | type | default | range, unit | meaning |\n|---|---|---|---|---|\n" + docs.rows() + "\n";
   }
   return out;
