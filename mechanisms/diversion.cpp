@@ -117,7 +117,8 @@ MechanismEntry diversion() {
           "gives it exclusive rights to its territory. An outlet group with `diversion.enabled` (README member "
           "keys) buys each order from the member of its supplier group with the lowest landed cost, price × (1 − "
           "discount) + `diversion.transport_cost` when the goods come from another territory, and prices from that "
-          "cost (unauthorised resellers: see gray_market). Distributor shipments into a territory another distributor holds exclusively are counted (summary `diversion.*`, "
+          "cost (unauthorised resellers: see gray_market). Distributor shipments into a territory another distributor "
+          "holds exclusively are counted (summary `diversion.*`, "
           "the conflict index, timeseries `cross_territory_units`) and queued for monitoring. Scenarios: "
           "`scenarios/territory_diversion.yaml`.",
       .makeSpec = [] { return std::make_unique<DiversionSpec>(); },

@@ -168,9 +168,9 @@ class GrayMarket final : public Mechanism {
     double shipped = 0;   // units sold to unauthorised resellers
   };
   const GrayMarketSpec& m_spec;
-  bool m_used;  // a group is unauthorised: the timeseries columns are written
+  bool m_used;                                       // a group is unauthorised: the timeseries columns are written
   std::vector<std::pair<double, double>> m_perTick;  // units shipped to and sold by resellers each tick
-  Totals m_tick, m_run;  // today's and the run's (summed tick by tick)
+  Totals m_tick, m_run;                              // today's and the run's (summed tick by tick)
 };
 
 }  // namespace

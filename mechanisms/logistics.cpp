@@ -32,8 +32,8 @@ class Logistics final : public Mechanism {
     const CoordinationSpec& co = w.spec->coordination;
     // a provider that left (risk events) no longer carries: the in-house carriage takes over
     const int carrier = mb.carrier[b] >= 0 && mb.active[idx(mb.carrier[b])] ? mb.carrier[b] : -1;
-    const CarriageSpec carriage =
-        carrier >= 0 ? w.groupOf(carrier).carriage : CarriageSpec{terms.leadTime, co.delayProbability, co.delayTicks, 0.0};
+    const CarriageSpec carriage = carrier >= 0 ? w.groupOf(carrier).carriage
+                                               : CarriageSpec{terms.leadTime, co.delayProbability, co.delayTicks, 0.0};
     const bool late = carriage.delayProbability > 0 && carriage.delayTicks > 0 &&
                       Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run), static_cast<std::uint64_t>(w.tick),
                              StreamPurpose::Logistics, (s << 24) ^ b)

@@ -34,7 +34,8 @@ std::string channel(double fine) {
          "     terms: {lead_time: 0, fixed_fee: 5}, pricing: {rule: fixed, price: 20},\n"
          "     replenishment: {rule: order_up_to, initial_stock: 50}}\n"
          "  - {group: gray, kind: marketplace, supplier: regional, territories: [east], reach: 1,\n"
-         "     terms: {lead_time: 0, fixed_fee: 5}, diversion: {enabled: true, transport_cost: 1, unauthorised: true},\n"
+         "     terms: {lead_time: 0, fixed_fee: 5}, diversion: {enabled: true, transport_cost: 1, unauthorised: "
+         "true},\n"
          "     pricing: {rule: fixed, price: 15}, replenishment: {rule: order_up_to, initial_stock: 50}}\n"
          "monitoring: {diversion_detection: 0.1}\n"
          "enforcement: {ladder: [warning], fine: " +
@@ -56,9 +57,10 @@ std::unique_ptr<chan::Mechanism> grayMarket(const chan::ScenarioSpec& spec, cons
 
 }  // namespace
 
-TEST_CASE("gray market: a member sells to the reseller only when the price gap covers transport and the expected "
-          "penalty",
-          "[mechanisms]") {
+TEST_CASE(
+    "gray market: a member sells to the reseller only when the price gap covers transport and the expected "
+    "penalty",
+    "[mechanisms]") {
   const chan::ScenarioSpec spec = parse(channel(100));
   const chan::Engine engine(spec);  // its start marked the reseller
   const chan::World& w = engine.world();
@@ -142,11 +144,13 @@ TEST_CASE("gray market: unauthorised is read in the diversion mapping, checked, 
   const chan::ScenarioSpec spec =
       parse(doc("  - {group: gray, kind: marketplace, supplier: maker, diversion: {unauthorised: true}}"));
   CHECK(chan::Engine(spec).world().members.authorised[2] == 0);
-  REQUIRE_THROWS_WITH(parse(doc("  - {group: gray, kind: marketplace, supplier: shop, diversion: {unauthorised: true}}")),
-                      "t.yaml:8:48: members[2].supplier: group 'shop' is an outlet and cannot supply others");
+  REQUIRE_THROWS_WITH(
+      parse(doc("  - {group: gray, kind: marketplace, supplier: shop, diversion: {unauthorised: true}}")),
+      "t.yaml:8:48: members[2].supplier: group 'shop' is an outlet and cannot supply others");
   // the error is at the `diversion` mapping (column 66), as before the key moved here
   REQUIRE_THROWS_WITH(
-      parse(doc("  - {group: gray, kind: marketplace, supplier: maker, diversion: {enabled: false, unauthorised: true}}")),
+      parse(doc(
+          "  - {group: gray, kind: marketplace, supplier: maker, diversion: {enabled: false, unauthorised: true}}")),
       "t.yaml:8:66: members[2].diversion: an unauthorised reseller buys off-contract: enabled must be true");
   REQUIRE_THROWS_WITH(parse(doc("  - {group: gray, kind: marketplace, supplier: maker, diversion: {unauthorised: 2}}")),
                       Catch::Contains("members[2].diversion.unauthorised"));
@@ -160,8 +164,8 @@ TEST_CASE("gray market: unauthorised is read in the diversion mapping, checked, 
   CHECK(diversion["unauthorised"].as<bool>());
   // read back, the resolved document is the same
   CHECK(YAML::Dump(chan::io::toYaml(chan::io::parseScenario(resolved, "resolved.yaml"))) == YAML::Dump(resolved));
-  const YAML::Node authorised = chan::io::toYaml(
-      parse(doc("  - {group: gray, kind: marketplace, supplier: maker, diversion: {transport_cost: 2}}")))["members"][2];
+  const YAML::Node authorised = chan::io::toYaml(parse(
+      doc("  - {group: gray, kind: marketplace, supplier: maker, diversion: {transport_cost: 2}}")))["members"][2];
   CHECK(authorised["diversion"]["transport_cost"].as<double>() == 2);
   CHECK_FALSE(authorised["diversion"]["unauthorised"]);
 }
