@@ -1,19 +1,16 @@
-// Territory diversion and exclusivity (deck ch. 2, 6: exclusive territories, diversion; gray
-// market after Ahmadi & Yang 2000, Marketing Science 19(3)). A distributor group with
-// `exclusive: true` (the default) holds exclusive rights to its territory; an outlet group with
-// `diversion.enabled` buys each order from the member of its supplier group with the lowest
-// landed cost, price x (1 - discount) + `diversion.transport_cost` when the goods come from
-// another territory. An unauthorised (gray-market) reseller pays transport on every unit and
-// buys only from a seller for whom the gap between the brand's authorised retail price and its
-// own price covers the transport and the penalty it expects per unit (the chance monitoring
-// traces the shipment times the fine). The decisions it changes: where an outlet orders (once
-// per order, never per consumer) and the unit cost it prices from. Shipments from a distributor
-// into a territory another distributor holds exclusively are counted (`diversion.*` summary
-// keys, the conflict index) and queued for monitoring to trace.
+// Territory diversion and exclusivity (deck ch. 2, 6: exclusive territories, diversion). A
+// distributor group with `exclusive: true` (the default) holds exclusive rights to its
+// territory; an authorised outlet group with `diversion.enabled` buys each order from the member
+// of its supplier group with the lowest landed cost, price x (1 - discount) +
+// `diversion.transport_cost` when the goods come from another territory. The decisions it
+// changes: where an outlet orders (once per order, never per consumer) and the unit cost it
+// prices from. Shipments from a distributor into a territory another distributor holds
+// exclusively are counted (`diversion.*` summary keys, the conflict index) and queued for
+// monitoring to trace. Unauthorised resellers (Members::authorised = 0) source by
+// mechanisms/gray_market.cpp's rules and are left alone here.
 //
-// The `diversion` section itself (enabled, transport_cost, unauthorised) is still read by
-// sim/io/scenario_loader.cpp: the unauthorised flag is read by the shared phases too (settlement
-// fees, replenishment, consumer choice, metrics).
+// The `diversion` section's `enabled` and `transport_cost` are still read by
+// sim/io/scenario_loader.cpp (the gray market reads them too).
 #include <algorithm>
 #include <memory>
 #include <vector>
@@ -52,51 +49,42 @@ class Diversion final : public Mechanism {
         m_exclusiveHolder[idx(w.members.territory[m])] = static_cast<int>(m);
   }
 
-  void chooseSource(const World& w, int m, double units, int& source) const override {
+  void chooseSource(const World& w, int m, double /*units*/, int& source) const override {
     const Members& mb = w.members;
     const MemberGroupSpec& g = w.groupOf(m);
-    if (!g.divert) return;
-    // gray market: a seller sells to an unauthorised reseller only when the gap between the
-    // brand's authorised retail price and its own price covers the transport and the penalty it
-    // expects per unit (the chance monitoring traces the shipment times the fine)
-    const bool gray = g.unauthorised && units > 0;
-    const double gap = gray ? models::authorisedRetailPrice(w, mb.brand[idx(m)]) : 0.0;
-    const double hurdle = gray ? g.transportCost + models::expectedDiversionPenalty(w) / units : 0.0;
-    auto sells = [&](int s) { return !gray || gap - mb.price[idx(s)] * (1.0 - g.discount) > hurdle; };
+    if (!g.divert || !mb.authorised[idx(m)]) return;
     // a landed cost lower by more than rounding moves the order (ties stay with the earlier source)
     constexpr double kCheaper = 1e-12;
-    int best = g.unauthorised ? -1 : mb.supplier[idx(m)];
+    int best = mb.supplier[idx(m)];
     for (int s : w.groupMembers[idx(g.supplierGroup)])
-      if (mb.active[idx(s)] && !models::disrupted(w, s) && sells(s) &&
+      if (mb.active[idx(s)] && !models::disrupted(w, s) &&
           (best < 0 || landedCost(w, m, s) < landedCost(w, m, best) - kCheaper))
         best = s;
     source = best;
   }
 
   void unitCost(const World& w, int m, double& cost) const override {
-    // a diverting outlet prices from what its goods cost it landed, wherever it buys them (an
-    // unauthorised one from its cheapest source, whether or not that source will sell today)
+    // a diverting outlet prices from what its goods cost it landed, wherever it buys them
     const int own = w.members.supplier[idx(m)];
     const MemberGroupSpec& g = w.groupOf(m);
-    if (own < 0 || !g.divert) return;
+    if (own < 0 || !g.divert || !w.members.authorised[idx(m)]) return;
     int source = own;
     chooseSource(w, m, 0.0, source);
-    if (source == own && !g.unauthorised) return;
-    // goods bought off-contract pay transport; with no source left, the supplier's terms
-    const int from = source < 0 ? own : source;
-    cost = w.members.price[idx(from)] * (1.0 - g.discount) + g.transportCost;
+    if (source == own) return;
+    // goods bought off-contract pay transport
+    cost = w.members.price[idx(source)] * (1.0 - g.discount) + g.transportCost;
   }
 
   void afterShipment(World& w, int supplier, int buyer, double units, std::vector<Event>& traceable,
                      double& crossTerritory) override {
     Members& mb = w.members;
     const auto s = idx(supplier), b = idx(buyer);
-    const MemberGroupSpec& g = w.groupOf(buyer);
+    if (!mb.authorised[b]) return;  // an unauthorised reseller: mechanisms/gray_market.cpp
     // off-contract goods cost transport
-    if (supplier != mb.supplier[b] || g.unauthorised)
-      w.payOther(buyer, w.ledger.account(External::Logistics), units * g.transportCost);
+    if (supplier != mb.supplier[b])
+      w.payOther(buyer, w.ledger.account(External::Logistics), units * w.groupOf(buyer).transportCost);
     // territory encroachment: a distributor supplying an authorised outlet in another's exclusive territory
-    if (mb.kind[s] != MemberKind::Distributor || !isOutlet(mb.kind[b]) || g.unauthorised) return;
+    if (mb.kind[s] != MemberKind::Distributor || !isOutlet(mb.kind[b])) return;
     const int territory = mb.territory[b];
     if (territory < 0 || mb.territory[s] == territory) return;
     const int holder = m_exclusiveHolder[idx(territory)];
@@ -107,12 +95,11 @@ class Diversion final : public Mechanism {
   }
 
  private:
-  /// Price after the buyer's discount, plus transport when the goods come from another
-  /// territory or, for an unauthorised reseller, always (it has no local contract).
+  /// Price after the buyer's discount, plus transport when the goods come from another territory.
   static double landedCost(const World& w, int m, int source) {
     const Members& mb = w.members;
     const MemberGroupSpec& g = w.groupOf(m);
-    const bool away = g.unauthorised || mb.territory[idx(source)] != mb.territory[idx(m)];
+    const bool away = mb.territory[idx(source)] != mb.territory[idx(m)];
     // the contract's current discount (partner reviews may have moved it), else the group's
     return mb.price[idx(source)] * (1.0 - w.termsFor(source, m).discount) + (away ? g.transportCost : 0.0);
   }
@@ -130,11 +117,10 @@ MechanismEntry diversion() {
           "gives it exclusive rights to its territory. An outlet group with `diversion.enabled` (README member "
           "keys) buys each order from the member of its supplier group with the lowest landed cost, price × (1 − "
           "discount) + `diversion.transport_cost` when the goods come from another territory, and prices from that "
-          "cost; an unauthorised reseller pays transport on every unit and buys only where the authorised retail "
-          "price less the seller's price covers transport and the expected monitoring penalty. Distributor "
-          "shipments into a territory another distributor holds exclusively are counted (summary `diversion.*`, "
+          "cost (unauthorised resellers: see gray_market). Distributor shipments into a territory another distributor "
+          "holds exclusively are counted (summary `diversion.*`, "
           "the conflict index, timeseries `cross_territory_units`) and queued for monitoring. Scenarios: "
-          "`scenarios/territory_diversion.yaml`, `scenarios/gray_market.yaml`.",
+          "`scenarios/territory_diversion.yaml`.",
       .makeSpec = [] { return std::make_unique<DiversionSpec>(); },
       .fields = [](MechanismSpec&, FieldVisitor&, const ScenarioSpec&) {},
       .groupFields = [](MechanismSpec& s, FieldVisitor& v, const ScenarioSpec&, const MemberGroupSpec&,

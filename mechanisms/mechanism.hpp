@@ -27,12 +27,14 @@ enum class GroupSlot : std::uint8_t {
   Territories,  // after `territories`: the rights the group holds there
   Terms,        // in `terms`, after `fixed_fee`: the supply contract with the group's supplier
   Economics,    // after `commission`: what the group earns and pays per sale
+  Diversion,    // in `diversion` (given: an outlet sourcing off-contract), after `transport_cost`
 };
 /// Every slot, in the order they come in a group's mapping.
-inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Territories, GroupSlot::Terms, GroupSlot::Economics};
+inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Territories, GroupSlot::Terms, GroupSlot::Economics,
+                                            GroupSlot::Diversion};
 /// Where a slot's keys are, as the reference writes them ("members[].terms.").
 inline const char* groupSlotPath(GroupSlot slot) {
-  return slot == GroupSlot::Terms ? "members[].terms." : "members[].";
+  return slot == GroupSlot::Terms ? "members[].terms." : slot == GroupSlot::Diversion ? "members[].diversion." : "members[].";
 }
 
 /// The running state of one mechanism in one run, consulted at the engine's stages.
@@ -75,6 +77,11 @@ class Mechanism {
   /// exclusive territory to `crossTerritory` (the conflict index counts them).
   virtual void afterShipment(World&, int /*supplier*/, int /*buyer*/, double /*units*/,
                              std::vector<Event>& /*traceable*/, double& /*crossTerritory*/) {}
+  /// Replenishment, once per shipment, after afterShipment: how the goods travel on `terms`.
+  /// `delay` comes in as 0; a mechanism may add ticks to the contract's lead time (the shipment
+  /// is then late) and post what carrying it costs (logistics providers).
+  virtual void carry(World&, int /*supplier*/, int /*buyer*/, double /*units*/, const SupplyTerms& /*terms*/,
+                     int& /*delay*/) {}
   /// Metrics: the tick is over.
   virtual void endTick(const World&) {}
   /// Metrics: the warm-up (`warmup` ticks) is over and measurement starts. A mechanism that

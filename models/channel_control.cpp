@@ -49,26 +49,13 @@ void returnDeposit(World& w, int m) {
 
 bool authorisedReseller(const World& w, int m) {
   const MemberKind k = w.members.kind[idx(m)];
-  return k != MemberKind::Manufacturer && k != MemberKind::Logistics &&
-         !w.groupOf(m).unauthorised;
+  return k != MemberKind::Manufacturer && k != MemberKind::Logistics && w.members.authorised[idx(m)];
 }
 
 double traceProbability(const World& w) {
   const MonitoringSpec& mon = w.spec->monitoring;
   if (!mon.enabled) return 0.0;
   return mon.traceability ? mon.traceabilityDetection : mon.diversionDetection;
-}
-
-double expectedDiversionPenalty(const World& w) {
-  return w.spec->enforcement.enabled ? traceProbability(w) * w.spec->enforcement.fine : 0.0;
-}
-
-double authorisedRetailPrice(const World& w, int brand) {
-  double sum = 0, n = 0;
-  for (int m : w.outlets)
-    if (w.members.active[idx(m)] && w.members.brand[idx(m)] == brand && authorisedReseller(w, m))
-      sum += w.members.price[idx(m)], n += 1;
-  return n > 0 ? sum / n : 0.0;
 }
 
 void moveBuyer(World& w, int buyer, int to, SupplyTerms terms) {

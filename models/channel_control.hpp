@@ -35,20 +35,12 @@ bool disrupted(const World& world, int member);
 std::string enforce(World& world, int member);
 
 /// True for the members a brand contracts with and polices: distributors and outlets, not
-/// manufacturers, logistics providers or unauthorised (gray-market) resellers.
+/// manufacturers, logistics providers or unauthorised resellers (Members::authorised).
 bool authorisedReseller(const World& world, int member);
 
 /// Chance that monitoring traces one off-contract shipment (cross-territory or gray market):
 /// the traceability probability with serial codes, else the diversion detection; 0 unmonitored.
 double traceProbability(const World& world);
-
-/// What a seller expects to pay for one off-contract shipment: traceProbability × the fine
-/// (0 without enforcement), currency per shipment.
-double expectedDiversionPenalty(const World& world);
-
-/// Mean list price of the brand's active authorised outlets (the price a gray reseller
-/// undercuts), currency per unit; 0 when there are none.
-double authorisedRetailPrice(const World& world, int brand);
 
 /// Daily monitoring: MAP violations of active outlets (actual and detected, by channel) and the
 /// off-contract shipments of the day (`diversions`: cross-territory and gray market, traced

@@ -834,7 +834,7 @@ SourceOfVolume::SourceOfVolume(const World& world) : groups(static_cast<int>(wor
     outletGroup.push_back(world.members.group[i]);
     outletBrand.push_back(world.members.brand[i]);
     outletOnline.push_back(isOnline(kind) ? 1 : 0);
-    outletStore.push_back(!isOnline(kind) && !world.groupOf(m).unauthorised ? 1 : 0);
+    outletStore.push_back(!isOnline(kind) && world.members.authorised[i] ? 1 : 0);
   }
 }
 

@@ -35,7 +35,7 @@ double target(const World& w, int member, int leadTime) {
 void addEchelon(const World& w, int member, double& targets, double& position) {
   for (auto e : boost::make_iterator_range(boost::out_edges(static_cast<std::size_t>(member), w.graph))) {
     const auto b = boost::target(e, w.graph);
-    if (!w.members.active[b] || w.groupOf(static_cast<int>(b)).unauthorised) continue;
+    if (!w.members.active[b] || !w.members.authorised[b]) continue;
     const ReplenishSpec& r = w.groupOf(static_cast<int>(b)).replenish;
     const double goal = r.rule == ReplenishRule::OrderUpTo ? target(w, static_cast<int>(b), w.graph[e].leadTime)
                         : r.rule == ReplenishRule::MinMax  ? r.orderUpTo

@@ -31,6 +31,7 @@ class Checker {
   virtual ~Checker() = default;
   /// The mapping being checked gives `key` (rather than leaving it at its default).
   virtual bool has(std::string_view key) const = 0;
+  /// An empty `key` locates the error at the mapping itself (a conflict between its keys).
   [[noreturn]] virtual void fail(std::string_view key, const std::string& problem) const = 0;
 };
 

@@ -123,9 +123,6 @@ struct MemberGroupSpec {
   // diversion (outlets): may buy from any member of the supplier group when cheaper landed
   bool divert = false;
   double transportCost = 0;             // currency per unit bought outside its own territory
-  // unauthorised (gray-market) reseller: buys off-contract from any member of the supplier group
-  // willing to sell, paying transport on every unit; the brand has no contract with it
-  bool unauthorised = false;
   // member roles (deck ch. 1): service and value-added provision, paid per unit sold
   double serviceLift = 0;               // added to the service level (0..1)
   double valueLift = 0;                 // fraction added to consumers' valuation of this outlet
@@ -296,7 +293,6 @@ struct ScenarioSpec {
 };
 
 /// Which optional mechanisms a scenario uses (they add summary metrics and timeseries columns).
-bool hasGrayResellers(const ScenarioSpec& spec);
 bool hasLogisticsProviders(const ScenarioSpec& spec);
 
 }  // namespace chan

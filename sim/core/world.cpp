@@ -20,10 +20,6 @@ const char* kindName(MemberKind kind) { return names::of(names::kMemberKinds, ki
 
 const char* eventTypeName(Event::Type t) { return names::of(names::kEventTypes, t).c_str(); }
 
-bool hasGrayResellers(const ScenarioSpec& spec) {
-  return std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return g.unauthorised; });
-}
-
 bool hasLogisticsProviders(const ScenarioSpec& spec) {
   return std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return g.kind == MemberKind::Logistics; });
 }
@@ -32,8 +28,8 @@ void World::rebuildSubtrees() {
   subtreeOutlets.assign(members.size(), {});
   for (std::size_t o = 0; o < outlets.size(); ++o) {
     // an unauthorised reseller buys off-contract: it is in nobody's supply subtree but its own
-    const bool gray = groupOf(outlets[o]).unauthorised;
-    for (int m = outlets[o]; m >= 0; m = gray ? -1 : members.supplier[static_cast<std::size_t>(m)])
+    const bool offContract = !members.authorised[static_cast<std::size_t>(outlets[o])];
+    for (int m = outlets[o]; m >= 0; m = offContract ? -1 : members.supplier[static_cast<std::size_t>(m)])
       subtreeOutlets[static_cast<std::size_t>(m)].push_back(static_cast<int>(o));
   }
 }

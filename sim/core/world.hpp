@@ -50,6 +50,8 @@ struct Members {
   std::vector<int> owner;       // member id whose owner sets this member's price, -1 for none
   std::vector<int> carrier;     // logistics provider carrying the member's inbound goods, -1: in-house
   std::vector<int> outletIndex; // index among outlets, -1 for non-outlets
+  std::vector<std::uint8_t> authorised;  // 1: in the brand's network (contract, policed); 0: an
+                                         // unauthorised reseller, set at start by mechanisms/gray_market
   // operating parameters resolved from group and kind defaults
   std::vector<double> fixedCost, holdingCost, shippingCost, commission;
   std::vector<double> serviceLevel, deliveryDays, reach, valuationFactor;
@@ -125,7 +127,6 @@ struct MemberFlows {
   std::vector<double> otherCash;               // net cash of those, and of deposits posted or returned
   std::vector<double> writeOff;                // book value of stock written off
   std::vector<double> divertedIn;              // units bought from a supplier outside the member's territory
-  std::vector<double> carriedUnits, carriedShipments, lateShipments;  // logistics provider: what it carried
   std::vector<double> lostUnits, stockoutTicks, pricedTicks, undercutTicks;
   // KPI scorecards (models/scorecard)
   std::vector<double> orders;          // consumer purchases (outlets: units / consumers.weight) or shipments made
@@ -137,12 +138,12 @@ struct MemberFlows {
   /// Every per-member vector of `f` (a MemberFlows, const or not), for operations over all of them.
   template <class Flows>
   static auto columns(Flows& f) {
-    return std::array{&f.unitsSold,     &f.revenue,        &f.cogs,          &f.commission,   &f.shipping,
-                      &f.holding,       &f.fixed,          &f.unitsBought,   &f.purchases,    &f.openingValue,
-                      &f.openingCash,   &f.feeIncome,      &f.feeExpense,    &f.otherIncome,  &f.otherExpense,
-                      &f.otherCash,     &f.writeOff,       &f.divertedIn,    &f.carriedUnits, &f.carriedShipments,
-                      &f.lateShipments, &f.lostUnits,      &f.stockoutTicks, &f.pricedTicks,  &f.undercutTicks,
-                      &f.orders,        &f.unitsRequested, &f.unitsOrdered,  &f.unitsLate,    &f.leadUnitDays};
+    return std::array{&f.unitsSold,     &f.revenue,       &f.cogs,           &f.commission,   &f.shipping,
+                      &f.holding,       &f.fixed,         &f.unitsBought,    &f.purchases,    &f.openingValue,
+                      &f.openingCash,   &f.feeIncome,     &f.feeExpense,     &f.otherIncome,  &f.otherExpense,
+                      &f.otherCash,     &f.writeOff,      &f.divertedIn,     &f.lostUnits,    &f.stockoutTicks,
+                      &f.pricedTicks,   &f.undercutTicks, &f.orders,         &f.unitsRequested, &f.unitsOrdered,
+                      &f.unitsLate,     &f.leadUnitDays};
   }
   /// Flows since `earlier` (the same members' flows at an earlier time): each vector minus its
   /// value then. The opening balances (openingValue, openingCash) are subtracted too.
@@ -197,7 +198,8 @@ struct World {
   /// income and expense of the members involved: fines, rebates, fees, compensation.
   void payOther(int payer, int payee, double amount);
   int tierCount() const { return static_cast<int>(byTier.size()); }
-  /// Recomputes subtreeOutlets from the members' suppliers (after set-up or a reassignment).
+  /// Recomputes subtreeOutlets from the members' suppliers and authorisation (after set-up, a
+  /// reassignment, or a mechanism marking unauthorised resellers).
   void rebuildSubtrees();
   /// Discount on member m's supply contract (0 without a supplier).
   double discountOf(int member) const;

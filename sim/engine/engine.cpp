@@ -352,7 +352,6 @@ void Engine::serveConsumers(TickObservations& obs) {
     obs.demand += round1.demand[o];
     obs.sold += served[o];
     if (isOnline(w.members.kind[idx(m)])) obs.onlineSold += served[o];
-    if (w.groupOf(m).unauthorised) obs.graySold += served[o];
     if (undercuts(price[o], referencePrice(w, m))) obs.soldBelowReference += served[o];
     obs.outletsStockedOut += short1[o] || short2[o];
     w.flows.stockoutTicks[idx(m)] += short1[o] || short2[o];
@@ -463,7 +462,7 @@ void Engine::replenish(TickObservations& obs) {
       if (units <= kTiny) continue;
       int source = mb.supplier[idx(m)];
       for (auto& mechanism : m_mechanisms) mechanism->chooseSource(w, m, units, source);
-      if (source < 0) continue;  // an unauthorised reseller nobody will sell to
+      if (source < 0) continue;  // nobody will sell to it
       for (auto& mechanism : m_mechanisms) mechanism->placeOrder(w, m, source, terms, units);
       m_ordersTo[idx(source)].emplace_back(m, units);
       obs.ordersByTier[idx(t)] += units;
@@ -503,7 +502,6 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
     mb.stockValue[s] += cost;
   }
   const SupplyTerms terms = w.termsFor(supplier, buyer);
-  const MemberGroupSpec& buyerGroup = w.groupOf(buyer);
   // invoiced at the list price after the contract's discount, less what mechanisms take off
   double value = units * mb.price[s] * (1.0 - terms.discount);
   for (auto& mechanism : m_mechanisms) mechanism->priceShipment(w, supplier, buyer, units, value);
@@ -519,41 +517,23 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
   w.flows.purchases[b] += value;
   // emergency supply after a reassignment costs extra logistics
   w.payOther(buyer, w.ledger.account(External::Logistics), units * terms.emergencyCost);
-  // mechanisms: transport of off-contract goods, shipments into another's exclusive territory
+  // mechanisms: transport of off-contract goods, sales to unauthorised resellers and shipments
+  // into another's exclusive territory (queued for monitoring to trace)
   double crossTerritory = 0;
   for (auto& mechanism : m_mechanisms)
     mechanism->afterShipment(w, supplier, buyer, units, m_diversions, crossTerritory);
-  // gray market: goods sold to an unauthorised reseller, for monitoring to trace
-  if (buyerGroup.unauthorised) {
-    obs.grayShipped += units;
-    m_diversions.push_back({w.tick, Event::Type::GrayMarket, supplier, buyer, units, units, false, ""});
-  }
   // the conflict index: distributor shipments to authorised outlets, and those across territories
-  if (mb.kind[s] == MemberKind::Distributor && isOutlet(mb.kind[b]) && !buyerGroup.unauthorised) {
+  if (mb.kind[s] == MemberKind::Distributor && isOutlet(mb.kind[b]) && mb.authorised[b]) {
     obs.distributorUnits += units;
     obs.crossTerritory += crossTerritory;
   }
-  // carriage: the buyer's logistics provider, else the in-house carriage of `coordination`; a
-  // shipment is late with the carrier's delay probability (one draw per link and tick)
-  const CoordinationSpec& co = w.spec->coordination;
-  // a provider that left (risk events) no longer carries: the in-house carriage takes over
-  const int carrier = mb.carrier[b] >= 0 && mb.active[idx(mb.carrier[b])] ? mb.carrier[b] : -1;
-  const CarriageSpec carriage =
-      carrier >= 0 ? w.groupOf(carrier).carriage : CarriageSpec{terms.leadTime, co.delayProbability, co.delayTicks, 0.0};
-  const bool late = carriage.delayProbability > 0 && carriage.delayTicks > 0 &&
-                    Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run), static_cast<std::uint64_t>(w.tick),
-                           StreamPurpose::Logistics, (s << 24) ^ b)
-                            .uniform() < carriage.delayProbability;
-  const int lead = terms.leadTime + (late ? carriage.delayTicks : 0);
+  // carriage: mechanisms may delay the goods beyond the contract's lead time (carriers' delays)
+  int delay = 0;
+  for (auto& mechanism : m_mechanisms) mechanism->carry(w, supplier, buyer, units, terms, delay);
+  const bool late = delay > 0;
+  const int lead = terms.leadTime + delay;
   obs.shipments += 1;
   obs.lateShipments += late;
-  if (carrier >= 0) {  // the provider earns its fee from the buyer
-    const auto c = idx(carrier);
-    w.payOther(buyer, carrier, units * carriage.feePerUnit);
-    w.flows.carriedUnits[c] += units;
-    w.flows.carriedShipments[c] += 1;
-    w.flows.lateShipments[c] += late;
-  }
   if (late) w.flows.unitsLate[s] += units;
   w.flows.leadUnitDays[s] += units * lead;
   if (lead <= 0) {
@@ -573,7 +553,7 @@ void Engine::settle() {
   for (auto e : boost::make_iterator_range(boost::edges(w.graph))) {
     const double fee = w.graph[e].fixedFee;
     const auto s = boost::source(e, w.graph), b = boost::target(e, w.graph);
-    if (fee <= 0 || !mb.active[b] || w.groupOf(static_cast<int>(b)).unauthorised) continue;  // gray: no contract
+    if (fee <= 0 || !mb.active[b] || !mb.authorised[b]) continue;  // an unauthorised reseller has no contract
     w.ledger.transfer(static_cast<int>(b), static_cast<int>(s), fee);
     w.flows.feeExpense[b] += fee;
     w.flows.feeIncome[s] += fee;

@@ -142,7 +142,7 @@ void addMechanismMetrics(const World& w, std::span<const TickRecord> records, Su
   s.emplace_back("partners.demoted", actions["demote"]);
   double discounts = 0, outlets = 0;
   for (int m : w.outlets)
-    if (w.members.active[static_cast<std::size_t>(m)] && !w.groupOf(m).unauthorised)
+    if (w.members.active[static_cast<std::size_t>(m)] && w.members.authorised[static_cast<std::size_t>(m)])
       discounts += w.discountOf(m), outlets += 1;
   s.emplace_back("partners.mean_discount", ratio(discounts, outlets));
   // market share of each brand when brands compete
@@ -157,51 +157,11 @@ void addMechanismMetrics(const World& w, std::span<const TickRecord> records, Su
   }
 }
 
-/// Metrics of the optional mechanisms: the gray market, those of mechanisms/ (in registration
-/// order), logistics (README "summary.json"). Written whether or not the scenario uses them (0 when
-/// off), so that a sweep can switch a mechanism off and still collect its metrics.
-void addPriceAndLogisticsMetrics(const World& w, const TickObservations& sum,
-                                 const std::vector<std::unique_ptr<Mechanism>>& mechanisms, Summary& s) {
-  const ScenarioSpec& spec = *w.spec;
-  {
-    double shipped = 0, detected = 0, authorisedUnits = 0, authorisedRevenue = 0;
-    for (const Event& e : w.events)
-      if (e.type == Event::Type::GrayMarket) shipped += e.units, detected += e.detected ? e.units : 0;
-    for (int m : w.outlets) {
-      const auto i = static_cast<std::size_t>(m);
-      if (w.groupOf(static_cast<int>(i)).unauthorised) continue;
-      authorisedUnits += w.flows.unitsSold[i];
-      authorisedRevenue += w.flows.revenue[i];
-    }
-    s.emplace_back("gray.units", shipped);
-    s.emplace_back("gray.detected_share", ratio(detected, shipped));
-    s.emplace_back("gray.consumer_units", sum.graySold);
-    s.emplace_back("gray.share", ratio(sum.graySold, sum.sold));
-    s.emplace_back("gray.authorised_units", authorisedUnits);
-    s.emplace_back("gray.authorised_mean_price", ratio(authorisedRevenue, authorisedUnits));
-  }
+/// Metrics of the optional mechanisms of mechanisms/, in registration order (README
+/// "summary.json"). Written whether or not the scenario uses them (0 when off), so that a sweep
+/// can switch a mechanism off and still collect its metrics.
+void addMechanismSummaries(const World& w, const std::vector<std::unique_ptr<Mechanism>>& mechanisms, Summary& s) {
   for (const auto& mechanism : mechanisms) mechanism->summarize(w, s);
-  {
-    s.emplace_back("logistics.shipments", sum.shipments);
-    s.emplace_back("logistics.on_time_share", ratio(sum.shipments - sum.lateShipments, sum.shipments));
-    double fees = 0;
-    for (std::size_t g = 0; g < spec.groups.size(); ++g) {
-      if (spec.groups[g].kind != MemberKind::Logistics) continue;
-      double units = 0, shipments = 0, late = 0, groupFees = 0;
-      for (int m : w.groupMembers[g]) {
-        const auto i = static_cast<std::size_t>(m);
-        units += w.flows.carriedUnits[i], shipments += w.flows.carriedShipments[i], late += w.flows.lateShipments[i];
-        groupFees += w.flows.otherIncome[i];  // a provider's only other income is its fees
-      }
-      const std::string key = "logistics." + spec.groups[g].name;
-      s.emplace_back(key + ".units", units);
-      s.emplace_back(key + ".shipments", shipments);
-      s.emplace_back(key + ".on_time_share", ratio(shipments - late, shipments));
-      s.emplace_back(key + ".fees", groupFees);
-      fees += groupFees;
-    }
-    s.emplace_back("logistics.fees", fees);
-  }
 }
 
 /// Totals of scorecards over a set of members; the ratios are of sums (README "summary.json").
@@ -267,7 +227,6 @@ std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec,
                              "cross_territory_units", "channel_profit", "manufacturer_profit", "overstock_warnings",
                              "stockout_warnings", "disrupted", "warmup"};
   for (int t = 1; t < tiers; ++t) c.push_back("orders_tier" + std::to_string(t));
-  if (hasGrayResellers(spec)) c.insert(c.end(), {"gray_shipped_units", "gray_units"});
   if (hasLogisticsProviders(spec)) c.insert(c.end(), {"shipments", "late_shipments"});
   c.insert(c.end(), mechanismColumns.begin(), mechanismColumns.end());
   return c;
@@ -280,7 +239,6 @@ std::vector<double> timeseriesValues(const TickRecord& r, const ScenarioSpec& sp
           o.onlineSold, o.cannibalized, o.distributorUnits, o.crossTerritory, r.channelProfit, r.manufacturerProfit,
           o.overstockWarnings, o.stockoutWarnings, o.disrupted ? 1.0 : 0.0, r.warmup ? 1.0 : 0.0};
   for (std::size_t t = 1; t < o.ordersByTier.size(); ++t) v.push_back(o.ordersByTier[t]);
-  if (hasGrayResellers(spec)) v.insert(v.end(), {o.grayShipped, o.graySold});
   if (hasLogisticsProviders(spec)) v.insert(v.end(), {o.shipments, o.lateShipments});
   v.insert(v.end(), r.mechanismValues.begin(), r.mechanismValues.end());
   return v;
@@ -361,9 +319,6 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
     sum.outletsStockedOut += r.obs.outletsStockedOut;
     sum.distributorUnits += r.obs.distributorUnits;
     sum.crossTerritory += r.obs.crossTerritory;
-    sum.graySold += r.obs.graySold;
-    sum.shipments += r.obs.shipments;
-    sum.lateShipments += r.obs.lateShipments;
     reachSum += r.obs.reached;
   }
   for (int m : w.outlets) {
@@ -437,7 +392,7 @@ Summary MetricsRecorder::summarize(const World& w, double integratedEfficiency,
   s.emplace_back(metric::kLostUnits, std::max(0.0, sum.demand - sum.sold));
 
   addMechanismMetrics(w, records, s);
-  addPriceAndLogisticsMetrics(w, sum, mechanisms, s);
+  addMechanismSummaries(w, mechanisms, s);
 
   s.emplace_back(metric::kSalesUnits, sum.sold);
   s.emplace_back(metric::kSalesRevenue, consumerRevenue(w));

@@ -34,10 +34,8 @@ struct TickObservations {
   double overstockWarnings = 0;      // members with more days of supply than the bound
   double stockoutWarnings = 0;       // members whose stock and pipeline miss the lead-time demand
   bool disrupted = false;            // a supply disruption was under way
-  double grayShipped = 0;            // units sold to unauthorised resellers
-  double graySold = 0;               // units unauthorised resellers sold to consumers
   double shipments = 0;              // shipments between members
-  double lateShipments = 0;          // of which delivered late
+  double lateShipments = 0;          // of which a mechanism delayed (mechanisms/logistics.cpp)
 };
 
 /// One row of timeseries.csv.
@@ -80,7 +78,7 @@ class MetricsRecorder {
   /// The warm-up is over: the ticks recorded so far are left out of the summary and the source
   /// of volume starts again from zero.
   void beginMeasurement();
-  /// `mechanisms`: the run's mechanisms, whose keys follow the gray-market metrics.
+  /// `mechanisms`: the run's mechanisms, whose keys follow the partner and market metrics.
   Summary summarize(const World& world, double integratedEfficiency,
                     const std::vector<std::unique_ptr<Mechanism>>& mechanisms = {}) const;
   const std::vector<TickRecord>& records() const { return m_records; }

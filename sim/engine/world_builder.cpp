@@ -135,6 +135,7 @@ void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std:
   mb.supplier.assign(mb.size(), -1);
   mb.owner.assign(mb.size(), -1);
   mb.carrier.assign(mb.size(), -1);
+  mb.authorised.assign(mb.size(), 1);  // the gray market mechanism marks its resellers at start
   w.owned.assign(mb.size(), {});
   for (std::size_t g = 0; g < spec.groups.size(); ++g) {
     if (spec.groups[g].ownerGroup < 0) continue;

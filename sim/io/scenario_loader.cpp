@@ -174,7 +174,6 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
     if (s.kind == MemberKind::Logistics) r.fail("supplier", "group '" + supplier + "' is a logistics provider and sells no goods");
     // (an outlet's revenue is consumer spending in every metric, so no outlet sells to members)
     if (isOutlet(s.kind)) r.fail("supplier", "group '" + supplier + "' is an outlet and cannot supply others");
-    if (s.unauthorised) r.fail("supplier", "group '" + supplier + "' is an unauthorised reseller and cannot supply others");
     if (!r.has("brand")) g.brand = s.brand;
   }
   if (r.has("owner")) {
@@ -230,9 +229,8 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   if (auto d = r.optionalMap("diversion")) {
     g.divert = d->boolean("enabled", true);
     g.transportCost = d->number("transport_cost", 0, 0, kHuge);
-    g.unauthorised = d->boolean("unauthorised", false);
+    readGroupKeys(*d, spec, g, groupNames, sections, GroupSlot::Diversion);
     d->finish();
-    if (g.unauthorised && !g.divert) r.fail("diversion", "an unauthorised reseller buys off-contract: enabled must be true");
     if (!isOutlet(g.kind)) r.fail("diversion", "only outlets source across territories");
   }
   if (auto role = r.optionalMap("role")) {
@@ -521,7 +519,7 @@ YAML::Node groupYaml(const ScenarioSpec& spec, std::size_t group, const std::fil
   if (g.divert) {
     n["diversion"]["enabled"] = true;
     n["diversion"]["transport_cost"] = g.transportCost;
-    if (g.unauthorised) n["diversion"]["unauthorised"] = true;
+    writeGroupKeys(spec, group, GroupSlot::Diversion, n["diversion"]);
   }
   if (g.serviceLift > 0 || g.valueLift > 0) {
     n["role"]["service_lift"] = g.serviceLift;

@@ -17,7 +17,10 @@ class ReaderChecker final : public Checker {
  public:
   explicit ReaderChecker(const Reader& r) : m_r(r) {}
   bool has(std::string_view key) const override { return m_r.has(key); }
-  [[noreturn]] void fail(std::string_view key, const std::string& problem) const override { m_r.fail(key, problem); }
+  [[noreturn]] void fail(std::string_view key, const std::string& problem) const override {
+    if (key.empty()) m_r.fail(problem);
+    m_r.fail(key, problem);
+  }
 
  private:
   const Reader& m_r;
@@ -173,6 +176,7 @@ std::string mechanismReferenceMarkdown() {
       }
     }
     out += "#### " + std::string(e.name) + "\n\n" + std::string(e.doc) + "\n\n";
+    if (docs.rows().empty()) continue;  // no keys of its own
     out += "| key | type | default | range, unit | meaning |\n|---|---|---|---|---|\n" + docs.rows() + "\n";
   }
   return out;

@@ -296,18 +296,6 @@ TEST_CASE("loader: a link's logistics provider must be a group of kind logistics
                       "t.yaml:6:51: members[0].logistics: only a group of kind logistics offers carriage");
 }
 
-TEST_CASE("loader: an unauthorised reseller buys from upstream members, never from outlets", "[loader]") {
-  CHECK(parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: maker, diversion: {unauthorised: true}}\nconsumers:"))
-            .groups[2]
-            .unauthorised);
-  REQUIRE_THROWS_WITH(
-      parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: shop, diversion: {unauthorised: true}}\nconsumers:")),
-      "t.yaml:8:48: members[2].supplier: group 'shop' is an outlet and cannot supply others");
-  REQUIRE_THROWS_WITH(
-      parse(withLine(8, "  - {group: gray, kind: marketplace, supplier: maker, diversion: {enabled: false, unauthorised: true}}\nconsumers:")),
-      "t.yaml:8:66: members[2].diversion: an unauthorised reseller buys off-contract: enabled must be true");
-}
-
 TEST_CASE("loader: consumers.stock_visible takes outlet kinds only", "[loader]") {
   CHECK(parse(withLine(9, "  count: 100\n  stock_visible: []")).consumers.stockVisible.empty());
   REQUIRE_THROWS_WITH(parse(withLine(9, "  count: 100\n  stock_visible: [e_store, offline_stor]")),

@@ -26,7 +26,7 @@ struct Run {
   std::vector<double> otherIncome, otherExpense;
   std::vector<MemberKind> kind;
   std::vector<int> group;
-  std::vector<double> purchases, unitsBought, carriedUnits;
+  std::vector<double> purchases, unitsBought;
 };
 
 /// Sum of `values` over the members of group g.
@@ -46,8 +46,7 @@ inline Run run(const std::string& name, std::vector<std::string> sets) {
   const auto summary = engine.summary();
   const World& w = engine.world();
   return {Metrics(summary.begin(), summary.end()), w.events, w.members.active, w.flows.otherIncome,
-          w.flows.otherExpense, w.members.kind, w.members.group, w.flows.purchases, w.flows.unitsBought,
-          w.flows.carriedUnits};
+          w.flows.otherExpense, w.members.kind, w.members.group, w.flows.purchases, w.flows.unitsBought};
 }
 
 /// A small valid channel (maker -> shop, 100 consumers) followed by `extra` YAML lines; the
