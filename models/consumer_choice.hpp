@@ -33,7 +33,7 @@ struct OutletFactors {
   std::vector<double> offset;  // per segment: min over outlets of (alpha p - w svc)/mu, so factors <= 1
   std::vector<double> logFactor;  // log of factor, exact where the exp underflows (-inf if unavailable)
   std::vector<std::uint8_t> exact;  // per segment: 1 for exact choice (noise 0); factor is then 1 or 0
-  std::vector<double> utility;      // exact segments, [segment * outlets + o]: w svc - alpha p
+  std::vector<double> utility;      // exact segments, [segment * outlets + o]: w svc - alpha p (empty without one)
 };
 
 /// Fills factors from outlet prices (indexed by outlet) and availability (1 = can sell).
