@@ -441,28 +441,53 @@ inline void countPick(const World& w, const OutletFactors& f, const std::uint8_t
   if (online[o] && nearestStoreAvailable(w, f, online, i, segment)) acc.addCannibalized(o, weight);
 }
 
-/// expectedSalesByOutlet's pass: each consumer's share added to its outlets. Runs over the
-/// fixed consumer blocks of chooseOutlets in parallel (a serial pass over 10M consumers per
-/// trial price dominated the national benchmark's run): within a block shares are summed in
-/// consumer order, and the block sums are added in block order, so the result depends on
-/// block_size but never on the thread count. Raw sums, before the consumer weight.
+/// Consumer chunks of expectedSalesByOutlet's pass (see salesByOutlet). Part of the result's
+/// rounding, like block_size; never the thread count.
+constexpr std::size_t kSalesChunks = 8;
+
+/// expectedSalesByOutlet's pass: each consumer's share added to its outlets. The consumers are
+/// cut into kSalesChunks fixed chunks of whole blocks of block_size, run in parallel, each
+/// summing its consumers' shares in consumer order into its own dense per-outlet array; the
+/// chunks' arrays are then added in chunk order. The result therefore depends on the consumer
+/// count and block_size but never on the thread count. A dense array per chunk costs one add
+/// per option, as the serial pass did (a sparse list per block of 4,096 consumers, as
+/// forEachBlock keeps, made the pass slower on two threads than the serial loop on one);
+/// kSalesChunks x outlets doubles (64 MB at 1M outlets) is the memory that buys it.
+/// Raw sums, before the consumer weight.
 std::vector<double> salesByOutlet(const World& w, const OutletFactors& f, const SegmentTable& seg) {
   const auto& c = w.consumers;
-  DemandRound sums;
-  forEachBlock(w, sums, [&](std::size_t first, std::size_t last, BlockSums&, BlockAccumulator& acc) {
-    double* weights = acc.weights();
-    for (std::size_t i = first; i < last; ++i) {
-      const Row r = rowWeights(w, f, i, weights);
-      if (std::isinf(r.outside) || !(r.total > 0)) continue;
-      const double shop = seg.shopProbability[c.segment[i]];
-      const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
-      for (std::uint32_t j = 0; j < len; ++j) {
-        const double mine = 0.0 + weights[j];  // as expectedSales sums the target's weights from 0
-        acc.addDemand(static_cast<std::size_t>(c.choiceOutlet[begin + j]), shop * mine / r.total);
-      }
-    }
+  const std::size_t n = w.outlets.size();
+  const auto bs = static_cast<std::size_t>(w.spec->blockSize);
+  const std::size_t perChunk = std::max<std::size_t>(1, (blockCount(w) + kSalesChunks - 1) / kSalesChunks) * bs;
+  const std::size_t chunks = (c.size() + perChunk - 1) / perChunk;
+  std::vector<std::vector<double>> part(chunks);
+  // simple_partitioner + grain 1: one task per fixed chunk, whatever the thread count
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, chunks, 1),
+      [&](const tbb::blocked_range<std::size_t>& r) {
+        std::vector<double> weights(c.longestRow);
+        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+          std::vector<double>& units = part[k];
+          units.assign(n, 0.0);
+          for (std::size_t i = k * perChunk; i < std::min(c.size(), (k + 1) * perChunk); ++i) {
+            const Row row = rowWeights(w, f, i, weights.data());
+            if (std::isinf(row.outside) || !(row.total > 0)) continue;
+            const double shop = seg.shopProbability[c.segment[i]];
+            const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
+            for (std::uint32_t j = 0; j < len; ++j) {
+              const double mine = 0.0 + weights[j];  // as expectedSales sums the target's weights from 0
+              units[static_cast<std::size_t>(c.choiceOutlet[begin + j])] += shop * mine / row.total;
+            }
+          }
+        }
+      },
+      tbb::simple_partitioner());
+  std::vector<double> units(n, 0.0);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (const std::vector<double>& p : part)  // chunk order, outlet by outlet
+      for (std::size_t o = r.begin(); o != r.end(); ++o) units[o] += p[o];
   });
-  return std::move(sums.demand);
+  return units;
 }
 
 /// Two shoppers at once: the same operations as rowWeights + drawOption for each, interleaved

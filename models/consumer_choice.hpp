@@ -103,11 +103,11 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
 double expectedSales(const World& world, std::span<const int> targets, std::span<const double> outletPrice);
 
 /// expectedSales(world, {o}, outletPrice) for every outlet o, from one pass over the consumers
-/// (units per tick, indexed by outlet). The pass runs over fixed blocks of block_size consumers
-/// in parallel, summed in consumer order within a block and merged in block order: the same
-/// terms as the one-outlet calls (when no choice set lists an outlet twice, as world_builder
-/// never does), added in another grouping, so they agree to rounding (~1e-15 relative); the
-/// result is identical at any thread count.
+/// (units per tick, indexed by outlet). The pass runs over 8 fixed chunks of whole blocks of
+/// block_size consumers in parallel, summed in consumer order within a chunk and merged in
+/// chunk order: the same terms as the one-outlet calls (when no choice set lists an outlet
+/// twice, as world_builder never does), added in another grouping, so they agree to rounding
+/// (~1e-15 relative); the result is identical at any thread count.
 std::vector<double> expectedSalesByOutlet(const World& world, std::span<const double> outletPrice);
 
 }  // namespace chan::models

@@ -189,13 +189,13 @@ TEST_CASE("consumer choice: heterogeneous valuations average the individual logi
   for (int o = 0; o < 3; ++o) CHECK(sales(b.world, {o}, kPrices) == Approx(want[static_cast<std::size_t>(o)]).epsilon(1e-12));
 }
 
-TEST_CASE("consumer choice: every outlet's expected sales come from one blocked pass, the same at any thread count",
+TEST_CASE("consumer choice: every outlet's expected sales come from one chunked pass, the same at any thread count",
           "[choice]") {
-  // 3,000 consumers in 47 blocks of 64 (block_size 64), valuations at the quantiles of
-  // U[10, 30]: each outlet's sales are the sum over consumers of 0.8 x weight x P_o(v_i)
-  // (hand logit, as in the test above); the blocked pass adds the same terms in another
-  // grouping, so it agrees to rounding, and its block-order merge makes 1 and 2 threads agree
-  // bit for bit
+  // 3,000 consumers in 47 blocks of 64 (block_size 64), so 8 chunks of 6 blocks; valuations at
+  // the quantiles of U[10, 30]: each outlet's sales are the sum over consumers of
+  // 0.8 x weight x P_o(v_i) (hand logit, as in the test above); the chunked pass adds the same
+  // terms in another grouping, so it agrees to rounding, and its chunk-order merge makes 1 and
+  // 2 threads agree bit for bit
   std::string seg = kSegment;
   seg.replace(seg.find("{dist: constant, value: 20}"), 27, "{dist: uniform_quantiles, low: 10, high: 30}");
   const int n = 3000;
