@@ -591,7 +591,8 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
   out.offset.assign(segments.size(), 0.0);
   out.exact.assign(segments.size(), 0);
   // utilities are read by exact segments only: worlds without one skip segments x outlets doubles
-  const bool anyExact = std::any_of(segments.begin(), segments.end(), [](const SegmentSpec& g) { return g.noise == 0; });
+  const bool anyExact =
+      std::any_of(segments.begin(), segments.end(), [](const SegmentSpec& g) { return g.noise == 0; });
   out.utility.assign(anyExact ? segments.size() * n : 0, 0.0);
   std::vector<double> cost(n);
   for (std::size_t s = 0; s < segments.size(); ++s) {

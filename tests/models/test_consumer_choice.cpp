@@ -203,7 +203,8 @@ TEST_CASE("consumer choice: every outlet's expected sales come from one chunked 
   std::vector<double> want(3, 0.0);
   for (int i = 0; i < n; ++i) {
     const double v = 10 + 20 * (i + 0.5) / n;
-    const auto p = logitShares({v + 0.3 - 0.4 - 15 + 1.0, 1.2 * v + 0.3 - 1.2 - 14 + 0.4, v + 0.3 - 16.5 + 1.8}, 1.5, true);
+    const auto p =
+        logitShares({v + 0.3 - 0.4 - 15 + 1.0, 1.2 * v + 0.3 - 1.2 - 14 + 0.4, v + 0.3 - 16.5 + 1.8}, 1.5, true);
     for (std::size_t o = 0; o < 3; ++o) want[o] += 1.5 * 0.8 * p[o];
   }
   auto byOutlet = [&](int threads) {
