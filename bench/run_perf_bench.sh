@@ -4,17 +4,21 @@
 #     beside the hand-written limit (../shared/bench/limit/retail_limit.cpp, built here from that
 #     directory and run as a separate program: a measuring stick, never part of chansim), with
 #     the ratio chansim / limit;
-#  2. the scale and national benchmarks (scenarios/bench/scale.yaml, national.yaml): wall time,
-#     set-up time and peak RSS of `chansim run`;
+#  2. the scale and national benchmarks (scenarios/bench/scale.yaml, national.yaml): wall time
+#     and peak RSS of `chansim run`, and the set-up and end-of-run summary times (the summary's
+#     integrated-channel optimum is ~48 expected-mode passes over every consumer);
 #  3. memory per consumer and per member: the difference of the peak RSS of two one-tick runs
 #     that differ only in the number of consumers (or of stores), divided by that difference.
 # Prints a markdown table (the README's performance section shows one).
 #
-#   bench/run_perf_bench.sh [--no-build] [--repeat R] [--quick] [--limit-dir DIR] [--build-dir DIR]
+#   bench/run_perf_bench.sh [--no-build] [--repeat R] [--quick] [--no-national] [--national-ticks N]
+#                           [--limit-dir DIR] [--build-dir DIR]
 #
 #   --repeat R   runs per retail case; the median is reported (default 3)
 #   --quick      retail cases only (no scale / national year, no memory probes)
 #   --no-national  everything but the national year
+#   --national-ticks N  run national.yaml for N ticks instead of its year (a loaded 2-core
+#                machine needs far more than the 10 minutes a command may take for the year)
 #   --limit-dir  where retail_limit.cpp is (default: ../shared/bench/limit next to the checkout,
 #                or $CHAN_LIMIT_DIR)
 #   --build-dir  chansim build with -DCHAN_BUILD_BENCH=ON (default build-bench/)
@@ -29,16 +33,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 build="$root/build-bench"
 limit_dir=${CHAN_LIMIT_DIR:-}
-do_build=1 repeat=3 quick=0 national=1
+do_build=1 repeat=3 quick=0 national=1 national_ticks=
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) do_build=0 ;;
     --repeat) repeat=$2; shift ;;
     --quick) quick=1 ;;
     --no-national) national=0 ;;
+    --national-ticks) national_ticks=$2; shift ;;
     --limit-dir) limit_dir=$2; shift ;;
     --build-dir) build=$(cd "$2" && pwd); shift ;;
-    -h | --help) sed -n 2,27p "$0"; exit 0 ;;
+    -h | --help) sed -n 2,31p "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -95,7 +100,8 @@ done
 [ $quick = 1 ] && exit 0
 
 # ---- 2. scale and national years -----------------------------------------------------------
-# wall s and peak RSS from GNU time around `chansim run`; set-up s from chan_phase_timer --ticks 1
+# wall s and peak RSS from GNU time around `chansim run`; set-up s and summary s from one
+# chan_phase_timer --ticks 1 run (the summary's passes cost the same after 1 tick as after a year)
 run_timed() {  # name scenario args... -> "wall_s rss_mb"
   local name=$1 scen=$2
   shift 2
@@ -104,15 +110,17 @@ run_timed() {  # name scenario args... -> "wall_s rss_mb"
   rm -rf "${work:?}/$name"
 }
 echo
-echo "| benchmark | command | threads | set-up s | wall s | peak RSS MB | load |"
-echo "|---|---|---:|---:|---:|---:|---:|"
-years=("scale|scenarios/bench/scale.yaml")
-[ $national = 1 ] && years+=("national|scenarios/bench/national.yaml")
+echo "| benchmark | command | threads | set-up s | summary s | wall s | peak RSS MB | load |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
+years=("scale|scenarios/bench/scale.yaml|")
+[ $national = 1 ] && years+=("national|scenarios/bench/national.yaml|${national_ticks:+--ticks $national_ticks}")
 for y in "${years[@]}"; do
-  IFS='|' read -r name scen <<<"$y"
-  setup=$("$timer" "$scen" --threads 2 --ticks 1 --no-summary | tail -1 | cut -d, -f5)
-  read -r wall rss <<<"$(run_timed "$name" "$scen" --threads 2)"
-  printf '| %s | `chansim run %s --threads 2` | 2 | %.2f | %s | %s | %s |\n' "$name" "$scen" "$setup" "$wall" "$rss" "$(load)"
+  IFS='|' read -r name scen extra <<<"$y"
+  phases=$("$timer" "$scen" --threads 2 --ticks 1 | tail -1)
+  # shellcheck disable=SC2086
+  read -r wall rss <<<"$(run_timed "$name" "$scen" --threads 2 $extra)"
+  printf '| %s | `chansim run %s --threads 2%s` | 2 | %.2f | %.2f | %s | %s | %s |\n' "$name" "$scen" "${extra:+ $extra}" \
+    "$(cut -d, -f5 <<<"$phases")" "$(cut -d, -f7 <<<"$phases")" "$wall" "$rss" "$(load)"
 done
 
 # ---- 3. memory per consumer and per member -------------------------------------------------

@@ -363,37 +363,51 @@ std::size_t blockCount(const World& w) {
   return (w.consumers.size() + bs - 1) / bs;
 }
 
+/// Blocks run together before their sums are merged (see forEachBlock). Any value gives the
+/// same results (the merge order is the block order regardless); it bounds the memory.
+constexpr std::size_t kBlocksPerWave = 64;
+
 /// Runs body(begin, end, sums, accumulator) over fixed-size consumer blocks in parallel and
-/// merges the block sums in block order into out.
+/// merges the block sums in block order into out. Blocks run in waves of kBlocksPerWave and
+/// each wave is merged before the next starts, reusing the waves' lists: holding every block's
+/// list until the end took about 1 GB per pass of expected-mode choice at 10M consumers
+/// (2,442 blocks x ~16k touched outlets), and allocating it was a quarter of the pass's time
+/// in page faults.
 template <class Body>
 void forEachBlock(const World& w, DemandRound& out, const Body& body) {
   const std::size_t outlets = w.outlets.size();
   const auto bs = static_cast<std::size_t>(w.spec->blockSize);
-  std::vector<BlockSums> blocks(blockCount(w));
-  // simple_partitioner + grain 1: one task per fixed block, whatever the thread count
-  tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, blocks.size(), 1),
-      [&](const tbb::blocked_range<std::size_t>& r) {
-        BlockAccumulator& acc = t_accumulator;
-        for (std::size_t b = r.begin(); b != r.end(); ++b) {
-          acc.prepare(outlets, w.consumers.longestRow);
-          const std::size_t begin = b * bs;
-          const std::size_t end = std::min(w.consumers.size(), begin + bs);
-          body(begin, end, blocks[b], acc);
-          acc.flush(blocks[b]);
-        }
-      },
-      tbb::simple_partitioner());
+  const std::size_t count = blockCount(w);
+  std::vector<BlockSums> wave(std::min(count, kBlocksPerWave));
   out.demand.assign(outlets, 0.0);
   out.cannibalized.assign(outlets, 0.0);
   out.shoppers = out.reached = 0;
-  for (const BlockSums& b : blocks) {
-    for (const BlockSums::Entry& e : b.entries) {
-      out.demand[static_cast<std::size_t>(e.outlet)] += e.demand;
-      out.cannibalized[static_cast<std::size_t>(e.outlet)] += e.cannibalized;
+  for (std::size_t first = 0; first < count; first += wave.size()) {
+    const std::size_t n = std::min(wave.size(), count - first);
+    for (std::size_t k = 0; k < n; ++k) wave[k].entries.clear(), wave[k].shoppers = wave[k].reached = 0;
+    // simple_partitioner + grain 1: one task per fixed block, whatever the thread count
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, n, 1),
+        [&](const tbb::blocked_range<std::size_t>& r) {
+          BlockAccumulator& acc = t_accumulator;
+          for (std::size_t k = r.begin(); k != r.end(); ++k) {
+            acc.prepare(outlets, w.consumers.longestRow);
+            const std::size_t begin = (first + k) * bs;
+            const std::size_t end = std::min(w.consumers.size(), begin + bs);
+            body(begin, end, wave[k], acc);
+            acc.flush(wave[k]);
+          }
+        },
+        tbb::simple_partitioner());
+    for (std::size_t k = 0; k < n; ++k) {
+      const BlockSums& b = wave[k];
+      for (const BlockSums::Entry& e : b.entries) {
+        out.demand[static_cast<std::size_t>(e.outlet)] += e.demand;
+        out.cannibalized[static_cast<std::size_t>(e.outlet)] += e.cannibalized;
+      }
+      out.shoppers += b.shoppers;
+      out.reached += b.reached;
     }
-    out.shoppers += b.shoppers;
-    out.reached += b.reached;
   }
 }
 
@@ -427,22 +441,52 @@ inline void countPick(const World& w, const OutletFactors& f, const std::uint8_t
   if (online[o] && nearestStoreAvailable(w, f, online, i, segment)) acc.addCannibalized(o, weight);
 }
 
-/// expectedSalesByOutlet's pass: each consumer's share added to its outlets in consumer
-/// order (the order of world.outletConsumers[o]). Raw sums, before the consumer weight.
+/// Consumer chunks of expectedSalesByOutlet's pass (see salesByOutlet). Part of the result's
+/// rounding, like block_size; never the thread count.
+constexpr std::size_t kSalesChunks = 8;
+
+/// expectedSalesByOutlet's pass: each consumer's share added to its outlets. The consumers are
+/// cut into kSalesChunks fixed chunks of whole blocks of block_size, run in parallel, each
+/// summing its consumers' shares in consumer order into its own dense per-outlet array; the
+/// chunks' arrays are then added in chunk order. The result therefore depends on the consumer
+/// count and block_size but never on the thread count. A dense array per chunk costs one add
+/// per option, as the serial pass did (a sparse list per block of 4,096 consumers, as
+/// forEachBlock keeps, made the pass slower on two threads than the serial loop on one);
+/// kSalesChunks x outlets doubles (64 MB at 1M outlets) is the memory that buys it.
+/// Raw sums, before the consumer weight.
 std::vector<double> salesByOutlet(const World& w, const OutletFactors& f, const SegmentTable& seg) {
   const auto& c = w.consumers;
-  std::vector<double> units(w.outlets.size(), 0.0);
-  std::vector<double> weights(c.longestRow);
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    const Row r = rowWeights(w, f, i, weights.data());
-    if (std::isinf(r.outside) || !(r.total > 0)) continue;
-    const double shop = seg.shopProbability[c.segment[i]];
-    const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
-    for (std::uint32_t j = 0; j < len; ++j) {
-      const double mine = 0.0 + weights[j];  // as expectedSales sums the target's weights from 0
-      units[static_cast<std::size_t>(c.choiceOutlet[begin + j])] += shop * mine / r.total;
-    }
-  }
+  const std::size_t n = w.outlets.size();
+  const auto bs = static_cast<std::size_t>(w.spec->blockSize);
+  const std::size_t perChunk = std::max<std::size_t>(1, (blockCount(w) + kSalesChunks - 1) / kSalesChunks) * bs;
+  const std::size_t chunks = (c.size() + perChunk - 1) / perChunk;
+  std::vector<std::vector<double>> part(chunks);
+  // simple_partitioner + grain 1: one task per fixed chunk, whatever the thread count
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, chunks, 1),
+      [&](const tbb::blocked_range<std::size_t>& r) {
+        std::vector<double> weights(c.longestRow);
+        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+          std::vector<double>& units = part[k];
+          units.assign(n, 0.0);
+          for (std::size_t i = k * perChunk; i < std::min(c.size(), (k + 1) * perChunk); ++i) {
+            const Row row = rowWeights(w, f, i, weights.data());
+            if (std::isinf(row.outside) || !(row.total > 0)) continue;
+            const double shop = seg.shopProbability[c.segment[i]];
+            const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
+            for (std::uint32_t j = 0; j < len; ++j) {
+              const double mine = 0.0 + weights[j];  // as expectedSales sums the target's weights from 0
+              units[static_cast<std::size_t>(c.choiceOutlet[begin + j])] += shop * mine / row.total;
+            }
+          }
+        }
+      },
+      tbb::simple_partitioner());
+  std::vector<double> units(n, 0.0);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (const std::vector<double>& p : part)  // chunk order, outlet by outlet
+      for (std::size_t o = r.begin(); o != r.end(); ++o) units[o] += p[o];
+  });
   return units;
 }
 
@@ -546,7 +590,10 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
   out.logFactor.assign(segments.size() * n, -std::numeric_limits<double>::infinity());
   out.offset.assign(segments.size(), 0.0);
   out.exact.assign(segments.size(), 0);
-  out.utility.assign(segments.size() * n, 0.0);
+  // utilities are read by exact segments only: worlds without one skip segments x outlets doubles
+  const bool anyExact =
+      std::any_of(segments.begin(), segments.end(), [](const SegmentSpec& g) { return g.noise == 0; });
+  out.utility.assign(anyExact ? segments.size() * n : 0, 0.0);
   std::vector<double> cost(n);
   for (std::size_t s = 0; s < segments.size(); ++s) {
     const SegmentSpec& seg = segments[s];

@@ -30,6 +30,15 @@ class SpatialGrid {
     m_items.resize(x.size());
     std::vector<int> fill(m_start.begin(), m_start.end() - 1);
     for (std::size_t i = 0; i < x.size(); ++i) m_items[static_cast<std::size_t>(fill[cellOf(x[i], y[i])]++)] = static_cast<int>(i);
+    // coordinates in cell order, beside m_items: a query reads a cell's points from one
+    // stretch of memory instead of one cache miss per point in x and in y (choice sets of 10M
+    // consumers among 1M stores spent a quarter of their set-up there)
+    m_cellX.resize(x.size());
+    m_cellY.resize(x.size());
+    for (std::size_t j = 0; j < m_items.size(); ++j) {
+      m_cellX[j] = x[static_cast<std::size_t>(m_items[j])];
+      m_cellY[j] = y[static_cast<std::size_t>(m_items[j])];
+    }
   }
 
   /// Up to k nearest points within `radius` (0: any distance), nearest first; ties by index.
@@ -46,8 +55,9 @@ class SpatialGrid {
       if (gx < 0 || gy < 0 || gx >= m_cols || gy >= m_rows) return;
       const auto c = static_cast<std::size_t>(gy * m_cols + gx);
       for (int j = m_start[c]; j < m_start[c + 1]; ++j) {
-        const int i = m_items[static_cast<std::size_t>(j)];
-        const double dx = m_x[static_cast<std::size_t>(i)] - px, dy = m_y[static_cast<std::size_t>(i)] - py;
+        const auto js = static_cast<std::size_t>(j);
+        const int i = m_items[js];
+        const double dx = m_cellX[js] - px, dy = m_cellY[js] - py;
         // skip hypot for points certainly farther than the k-th best (hypot and sqrt agree to a few ulp)
         if (out.size() == kk && std::sqrt(dx * dx + dy * dy) * (1 - 1e-12) > out.front().first) continue;
         const double d = std::hypot(dx, dy);
@@ -102,6 +112,7 @@ class SpatialGrid {
   double m_cell = 1;
   int m_cols = 1, m_rows = 1;
   std::vector<int> m_start, m_items;
+  std::vector<double> m_cellX, m_cellY;  // km: m_x, m_y of m_items[j]
 };
 
 }  // namespace chan

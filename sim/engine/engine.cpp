@@ -632,7 +632,7 @@ Summary Engine::summary() const {
     const double cost = w.spec->brands[0].unitCost;
     std::vector<int> all(w.outlets.size());
     for (std::size_t o = 0; o < all.size(); ++o) all[o] = static_cast<int>(o);
-    auto contribution = [&](double p) {
+    auto contributionAt = [&](double p) {
       std::vector<double> price(all.size(), p);
       const std::vector<double> sales = models::expectedSalesByOutlet(w, price);  // one pass for all outlets
       double perUnit = 0;  // average delivery and commission cost is outlet-specific: use each outlet's own
@@ -643,6 +643,17 @@ Summary Engine::summary() const {
         perUnit += q * (models::channelUnitRevenue(w, w.outlets[idx(o)], p) - cost);
       }
       return units > 0 ? perUnit : 0.0;
+    };
+    // each evaluation is a pass over every consumer; the optimiser asks again for prices it
+    // has already tried (Brent's best point is Newton's first, the polished point is evaluated
+    // once more): those answers come from this list, exactly as first computed
+    std::vector<std::pair<double, double>> tried;
+    auto contribution = [&](double p) {
+      for (const auto& [q, value] : tried)
+        if (q == p) return value;
+      const double value = contributionAt(p);
+      tried.emplace_back(p, value);
+      return value;
     };
     double hi = 1;
     for (int m : w.outlets) hi = std::max(hi, kIntegratedPriceCeiling * w.members.price[idx(m)]);
