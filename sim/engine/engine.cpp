@@ -22,6 +22,10 @@ constexpr double kTiny = 1e-9;          // units below this count as none
 constexpr double kIntegratedPriceCeiling = 5;
 constexpr int kIntegratedGrid = 24;
 constexpr double kIntegratedTolerance = 1e-9;
+// early warnings compare stock with a bound that order-up-to stock sits on exactly (a steady
+// start fills it to the bound): a warning needs the bound crossed by more than this relative
+// margin, so that rounding in the last bits does not decide it
+constexpr double kWarningMargin = 1e-9;
 
 /// Member m's buying price at today's prices.
 double buyingPrice(const World& w, int m) { return models::buyingCost(w, m, w.members.price); }
@@ -576,9 +580,9 @@ void Engine::warn(TickObservations& obs) const {
     if (!mb.active[m] || mb.kind[m] == MemberKind::Manufacturer) continue;
     const double daily = models::forecast(mb, static_cast<int>(m));
     if (daily <= kTiny) continue;
-    if (mb.stock[m] / daily > w.spec->coordination.overstockDays) obs.overstockWarnings += 1;
+    if (mb.stock[m] / daily > w.spec->coordination.overstockDays * (1 + kWarningMargin)) obs.overstockWarnings += 1;
     const int lead = mb.supplier[m] >= 0 ? w.termsFor(mb.supplier[m], static_cast<int>(m)).leadTime : 0;
-    if (mb.stock[m] + mb.onOrder[m] < daily * (lead + 1)) obs.stockoutWarnings += 1;
+    if (mb.stock[m] + mb.onOrder[m] < daily * (lead + 1) * (1 - kWarningMargin)) obs.stockoutWarnings += 1;
   }
 }
 
