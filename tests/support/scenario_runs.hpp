@@ -58,4 +58,18 @@ inline ScenarioSpec parseSmall(const std::string& extra) {
   return io::parseScenario(YAML::Load(doc), "t.yaml");
 }
 
+/// The text scenario.resolved.yaml has for `spec`.
+inline std::string resolvedText(const ScenarioSpec& spec) {
+  YAML::Emitter out;
+  out << io::toYaml(spec);
+  return out.c_str();
+}
+
+/// Whether `spec`'s resolved scenario reads back to the same resolved text (the loader's round
+/// trip: every key written is read, and read as written).
+inline bool readsBack(const ScenarioSpec& spec) {
+  const std::string text = resolvedText(spec);
+  return resolvedText(io::parseScenario(YAML::Load(text), "scenario.resolved.yaml")) == text;
+}
+
 }  // namespace chan::testing
