@@ -82,13 +82,7 @@ TEST_CASE("referral: the maker pays it on social sellers' revenue and they price
 }
 
 TEST_CASE("referral: the group key is read strictly and written back in its place", "[loader]") {
-  const std::string head =
-      "name: t\nticks: 10\nbrands:\n  - {name: acme, unit_cost: 10}\nmembers:\n"
-      "  - {group: maker, kind: manufacturer}\n";
-  const std::string tail = "consumers:\n  count: 100\n";
-  auto parse = [&](const std::string& group) {
-    return chan::io::parseScenario(YAML::Load(head + group + tail), "t.yaml");
-  };
+  const auto parse = chan::testing::parseWithGroup;
   REQUIRE_THROWS_WITH(parse("  - {group: shop, kind: offline_store, supplier: maker, referral_commission: 0.1}\n"),
                       "t.yaml:7:78: members[1].referral_commission: only social sellers earn a referral commission");
   REQUIRE_THROWS_WITH(parse("  - {group: shop, kind: social_seller, supplier: maker, referral_commission: 1.5}\n"),

@@ -84,13 +84,7 @@ TEST_CASE("volume discounts: stores pay less per unit and order in bigger batche
 }
 
 TEST_CASE("volume discounts: the steps are read strictly and written back in their place", "[loader]") {
-  const std::string head =
-      "name: t\nticks: 10\nbrands:\n  - {name: acme, unit_cost: 10}\nmembers:\n"
-      "  - {group: maker, kind: manufacturer}\n";
-  const std::string tail = "consumers:\n  count: 100\n";
-  auto parse = [&](const std::string& group) {
-    return chan::io::parseScenario(YAML::Load(head + group + tail), "t.yaml");
-  };
+  const auto parse = chan::testing::parseWithGroup;
   // the second step's min_units (40) starts at column 129 of line 7
   REQUIRE_THROWS_WITH(
       parse("  - {group: shop, kind: offline_store, supplier: maker, terms: {volume_discounts: "

@@ -58,6 +58,14 @@ inline ScenarioSpec parseSmall(const std::string& extra) {
   return io::parseScenario(YAML::Load(doc), "t.yaml");
 }
 
+/// A maker (line 6) and one member group given as its list line `group` (line 7, e.g.
+/// "  - {group: shop, kind: offline_store, supplier: maker}\n"), 100 consumers; file "t.yaml".
+inline ScenarioSpec parseWithGroup(const std::string& group) {
+  const std::string doc = "name: t\nticks: 10\nbrands:\n  - {name: acme, unit_cost: 10}\nmembers:\n"
+                          "  - {group: maker, kind: manufacturer}\n" + group + "consumers:\n  count: 100\n";
+  return io::parseScenario(YAML::Load(doc), "t.yaml");
+}
+
 /// The text scenario.resolved.yaml has for `spec`.
 inline std::string resolvedText(const ScenarioSpec& spec) {
   YAML::Emitter out;
