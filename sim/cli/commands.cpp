@@ -97,6 +97,17 @@ CLI::Validator integerIn(long long min, long long max) {
       "INT in [" + range + "]");
 }
 
+std::filesystem::path dataDirectory() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path program = fs::canonical("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = program.parent_path().parent_path() / "share" / "chansim";
+    if (fs::is_directory(installed / "scenarios", ec)) return installed;
+  }
+  return CHAN_SOURCE_DIR;
+}
+
 int guarded(const std::function<int()>& body) {
   try {
     return body();

@@ -4,6 +4,7 @@
 //   0 success, 1 runtime failure, 2 bad input (scenario, option or file), 3 conservation broken
 //   or a validation case missed.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 
 namespace chan::cli {
 
@@ -28,6 +29,10 @@ void addSchemaCommand(CLI::App& app, int& exitCode);
 /// else "expected an integer from MIN to MAX, got TEXT" (CLI11's own number validators print
 /// their bounds as 300-digit doubles and accept fractions for integer options).
 CLI::Validator integerIn(long long min, long long max);
+
+/// The shipped data (scenarios/, notebooks/): PREFIX/share/chansim beside an installed program
+/// (found from /proc/self/exe), else the source tree the program was built from.
+std::filesystem::path dataDirectory();
 
 /// Runs `body`, mapping exceptions to exit codes with one "error: ..." line on stderr.
 int guarded(const std::function<int()>& body);

@@ -29,7 +29,7 @@ struct ValidateOptions {
 fs::path caseDirectory(const std::string& requested) {
   if (!requested.empty()) return requested;
   if (fs::is_directory("scenarios/validation")) return "scenarios/validation";
-  return fs::path(CHAN_SOURCE_DIR) / "scenarios" / "validation";
+  return dataDirectory() / "scenarios" / "validation";
 }
 
 struct CaseFile {

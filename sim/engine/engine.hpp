@@ -24,7 +24,10 @@ class ConservationError : public std::runtime_error {
 class Engine {
  public:
   /// Builds the world, sets opening prices (tier by tier) and opening stock.
+  /// The world refers to the spec, which must outlive the engine.
   explicit Engine(const ScenarioSpec& spec);
+  /// A temporary spec would dangle: a compile error rather than a crash on the first tick.
+  explicit Engine(ScenarioSpec&& spec) = delete;
 
   /// Advances one tick. With a warm-up, the scenario's last tick closes the warm-up's books
   /// (closeWarmupBooks), and stepping beyond it is an error (std::logic_error).
