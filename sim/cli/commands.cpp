@@ -135,7 +135,19 @@ struct RunOptions {
   bool check = false;
   std::vector<std::string> counterfactual;  // the twin run's changes (key.path=value)
   bool memberTimeseries = false;   // also write member_timeseries.csv
+  bool progress = false;           // "progress: T/N ticks" lines on stderr (chansim serve reads them)
 };
+
+/// Runs the engine to the end; with `progress`, a line per hundredth of the run on stderr.
+void runWithProgress(Engine& engine, int ticks, bool progress) {
+  if (!progress) return engine.run();
+  const int every = std::max(1, ticks / 100);
+  while (engine.world().tick < ticks) {
+    engine.step();
+    if (engine.world().tick % every == 0 || engine.world().tick == ticks)
+      std::fprintf(stderr, "progress: %d/%d ticks\n", engine.world().tick, ticks);
+  }
+}
 
 /// Prints what the twin run changed: units by group and the headline money and coverage.
 void printCounterfactual(const std::vector<TwinDifference>& rows, const std::vector<std::string>& changes) {
@@ -174,7 +186,7 @@ int runScenario(const RunOptions& options) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   const auto start = std::chrono::steady_clock::now();
   Engine engine(spec);
-  engine.run();
+  runWithProgress(engine, spec.ticks, options.progress);
   const Summary summary = engine.summary();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::filesystem::path out = options.out.empty() ? std::filesystem::path("outputs") / spec.name : std::filesystem::path(options.out);
@@ -185,7 +197,7 @@ int runScenario(const RunOptions& options) {
     // folder complete
     const auto twinStart = std::chrono::steady_clock::now();
     Engine twin(*twinSpec);
-    twin.run();
+    runWithProgress(twin, twinSpec->ticks, options.progress);
     const Summary twinSummary = twin.summary();
     const double twinSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - twinStart).count();
     io::writeRunOutputs(out / "counterfactual", twin, twinSummary,
@@ -223,6 +235,7 @@ void addRunCommand(CLI::App& app, int& exitCode) {
                   "writes counterfactual.csv and counterfactual/");
   cmd->add_flag("--member-timeseries", options->memberTimeseries,
                 "Also write member_timeseries.csv: one row per member per tick (outputs.member_timeseries)");
+  cmd->add_flag("--progress", options->progress, "Print \"progress: T/N ticks\" lines on stderr while running");
   cmd->callback([options, &exitCode] { exitCode = guarded([&] { return runScenario(*options); }); });
 }
 

@@ -24,6 +24,7 @@ void addGraphCommand(CLI::App& app, int& exitCode);
 void addCalibrateCommand(CLI::App& app, int& exitCode);
 void addOptimizeCommand(CLI::App& app, int& exitCode);
 void addSchemaCommand(CLI::App& app, int& exitCode);
+void addServeCommand(CLI::App& app, int& exitCode);
 
 /// Validator of an integer option: the text must be a whole decimal number within [min, max],
 /// else "expected an integer from MIN to MAX, got TEXT" (CLI11's own number validators print

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   addReportCommand(app, exitCode);
   addGraphCommand(app, exitCode);
   addSchemaCommand(app, exitCode);
+  addServeCommand(app, exitCode);
   addOptimizeCommand(app, exitCode);
   addCalibrateCommand(app, exitCode);
   try {
