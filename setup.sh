@@ -31,6 +31,7 @@ PACKAGES=(
   python3-munkres
   clang-14 libclang-rt-14-dev
   python3-dev pybind11-dev python3-numpy graphviz chromium fonts-dejavu-core
+  libcpp-httplib-dev python3-websocket
 )
 
 step() { printf '\n==> %s\n' "$*"; }

@@ -17,6 +17,7 @@ constexpr double kHuge = 1e12;
 constexpr double kMaxTicks = 1e7;
 constexpr double kMaxConsumers = 5e7;
 constexpr double kMaxMembersPerGroup = 1e6;
+constexpr double kMaxSeed = 9223372036854775807.0;  // the largest int64
 
 json bound(double v) { return std::isfinite(v) ? json(v) : json(); }
 
@@ -30,14 +31,16 @@ json control(const std::string& path, const std::string& label, const char* type
 /// and choice the scenario gives (text keys and member-group references: the YAML view).
 class ControlCollector final : public FieldVisitor {
  public:
-  ControlCollector(json& out, std::string prefix) : m_out(out), m_prefix(std::move(prefix)) {}
+  /// Controls named `prefix` + key (their path) and labelled `label` + key.
+  ControlCollector(json& out, std::string prefix, std::string label = "")
+      : m_out(out), m_prefix(std::move(prefix)), m_label(std::move(label)) {}
   Purpose purpose() const override { return Purpose::Write; }
   void number(const Key& k, double& value) override { add(k, "number", value); }
   void integer(const Key& k, int& value) override { add(k, "integer", value); }
   void boolean(const Key& k, bool& value) override { add(k, "boolean", value); }
   void text(const Key&, std::string&) override {}
   void choice(const Key& k, int& value, const std::vector<std::string>& names) override {
-    json c = control(path(k), path(k), "choice", names[static_cast<std::size_t>(value)], k);
+    json c = control(path(k), m_label + std::string(k.name), "choice", names[static_cast<std::size_t>(value)], k);
     c["options"] = names;
     m_out.push_back(std::move(c));
   }
@@ -58,10 +61,12 @@ class ControlCollector final : public FieldVisitor {
 
  private:
   std::string path(const Key& k) const { return m_prefix + std::string(k.name); }
-  void add(const Key& k, const char* type, json value) { m_out.push_back(control(path(k), path(k), type, value, k)); }
+  void add(const Key& k, const char* type, json value) {
+    m_out.push_back(control(path(k), m_label.empty() ? path(k) : m_label + std::string(k.name), type, value, k));
+  }
 
   json& m_out;
-  std::string m_prefix;
+  std::string m_prefix, m_label;
 };
 
 }  // namespace
@@ -76,7 +81,7 @@ json controlsOf(const ScenarioSpec& spec) {
   json& run = section("Run");
   run.push_back(control("ticks", "ticks", "integer", spec.ticks, {"ticks", "days simulated", "ticks", 1, kMaxTicks}));
   run.push_back(control("seed", "seed", "integer", spec.seed,
-                        {"seed", "random seed of demand and behaviour (the map keeps its own)", "", 0, 9.2e18}));
+                        {"seed", "random seed of demand and behaviour (the map keeps its own)", "", 0, kMaxSeed}));
   run.push_back(control("consumers.count", "consumers", "integer", spec.consumers.count,
                         {"count", "consumers on the map", "consumers", 1, kMaxConsumers}));
 
@@ -108,6 +113,24 @@ json controlsOf(const ScenarioSpec& spec) {
       groups.push_back(control(at + "pricing.price", group.name + ": price", "number", group.pricing.price,
                                {"price", "fixed price; 0 = the brand's suggested retail price", "currency per unit", 0,
                                 kHuge}));
+    // the territory design: which of several supplier members a member buys from, and the
+    // rights of groups holding territories
+    if (group.supplierGroup >= 0 && spec.groups[static_cast<std::size_t>(group.supplierGroup)].count > 1) {
+      groups.push_back(control(at + "supplier_rule", group.name + ": supplier rule", "choice",
+                               names::of(names::kSupplierRules, group.supplierRule),
+                               {"supplier_rule", "which supplier member each member buys from"}));
+      groups.back()["options"] = names::kSupplierRules;
+    }
+    // the keys registered mechanisms declare in the group's mapping (territory rights, terms)
+    for (std::size_t i = 0; i < mechanismRegistry().size(); ++i) {
+      const MechanismEntry& entry = mechanismRegistry()[i];
+      if (!entry.groupFields) continue;
+      for (GroupSlot slot : {GroupSlot::Territories, GroupSlot::Terms, GroupSlot::Economics}) {
+        if (slot == GroupSlot::Territories && group.territories.empty()) continue;
+        ControlCollector collector(groups, at + (slot == GroupSlot::Terms ? "terms." : ""), group.name + ": ");
+        entry.groupFields(const_cast<MechanismSpec&>(sectionOf(spec, i)), collector, spec, group, g, slot);
+      }
+    }
     if (isOutlet(group.kind))
       outletGroups.push_back({{"name", group.name}, {"kind", names::of(names::kMemberKinds, group.kind)}});
   }

@@ -14,9 +14,12 @@
 
 #include "sim/io/atomic_file.hpp"
 #include "sim/io/scenario_loader.hpp"
+#include "sim/optimize/opt_spec.hpp"
+#include "sim/serve/catalogue.hpp"
 #include "sim/serve/controls.hpp"
 #include "sim/serve/job_queue.hpp"
 #include "sim/serve/zip_writer.hpp"
+#include "sim/sweep/sweep_spec.hpp"
 
 namespace chan::serve {
 
@@ -29,8 +32,6 @@ using nlohmann::json;
 constexpr std::size_t kMaxBody = 1 << 20;        // a scenario's YAML is a few KB
 constexpr std::size_t kMaxChanges = 200;         // form changes per request
 constexpr const char* kCookie = "chansim_token";
-// folders of a scenario tree that hold no runnable scenario of their own
-const std::vector<std::string> kSkippedFolders = {"validation", "calibration", "data", "bench"};
 
 /// A request's mistake: HTTP 400 with the message and, when one is to blame, the form field.
 struct RequestError : std::runtime_error {
@@ -200,28 +201,11 @@ class Explorer {
     return inside(m_root, relative);
   }
 
-  /// The scenario, sweep and optimisation files under the root, by kind.
   json catalogue() const {
-    json scenarios = json::array(), sweeps = json::array(), optimizations = json::array();
-    if (!fs::is_directory(m_options.scenarios)) {
-      scenarios.push_back(m_options.scenarios.filename().string());
-    } else {
-      std::vector<std::string> files;
-      for (auto it = fs::recursive_directory_iterator(m_root); it != fs::recursive_directory_iterator(); ++it) {
-        const std::string name = it->path().filename().string();
-        if (it->is_directory() && std::find(kSkippedFolders.begin(), kSkippedFolders.end(), name) != kSkippedFolders.end())
-          it.disable_recursion_pending();
-        else if (it->is_regular_file() && it->path().extension() == ".yaml")
-          files.push_back(it->path().lexically_relative(m_root).generic_string());
-      }
-      std::sort(files.begin(), files.end());
-      for (const std::string& f : files) {
-        if (f.rfind("sweeps/", 0) == 0) sweeps.push_back(f);
-        else if (f.rfind("optimize/", 0) == 0) optimizations.push_back(f);
-        else scenarios.push_back(f);
-      }
-    }
-    return {{"scenarios", scenarios}, {"sweeps", sweeps}, {"optimizations", optimizations}};
+    if (fs::is_directory(m_options.scenarios)) return serve::catalogue(m_root);
+    return {{"scenarios", {m_options.scenarios.filename().string()}},
+            {"sweeps", json::array()},
+            {"optimizations", json::array()}};
   }
 
   /// The scenario of a request, through the strict loader: {scenario, yaml?, changes: {path:
@@ -305,6 +289,9 @@ class Explorer {
     if (kind != "sweep" && kind != "optimize") throw RequestError("kind: expected sweep or optimize", "kind");
     const std::string source = request.value("file", "");
     const fs::path file = inside(m_root, source);
+    // the same strict reading the child will do, so that a mistake is a 400 now
+    if (kind == "sweep") sweep::loadSweep(file.string());
+    else optimize::loadOptSpec(file.string());
     Job job;
     job.id = m_jobs.reserve();
     job.kind = kind;

@@ -1,0 +1,87 @@
+// The explorer's form controls state the loader's own bounds: a value just outside a control's
+// range is rejected by the loader with "PATH: must be between MIN and MAX", and MIN and MAX are
+// exactly the control's; the value each control shows loads back unchanged.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <regex>
+#include <string>
+
+#include "sim/io/scenario_loader.hpp"
+#include "sim/serve/controls.hpp"
+
+using nlohmann::json;
+
+namespace {
+
+std::string scenario(const std::string& name) { return std::string(CHAN_SOURCE_DIR) + "/scenarios/" + name + ".yaml"; }
+
+/// The loader's message for `path=value`, or "" when it loads.
+std::string loadError(const std::string& file, const std::string& assignment) {
+  try {
+    chan::io::loadScenario(file, {assignment});
+    return "";
+  } catch (const chan::io::InputError& e) {
+    return e.what();
+  }
+}
+
+std::string text(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+void checkControls(const std::string& name) {
+  const std::string file = scenario(name);
+  const json controls = chan::serve::controlsOf(chan::io::loadScenario(file));
+  static const std::regex range(R"(: must be between (\S+) and (\S+), got)");
+  int bounded = 0;
+  for (const json& section : controls["sections"])
+    for (const json& c : section["controls"]) {
+      const std::string path = c["path"];
+      INFO(name << ": " << path);
+      const std::string type = c["type"];
+      const std::string shown = c["value"].is_string() ? c["value"].get<std::string>() : c["value"].dump();
+      CHECK(loadError(file, path + "=" + shown).empty());
+      if (type != "number" && type != "integer") continue;
+      const double step = type == "integer" ? 1 : 1e-3;
+      for (const char* side : {"min", "max"}) {
+        if (c[side].is_null()) continue;
+        const double bound = c[side];
+        const double outside = side == std::string("min") ? bound - std::max(step, std::abs(bound) * 1e-9)
+                                                          : bound + std::max(step, std::abs(bound) * 1e-9);
+        const std::string message = loadError(file, path + "=" + (type == "integer" ? text(std::round(outside)) : text(outside)));
+        INFO(message);
+        REQUIRE(message.find(" " + path + ": must be between") != std::string::npos);
+        std::smatch m;
+        REQUIRE(std::regex_search(message, m, range));
+        CHECK(std::stod(m[1]) == Approx(c["min"].get<double>()).epsilon(1e-15));
+        if (!c["max"].is_null()) CHECK(std::stod(m[2]) == Approx(c["max"].get<double>()).epsilon(1e-15));
+        ++bounded;
+      }
+    }
+  CHECK(bounded > 0);
+}
+
+}  // namespace
+
+TEST_CASE("the form's bounds are the loader's, for core keys and mechanism sections", "[serve]") {
+  checkControls("flagship");        // brands, markups, counts, monitoring and enforcement
+  checkControls("store_promotion");  // a mechanism section: promotions[0].discount etc. from the schema
+  checkControls("partner_review");
+}
+
+TEST_CASE("the form lists the scenario's outlet groups and its mechanism sections", "[serve]") {
+  const json flagship = chan::serve::controlsOf(chan::io::loadScenario(scenario("flagship")));
+  std::vector<std::string> outlets;
+  for (const json& g : flagship["outlet_groups"]) outlets.push_back(g["name"]);
+  // flagship.yaml: the stores, the brand's e-store and the marketplace seller sell to consumers
+  CHECK(outlets == std::vector<std::string>{"stores", "brand_estore", "marketplace_seller"});
+  const json promotion = chan::serve::controlsOf(chan::io::loadScenario(scenario("store_promotion")));
+  bool discount = false;
+  for (const json& section : promotion["sections"])
+    for (const json& c : section["controls"])
+      if (c["path"] == "promotions[0].discount") discount = c["unit"] == "fraction" && c["max"] == 0.99;
+  CHECK(discount);
+}
