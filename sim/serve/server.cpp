@@ -87,16 +87,16 @@ class Explorer {
       res.set_content("Forbidden: open the URL that `chansim serve` printed (it carries the token).\n", "text/plain");
       return httplib::Server::HandlerResponse::Handled;
     });
-    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    server.set_exception_handler([this](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
       json body;
       try {
         std::rethrow_exception(ep);
       } catch (const RequestError& e) {
         res.status = 400;
-        body = {{"error", e.what()}, {"field", e.field}};
+        body = {{"error", relative(e.what())}, {"field", e.field}};
       } catch (const io::InputError& e) {
         res.status = 400;
-        body = {{"error", e.what()}, {"field", ""}};
+        body = {{"error", relative(e.what())}, {"field", ""}};
       } catch (const std::exception& e) {
         res.status = 500;
         body = {{"error", e.what()}, {"field", ""}};
@@ -169,6 +169,13 @@ class Explorer {
     return cookies.find(std::string(kCookie) + "=" + m_options.token) != std::string::npos;
   }
 
+  /// A loader message with the scenario folder's path left out ("flagship.yaml:12:3: ...").
+  std::string relative(std::string message) const {
+    const std::string prefix = fs::weakly_canonical(m_root).string() + "/";
+    for (std::size_t at; (at = message.find(prefix)) != std::string::npos;) message.erase(at, prefix.size());
+    return message;
+  }
+
   static void sendJson(httplib::Response& res, const json& body, int status = 200) {
     res.status = status;
     res.set_content(body.dump(), "application/json");
@@ -195,10 +202,10 @@ class Explorer {
     return j;
   }
 
-  fs::path scenarioFile(const std::string& relative) const {
-    if (!fs::is_directory(m_options.scenarios) && relative != m_options.scenarios.filename().string())
+  fs::path scenarioFile(const std::string& name) const {
+    if (!fs::is_directory(m_options.scenarios) && name != m_options.scenarios.filename().string())
       throw RequestError("this server explores " + m_options.scenarios.string() + " only");
-    return inside(m_root, relative);
+    return inside(m_root, name);
   }
 
   json catalogue() const {

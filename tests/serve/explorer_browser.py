@@ -214,7 +214,7 @@ def browser_part(base, work):
         b.js("document.querySelector('#run').click()")
         b.wait("document.querySelector('.field-error[data-for=\"brands[0].min_advertised_price\"]').textContent !== ''", "the field's error")
         error = b.js("document.querySelector('.field-error[data-for=\"brands[0].min_advertised_price\"]').textContent")
-        if "min_advertised_price: must be between 0 and" not in error:
+        if not error.startswith("flagship.yaml: brands[0].min_advertised_price: must be between 0 and"):
             fail("unexpected error text: " + error)
         if b.js("document.querySelector('#runs tr[data-id=\"r0003\"]') !== null"):
             fail("a rejected value started a run")
