@@ -7,7 +7,9 @@
 
 // GCC 12 warns that Boost's edge iterator (a boost::optional inside) "may be used
 // uninitialized" when write_graphviz is instantiated: a known false positive.
+#if defined(__GNUC__) && !defined(__clang__)  // clang has no such warning
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/graph/graphviz.hpp>
 
 #include "sim/report/svg.hpp"

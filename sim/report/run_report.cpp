@@ -520,11 +520,10 @@ std::string conflictSection(const RunData& d) {
   if (!actions.empty()) header.push_back("actions taken");
   std::vector<std::vector<std::string>> rows;
   for (const auto& type : order) {
-    double n = 0, u = 0, sev = 0, sevN = 0, det = 0, detN = 0;
+    double u = 0, sev = 0, sevN = 0, det = 0, detN = 0;
     std::map<std::string, int> acted;
     for (std::size_t i = 0; i < e.size(); ++i) {
       if (e.rows[i][static_cast<std::size_t>(typeCol)] != type) continue;
-      n += 1;
       if (i < units.size() && std::isfinite(units[i])) u += units[i];
       if (i < severity.size() && std::isfinite(severity[i])) sev += severity[i], sevN += 1;
       if (i < detected.size() && std::isfinite(detected[i])) det += detected[i] != 0, detN += 1;
