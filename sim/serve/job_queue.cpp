@@ -206,23 +206,17 @@ nlohmann::json JobQueue::find(const std::string& id) const {
 
 void JobQueue::work() {
   for (;;) {
-    std::string id;
+    Job* job = nullptr;  // std::map: the element stays put while other jobs are added
     {
       std::unique_lock lock(m_mutex);
       m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
       if (m_stop) return;
-      id = m_queue.front();
+      job = &m_jobs.at(m_queue.front());
       m_queue.pop_front();
-      Job& job = m_jobs.at(id);
-      job.state = JobState::Running;
-      save(job);
+      job->state = JobState::Running;
+      save(*job);
     }
     // the worker owns a running job's progress fields; readers copy them under the lock
-    Job* job = nullptr;
-    {
-      std::lock_guard lock(m_mutex);
-      job = &m_jobs.at(id);  // std::map: the reference stays valid while others are added
-    }
     execute(*job);
   }
 }
