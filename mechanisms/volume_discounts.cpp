@@ -55,7 +55,7 @@ double discountFor(const Steps& steps, double units) {
 /// h its holding cost and f its daily forecast: the discount on the larger order against the
 /// cost of holding the extra units until demand uses them up.
 double batchFor(const World& w, int m, const Steps& steps, double units, double unitPrice) {
-  const double daily = models::forecast(w.members, m);
+  const double daily = models::forecast(w, m);
   if (daily <= 0) return units;
   const double paid = unitPrice * (1.0 - discountFor(steps, units));  // per unit at the order as it is
   double best = units, bestCost = units * paid;

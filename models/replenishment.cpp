@@ -4,8 +4,45 @@
 
 namespace chan::models {
 
-void recordDemand(Members& mb, int member, double units) {
+namespace {
+
+/// Exponential smoothing and Holt-Winters: the state update for one day's demand `x`.
+void smooth(Members& mb, std::size_t m, const ForecastSpec& f, double x) {
+  const int seen = mb.recorded[m];  // days recorded before this one
+  if (f.method == ForecastMethod::Exponential) {
+    mb.level[m] = seen == 0 ? x : f.alpha * x + (1 - f.alpha) * mb.level[m];
+    return;
+  }
+  double* season = &mb.seasonal[m * mb.seasonStride];
+  const int length = f.season;
+  if (seen < length) {  // the first season: keep the raw days, then start from them
+    season[seen] = x;
+    if (seen + 1 < length) return;
+    double mean = 0;
+    for (int d = 0; d < length; ++d) mean += season[d] / length;
+    mb.level[m] = mean;
+    mb.trend[m] = 0;
+    for (int d = 0; d < length; ++d)
+      season[d] = f.multiplicative ? (mean > 0 ? season[d] / mean : 1.0) : season[d] - mean;
+    return;
+  }
+  double& factor = season[seen % length];
+  const double level = mb.level[m], trend = mb.trend[m];
+  const double deseasoned = f.multiplicative ? (factor > 0 ? x / factor : x) : x - factor;
+  const double next = f.alpha * deseasoned + (1 - f.alpha) * (level + trend);
+  mb.trend[m] = f.beta * (next - level) + (1 - f.beta) * trend;
+  mb.level[m] = next;
+  const double observed = f.multiplicative ? (next > 0 ? x / next : factor) : x - next;
+  factor = f.gamma * observed + (1 - f.gamma) * factor;
+}
+
+}  // namespace
+
+void recordDemand(World& w, int member, double units) {
+  Members& mb = w.members;
   const auto m = static_cast<std::size_t>(member);
+  const ForecastSpec& f = w.groupOf(member).replenish.forecast;
+  if (f.method != ForecastMethod::MovingAverage) smooth(mb, m, f, units);
   const auto slotIndex = static_cast<std::size_t>(mb.recorded[m] % mb.window[m]);
   // the value being overwritten leaves the window sum
   double& slot = mb.history[m * mb.historyStride + slotIndex];
@@ -14,17 +51,36 @@ void recordDemand(Members& mb, int member, double units) {
   ++mb.recorded[m];
 }
 
-double forecast(const Members& mb, int member) {
+double forecast(const World& w, int member) {
+  const Members& mb = w.members;
   const auto m = static_cast<std::size_t>(member);
-  const int filled = std::min(mb.recorded[m], mb.window[m]);
-  return filled > 0 ? mb.forecastSum[m] / filled : 0.0;
+  const int seen = mb.recorded[m];
+  if (seen == 0) return 0.0;
+  const ForecastSpec& f = w.groupOf(member).replenish.forecast;
+  switch (f.method) {
+    case ForecastMethod::MovingAverage: break;
+    case ForecastMethod::Exponential: return mb.level[m];
+    case ForecastMethod::HoltWinters: {
+      const double* season = &mb.seasonal[m * mb.seasonStride];
+      if (seen < f.season) {  // still recording the first season: its mean so far
+        double sum = 0;
+        for (int d = 0; d < seen; ++d) sum += season[d];
+        return sum / seen;
+      }
+      const double factor = season[seen % f.season];
+      const double base = mb.level[m] + mb.trend[m];
+      return std::max(0.0, f.multiplicative ? base * factor : base + factor);
+    }
+  }
+  const int filled = std::min(seen, mb.window[m]);
+  return mb.forecastSum[m] / filled;
 }
 
 namespace {
 
 /// Stock an order-up-to member aims to hold, on hand and on order.
 double target(const World& w, int member, int leadTime) {
-  return forecast(w.members, member) * (leadTime + w.groupOf(member).replenish.coverDays);
+  return forecast(w, member) * (leadTime + w.groupOf(member).replenish.coverDays);
 }
 
 /// Adds the targets and inventory positions of the active, authorised members below `member`

@@ -4,11 +4,18 @@
 
 namespace chan::models {
 
-/// Records one day's demand in the member's moving-average forecast window.
-void recordDemand(Members& members, int member, double units);
+/// Records one day's demand: in the member's moving-average window, and in its smoothed
+/// forecast when its group forecasts by `exponential` or `holt_winters`.
+void recordDemand(World& world, int member, double units);
 
-/// Moving-average demand per day over the recorded part of the window (0 before any record).
-double forecast(const Members& members, int member);
+/// Forecast of the member's demand tomorrow (0 before any record), by its group's method:
+///  moving_average: mean over the recorded part of the window;
+///  exponential:    the smoothed level (the first day's demand to start);
+///  holt_winters:   level + trend + the season's factor for tomorrow (additive), or
+///                  (level + trend) x factor (multiplicative), never below 0; until the first
+///                  season is recorded, the mean of the days so far (Winters 1960; the start:
+///                  level = the first season's mean, trend 0, factors = each day against it).
+double forecast(const World& world, int member);
 
 /// Units member m orders now (before the supplier's minimum order is applied).
 ///  order-up-to: target = forecast * (lead time + cover days) (+ nothing for safety: set cover)

@@ -12,6 +12,8 @@ inline const std::vector<std::string> kMemberKinds = {"manufacturer", "distribut
 inline const std::vector<std::string> kPricingRules = {"fixed",        "cost_plus",    "best_response",
                                                        "share_adjust", "map_compliant", "opportunistic"};
 inline const std::vector<std::string> kReplenishRules = {"none", "order_up_to", "min_max"};
+inline const std::vector<std::string> kForecastMethods = {"moving_average", "exponential", "holt_winters"};
+inline const std::vector<std::string> kSeasonalities = {"additive", "multiplicative"};
 inline const std::vector<std::string> kSupplierRules = {"territory", "nearest", "round_robin"};
 inline const std::vector<std::string> kDistributions = {"constant", "uniform", "uniform_quantiles", "normal",
                                                         "lognormal"};

@@ -81,10 +81,27 @@ struct PricingSpec {
   double believedDetection = 0.3; // Opportunistic: prior chance per day that undercutting is seen
 };
 
+enum class ForecastMethod : std::uint8_t {
+  MovingAverage,  // mean of the last `window` days
+  Exponential,    // simple exponential smoothing: level <- alpha x + (1 - alpha) level
+  HoltWinters,    // level, trend and a season of `season` days (Winters 1960), additive or multiplicative
+};
+
+/// How an order-up-to member forecasts its daily demand (models/replenishment).
+struct ForecastSpec {
+  ForecastMethod method = ForecastMethod::MovingAverage;
+  double alpha = 0.3;          // smoothing of the level (exponential, holt_winters)
+  double beta = 0.05;          // smoothing of the trend (holt_winters)
+  double gamma = 0.2;          // smoothing of the seasonal factors (holt_winters)
+  int season = 7;              // days per season (holt_winters), e.g. 7 for a weekly pattern
+  bool multiplicative = false; // seasonal factors multiply the level (else they add to it)
+};
+
 struct ReplenishSpec {
   ReplenishRule rule = ReplenishRule::OrderUpTo;
   double coverDays = 7;        // OrderUpTo: target = forecast x (lead time + coverDays)
   int forecastWindow = 7;      // OrderUpTo: moving-average window of own sales, ticks
+  ForecastSpec forecast;       // OrderUpTo: the forecaster (moving average of `forecastWindow` by default)
   double reorderPoint = 0;     // MinMax: s, units
   double orderUpTo = 0;        // MinMax: S, units
   double initialStock = 0;     // units on hand at tick 0

@@ -67,6 +67,10 @@ struct Members {
   std::vector<int> recorded;       // days of demand recorded so far
   std::vector<int> window;         // forecast window of each member, ticks
   std::size_t historyStride = 1;   // longest window
+  // smoothed forecasts (sized only when a group forecasts by exponential or holt_winters)
+  std::vector<double> level, trend;  // smoothed level and trend of daily demand
+  std::vector<double> seasonal;      // [member * seasonStride + day of season]: first the raw days, then the factors
+  std::size_t seasonStride = 0;      // longest holt_winters season
   // channel control (models/channel_control)
   std::vector<std::uint8_t> active;      // 0: terminated, bankrupt or a reserve not yet recruited
   std::vector<double> priceFactor;       // multiplies the price its rule sets

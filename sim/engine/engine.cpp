@@ -108,7 +108,10 @@ void Engine::startAtSteadyState() {
       mb.onOrder[i] += lead * d;
       w.ledger.opening += lead * d;
       w.flows.openingValue[i] = mb.stockValue[i] + lead * d * unitValue;
-      for (int k = 0; k < r.forecastWindow; ++k) models::recordDemand(mb, m, d);
+      // a season of holt_winters must be full before it forecasts by its factors
+      const int days = r.forecast.method == ForecastMethod::HoltWinters ? std::max(r.forecastWindow, r.forecast.season)
+                                                                        : r.forecastWindow;
+      for (int k = 0; k < days; ++k) models::recordDemand(w, m, d);
     }
   }
 }
@@ -362,7 +365,7 @@ void Engine::serveConsumers(TickObservations& obs) {
     w.flows.lostUnits[idx(m)] += round1.demand[o] - std::min(round1.demand[o], served[o]);
     // a day without stock shows no demand: forecasts skip it (censored demand) instead of
     // learning zero and never reordering
-    if (openedWithStock[o]) models::recordDemand(w.members, m, requests[o]);
+    if (openedWithStock[o]) models::recordDemand(w, m, requests[o]);
     w.flows.unitsRequested[idx(m)] += requests[o];
     sell(m, served[o]);
     m_unitsLastTick[o] = served[o];
@@ -442,7 +445,7 @@ void Engine::replenish(TickObservations& obs) {
           seen = 0;
           for (int o : w.subtreeOutlets[idx(m)]) seen += m_outletRequests[idx(o)];
         }
-        models::recordDemand(mb, m, seen);
+        models::recordDemand(w, m, seen);
       }
       double available = 0;
       if (mb.active[idx(m)] && !models::disrupted(w, m)) {
@@ -578,7 +581,7 @@ void Engine::warn(TickObservations& obs) const {
   const Members& mb = w.members;
   for (std::size_t m = 0; m < mb.size(); ++m) {
     if (!mb.active[m] || mb.kind[m] == MemberKind::Manufacturer) continue;
-    const double daily = models::forecast(mb, static_cast<int>(m));
+    const double daily = models::forecast(w, static_cast<int>(m));
     if (daily <= kTiny) continue;
     if (mb.stock[m] / daily > w.spec->coordination.overstockDays * (1 + kWarningMargin)) obs.overstockWarnings += 1;
     const int lead = mb.supplier[m] >= 0 ? w.termsFor(mb.supplier[m], static_cast<int>(m)).leadTime : 0;

@@ -230,6 +230,18 @@ void initialiseState(const ScenarioSpec& spec, World& w) {
   mb.forecastSum.assign(n, 0.0);
   mb.historyStride = static_cast<std::size_t>(*std::max_element(mb.window.begin(), mb.window.end()));
   mb.history.assign(n * mb.historyStride, 0.0);
+  // smoothed forecasts' state, only where a group uses one (a national network has a million members)
+  bool smoothed = false;
+  for (const MemberGroupSpec& g : spec.groups) {
+    const ForecastSpec& f = g.replenish.forecast;
+    smoothed |= f.method != ForecastMethod::MovingAverage;
+    if (f.method == ForecastMethod::HoltWinters) mb.seasonStride = std::max(mb.seasonStride, static_cast<std::size_t>(f.season));
+  }
+  if (smoothed) {
+    mb.level.assign(n, 0.0);
+    mb.trend.assign(n, 0.0);
+    mb.seasonal.assign(n * mb.seasonStride, 0.0);
+  }
   w.flows.resize(n);
   std::vector<double> cash(n);
   for (std::size_t m = 0; m < n; ++m) cash[m] = spec.groups[static_cast<std::size_t>(mb.group[m])].initialCash;

@@ -73,6 +73,16 @@ ReplenishSpec readReplenish(Reader r) {
   s.rule = enumOf<ReplenishRule>(names::kReplenishRules, r.choice("rule", names::kReplenishRules));
   s.coverDays = r.number("cover_days", s.coverDays, 0, 10000);
   s.forecastWindow = static_cast<int>(r.integer("window", s.forecastWindow, 1, 3650));
+  if (auto f = r.optionalMap("forecast")) {
+    ForecastSpec& fc = s.forecast;
+    fc.method = enumOf<ForecastMethod>(names::kForecastMethods, f->choice("method", names::kForecastMethods));
+    fc.alpha = f->number("alpha", fc.alpha, 0, 1);
+    fc.beta = f->number("beta", fc.beta, 0, 1);
+    fc.gamma = f->number("gamma", fc.gamma, 0, 1);
+    fc.season = static_cast<int>(f->integer("season", fc.season, 2, 3650));
+    fc.multiplicative = f->choice("seasonality", "additive", names::kSeasonalities) == "multiplicative";
+    f->finish();
+  }
   s.reorderPoint = r.number("reorder_point", 0, 0, kHuge);
   s.orderUpTo = r.number("order_up_to", 0, 0, kHuge);
   s.initialStock = r.number("initial_stock", 0, 0, kHuge);
@@ -546,6 +556,16 @@ YAML::Node groupYaml(const ScenarioSpec& spec, std::size_t group, const std::fil
   s["rule"] = names::of(names::kReplenishRules, g.replenish.rule);
   s["cover_days"] = g.replenish.coverDays;
   s["window"] = g.replenish.forecastWindow;
+  if (const ForecastSpec& fc = g.replenish.forecast; fc.method != ForecastMethod::MovingAverage) {
+    // written only when set: resolved files of moving-average scenarios stay as they were
+    YAML::Node f = s["forecast"];
+    f["method"] = names::of(names::kForecastMethods, fc.method);
+    f["alpha"] = fc.alpha;
+    f["beta"] = fc.beta;
+    f["gamma"] = fc.gamma;
+    f["season"] = fc.season;
+    f["seasonality"] = fc.multiplicative ? "multiplicative" : "additive";
+  }
   s["reorder_point"] = g.replenish.reorderPoint;
   s["order_up_to"] = g.replenish.orderUpTo;
   s["initial_stock"] = g.replenish.initialStock;

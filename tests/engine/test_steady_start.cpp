@@ -50,8 +50,8 @@ consumers:
   CHECK(w.members.onOrder[2] == Approx(2 * d).epsilon(1e-12));
   CHECK(w.members.stock[1] == Approx(4 * d).epsilon(1e-12));
   CHECK(w.members.onOrder[1] == Approx(3 * d).epsilon(1e-12));
-  CHECK(chan::models::forecast(w.members, 2) == Approx(d).epsilon(1e-12));
-  CHECK(chan::models::forecast(w.members, 1) == Approx(d).epsilon(1e-12));
+  CHECK(chan::models::forecast(w, 2) == Approx(d).epsilon(1e-12));
+  CHECK(chan::models::forecast(w, 1) == Approx(d).epsilon(1e-12));
   engine.run();  // conservation is checked every tick (check: true)
   // demand never changes, so every day's orders equal the day's sales, from day 1
   for (const auto& r : engine.metrics().records()) {
