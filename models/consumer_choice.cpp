@@ -913,6 +913,26 @@ struct RowSums {
   }
 };
 
+/// SourceOfVolume::rowGroup of every consumer.
+std::vector<std::int32_t> singleGroupRows(const World& world, const SourceOfVolume& out) {
+  const auto& c = world.consumers;
+  std::vector<std::int32_t> rowGroup(c.size(), -1);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, c.size()), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      const std::uint32_t begin = c.rowStart[i], end = c.rowStart[i + 1];
+      if (begin == end) continue;
+      const int group = out.outletGroup[static_cast<std::size_t>(c.choiceOutlet[begin])];
+      bool one = true;
+      for (std::uint32_t j = begin; j < end && one; ++j) {
+        const auto o = static_cast<std::size_t>(c.choiceOutlet[j]);
+        one = out.outletGroup[o] == group && !out.outletOnline[o];
+      }
+      if (one) rowGroup[i] = group;
+    }
+  });
+  return rowGroup;
+}
+
 }  // namespace
 
 void addSourceOfVolume(const World& world, const OutletFactors& first, std::span<const double> fill1,
@@ -931,6 +951,7 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
     double cannibalized = 0;
   };
   std::vector<Block> blocks(blockCount(world));
+  if (out.rowGroup.size() != c.size()) out.rowGroup = singleGroupRows(world, out);
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, blocks.size(), 1),
       [&](const tbb::blocked_range<std::size_t>& range) {
@@ -1042,6 +1063,23 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
             if (!expected) {
               if (c.pick[i] < 0) continue;
               const OutletFactors& f = second && !secondChoice.empty() && secondChoice[i] ? *second : first;
+              if (out.rowGroup[i] >= 0 && !f.exact[c.segment[i]] && weight > 0) {
+                // attributeLogit's one term for a row of one group and no online outlet: the
+                // sale goes to walking away, in proportion outside / (total - the group's sum).
+                // Without an outside option that is total - total = 0 (the same sums): all of it.
+                const std::size_t row = static_cast<std::size_t>(out.rowGroup[i]) * columns;
+                if (std::isinf(c.logOutside[i])) {
+                  add(row + none, weight);
+                  continue;
+                }
+                const Row r = rowWeights(world, f, i, weights.data());
+                double group = 0;
+                for (std::uint32_t j = 0; j < len; ++j) group += weights[j];
+                const double rest = r.total - group;
+                if (!(rest > 0)) add(row + none, weight);
+                else if (r.outside > 0) add(row + none, weight * r.outside / rest);
+                continue;
+              }
               const Row r = rowWeights(world, f, i, weights.data());
               for (std::uint32_t j = 0; j < len; ++j) sold[j] = c.choiceOutlet[begin + j] == c.pick[i] ? weight : 0.0;
               attribute(i, f, r);
