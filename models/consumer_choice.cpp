@@ -26,13 +26,16 @@
 //  - expectedSalesByOutlet answers every outlet's expected sales from one pass over all
 //    consumers (the integrated-optimum search used to call expectedSales outlet by outlet).
 //  - sampled mode's first round runs a lane kernel (chooseLaneGroup): 8 consecutive consumers
-//    at a time over World::Consumers::lanes (rows padded and stored slot-major), weights,
-//    prefix sums and the draw in single precision without a data-dependent branch (the
-//    double path's inverse-CDF loop mispredicted about once per consumer). This is the one
-//    place where arithmetic differs from the straightforward version: a draw lands on
-//    another option only when the uniform falls within float rounding (~1e-7 relative) of a
-//    boundary between two options; rows whose float total is tiny, exact-choice segments and
-//    a non-finite world take the double path. Still independent of threads and blocks.
+//    at a time over World::Consumers::lanes (rows padded, stored slot-major, options in
+//    outlet order), weights, prefix sums and the draw in single precision without a
+//    data-dependent branch (the double path's inverse-CDF loop mispredicted about once per
+//    consumer); a group whose 8 consumers share their outlets reads one factor per slot
+//    instead of gathering 8. Each consumer's two uniforms come from one hash (shopDraw), the
+//    choice uniform with 24 bits. This is the one place where arithmetic differs from the
+//    straightforward version: a draw lands on another option only when the uniform falls
+//    within float rounding (~1e-7 relative) of a boundary between two options; rows whose
+//    float total is tiny, exact-choice segments, outside weights outside float's normal
+//    range and a non-finite world take the double path. Independent of threads and blocks.
 
 namespace chan::models {
 namespace {
@@ -85,22 +88,18 @@ class AgentKeys {
   bool m_fast = false;
 };
 
-/// Stream(key)'s second uniform without its first: what a consumer who shops for sure draws
-/// for its choice. Checked against Stream once; should rng.hpp change, Stream itself is used.
-double secondUniform(std::uint64_t key) {
-  static const bool same = [] {
-    bool ok = true;
-    for (std::uint64_t k : {0ULL, 1ULL, 0x9e3779b97f4a7c15ULL, 123456789ULL}) {
-      Stream rng(k);
-      rng.uniform();
-      ok = ok && rng.uniform() == static_cast<double>(mix64(k + 2 * 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;
-    }
-    return ok;
-  }();
-  if (same) return static_cast<double>(mix64(key + 2 * 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;
-  Stream rng(key);
-  rng.uniform();
-  return rng.uniform();
+/// A consumer's two uniforms of the first round, from one hash: its stream key (AgentKeys,
+/// mixed from seed, run, tick, purpose and agent, SplitMix64's finaliser last). The high 32
+/// bits decide whether it shops (shop < p, resolution 2^-32), bits 8..31 which option: a float
+/// uniform on [0, 1) of resolution 2^-24, what the single-precision draw resolves anyway. One
+/// hash per consumer and tick instead of a Stream's two.
+struct ShopDraw {
+  double shop;
+  float choose;
+};
+inline ShopDraw shopDraw(std::uint64_t key) {
+  return {static_cast<double>(key >> 32) * 0x1.0p-32,
+          static_cast<float>(static_cast<std::uint32_t>(key) >> 8) * 0x1.0p-24f};
 }
 
 /// Per-outlet flag: 1 when the outlet sells online.
@@ -312,15 +311,10 @@ class BlockAccumulator {
       m_cannibalized.resize(outlets, 0.0);
       m_touched.resize(outlets, 0);
     }
-    if (m_weights.size() < 2 * longestRow) m_weights.resize(2 * longestRow);
-    m_longestRow = longestRow;
+    if (m_weights.size() < longestRow) m_weights.resize(longestRow);
     m_list.clear();
-    shoppers.clear();
   }
   double* weights() { return m_weights.data(); }
-  double* weights2() { return m_weights.data() + m_longestRow; }
-  /// Sampled mode: today's shoppers of the block (consumer, second uniform draw), in order.
-  std::vector<std::pair<std::size_t, double>> shoppers;
   void addDemand(std::size_t o, double units) {
     touch(o);
     m_demand[o] += units;
@@ -349,7 +343,6 @@ class BlockAccumulator {
     }
   }
   std::vector<double> m_demand, m_cannibalized, m_weights;
-  std::size_t m_longestRow = 0;
   std::vector<std::uint8_t> m_touched;
   std::vector<std::int32_t> m_list;
 };
@@ -490,69 +483,6 @@ std::vector<double> salesByOutlet(const World& w, const OutletFactors& f, const 
   return units;
 }
 
-/// Two shoppers at once: the same operations as rowWeights + drawOption for each, interleaved
-/// so that the two consumers' serial sums overlap. Returns false (nothing done) unless both
-/// rows have the same length, a positive weight and no outside option that blocks the draw
-/// the ordinary way; the caller then handles each consumer alone.
-inline bool drawPair(const World& w, const OutletFactors& f, std::size_t i1, double u1, std::size_t i2, double u2,
-                     double* w1, double* w2, std::int32_t& pick1, std::int32_t& pick2) {
-  const auto& c = w.consumers;
-  const std::uint32_t b1 = c.rowStart[i1], len = c.rowStart[i1 + 1] - b1;
-  const std::uint32_t b2 = c.rowStart[i2];
-  if (c.rowStart[i2 + 1] - b2 != len || len == 0) return false;
-  const int s1 = c.segment[i1], s2 = c.segment[i2];
-  if (f.exact[static_cast<std::size_t>(s1)] || f.exact[static_cast<std::size_t>(s2)]) return false;
-  const double* f1 = f.factor.data() + static_cast<std::size_t>(s1 * f.outlets);
-  const double* f2 = f.factor.data() + static_cast<std::size_t>(s2 * f.outlets);
-  const double lo1 = c.logOutside[i1], lo2 = c.logOutside[i2];
-  const double out1 = std::isinf(lo1) ? 0.0 : std::exp(lo1 + f.offset[static_cast<std::size_t>(s1)]);
-  const double out2 = std::isinf(lo2) ? 0.0 : std::exp(lo2 + f.offset[static_cast<std::size_t>(s2)]);
-  const double* cw1 = c.choiceWeight.data() + b1;
-  const double* cw2 = c.choiceWeight.data() + b2;
-  const std::int32_t* co1 = c.choiceOutlet.data() + b1;
-  const std::int32_t* co2 = c.choiceOutlet.data() + b2;
-  double total1 = out1, total2 = out2, sum1 = 0, sum2 = 0;  // sum: choiceWeights' own sum (from 0)
-  for (std::uint32_t j = 0; j < len; ++j) {
-    const double x1 = cw1[j] * f1[co1[j]];
-    const double x2 = cw2[j] * f2[co2[j]];
-    w1[j] = x1;
-    w2[j] = x2;
-    total1 += x1;
-    total2 += x2;
-    sum1 += x1;
-    sum2 += x2;
-  }
-  // rows choiceWeights would redo in log space take the ordinary path
-  if (!(sum1 > kUnderflowGuard) || !(sum2 > kUnderflowGuard)) return false;
-  if (!(total1 > 0) || !(total2 > 0) || std::isinf(out1) || std::isinf(out2)) return false;
-  double t1 = u1 * total1 - out1, t2 = u2 * total2 - out2;
-  if (t1 < 0 || t2 < 0) return false;
-  std::uint32_t p1 = len, p2 = len;
-  for (std::uint32_t j = 0; j < len; ++j) {
-    t1 -= w1[j];
-    t2 -= w2[j];
-    if (p1 == len && t1 < 0 && w1[j] > 0) p1 = j;
-    if (p2 == len && t2 < 0 && w2[j] > 0) p2 = j;
-    if (p1 != len && p2 != len) break;
-  }
-  // rounding left a target marginally >= 0: the last option with positive weight
-  if (p1 == len)
-    for (std::uint32_t j = len; j-- > 0;)
-      if (w1[j] > 0) {
-        p1 = j;
-        break;
-      }
-  if (p2 == len)
-    for (std::uint32_t j = len; j-- > 0;)
-      if (w2[j] > 0) {
-        p2 = j;
-        break;
-      }
-  pick1 = co1[p1];  // p < len: a positive weight exists
-  pick2 = co2[p2];
-  return true;
-}
-
 /// Sampled mode's single-precision kernel (see chooseLaneGroup). A row whose float total is
 /// below this goes through the double-precision path: its weights could lose all their digits.
 constexpr float kLaneGuard = 1e-30f;
@@ -665,13 +595,16 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       staticWeightsFinite(world);
   auto& c = world.consumers;
   // sampled mode's lane kernel: kLanes consumers at a time in single precision (rows it
-  // cannot draw exactly enough go through the double-precision path below, consumer by consumer)
+  // cannot draw exactly enough go through the double-precision path, consumer by consumer)
   constexpr std::size_t L = ChoiceLanes::kLanes;
   const std::size_t segments = world.spec->consumers.segments.size();
   const bool lanes =
       !expected && finite && c.lanes.outlets == static_cast<std::size_t>(f.outlets) && c.lanes.groups() * L >= c.size();
   const std::vector<float> laneFactor = lanes ? laneFactors(f, segments) : std::vector<float>();
   const std::vector<std::uint8_t> everyOutlet = lanes ? everyOutletAvailable(f, segments) : std::vector<std::uint8_t>();
+  // per segment: exp(offset), which turns ChoiceLanes::outside into the outside option's weight
+  std::vector<float> outsideScale(segments);
+  for (std::size_t s = 0; s < segments; ++s) outsideScale[s] = static_cast<float>(std::exp(f.offset[s]));
   const std::size_t stride = c.lanes.outlets + 1;
   // one consumer who shops, by the double-precision path (rowWeights + drawOption)
   auto drawSingle = [&](std::size_t i, double u, BlockSums& sums, BlockAccumulator& acc) {
@@ -684,30 +617,27 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
   };
   // whether non-shopper i reaches an outlet: any non-empty row when every outlet sells
   auto reaches = [&](std::size_t i, BlockAccumulator& acc) {
-    if (everyOutlet[c.segment[i]]) return c.rowStart[i + 1] > c.rowStart[i];
+    if (lanes && everyOutlet[c.segment[i]]) return c.rowStart[i + 1] > c.rowStart[i];
     return rowReaches(world, f, finite, i, acc.weights());
   };
-  // Lane group g, consumers [first, last) of it. Each consumer's draws are those of the
-  // double path (first uniform: shops?, second: which option); the weights w_j = W_j F_j,
-  // their running sums P_j and the total T are single precision, summed in row order; the
-  // option drawn is the first j with P_j > u T - outside (outside option first), counted
-  // without branches as #{j : P_j <= target}, capped at the last positive weight
-  // #{j : P_j < T} so that rounding never lands on padding or a zero weight.
+  // Lane group g, consumers [first, last) of it. The weights w_j = W_j F_j (F_j: one factor per
+  // slot when the group is shared, else one per lane), their running sums P_j and the total T
+  // are single precision, summed in lane order; the option drawn is the first j with
+  // P_j > u (outside + T) - outside (outside option first), counted without branches as
+  // #{j : P_j <= target}, capped at the last positive weight #{j : P_j < T} so that rounding
+  // never lands on padding or a zero weight.
   auto chooseLaneGroup = [&](std::size_t g, std::size_t first, std::size_t last, BlockSums& sums,
                              BlockAccumulator& acc) {
-    double u[L] = {};
+    float u[L] = {};
     bool shop[L] = {};
     bool anyShopper = false;
     for (std::size_t i = first; i < last; ++i) {
-      const std::uint64_t key = keys(i);
-      Stream rng(key);
-      c.pick[i] = kNone;
+      const ShopDraw d = shopDraw(keys(i));
       const std::size_t l = i - g * L;
-      // a uniform in [0, 1) is always below a probability of 1 and never below 0: such a
-      // segment's first draw decides nothing and is skipped (the choice stays the second draw)
-      const double p = seg.shopProbability[c.segment[i]];
-      shop[l] = p >= 1 || (p > 0 && rng.uniform() < p);
-      if (shop[l]) u[l] = p >= 1 ? secondUniform(key) : rng.uniform(), anyShopper = true;
+      c.pick[i] = kNone;
+      shop[l] = d.shop < seg.shopProbability[c.segment[i]];
+      u[l] = d.choose;
+      anyShopper = anyShopper || shop[l];
     }
     if (!anyShopper) {
       for (std::size_t i = first; i < last; ++i)
@@ -721,23 +651,33 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
     if (t_prefix.size() < c.lanes.longest * L) t_prefix.resize(c.lanes.longest * L);
     float* P = t_prefix.data();
     float total[L] = {};
-    for (std::size_t s = 0; s < slots; ++s)
-      for (std::size_t l = 0; l < L; ++l) {
-        total[l] += W[s * L + l] * F[X[s * L + l]];
-        P[s * L + l] = total[l];
+    if (c.lanes.shared[g]) {
+      for (std::size_t s = 0; s < slots; ++s) {
+        const float factor = F[X[s * L]];
+        for (std::size_t l = 0; l < L; ++l) {
+          total[l] += W[s * L + l] * factor;
+          P[s * L + l] = total[l];
+        }
       }
+    } else {
+      for (std::size_t s = 0; s < slots; ++s)
+        for (std::size_t l = 0; l < L; ++l) {
+          total[l] += W[s * L + l] * F[X[s * L + l]];
+          P[s * L + l] = total[l];
+        }
+    }
     float target[L];
     bool fast[L] = {};
     for (std::size_t l = 0; l < L; ++l) {
       target[l] = -1.0f;
       const std::size_t i = g * L + l;
       if (i < first || i >= last || !shop[l] || f.exact[c.segment[i]] || !(total[l] > kLaneGuard)) continue;
-      const double logOutside = c.logOutside[i];
-      const double outside = std::isinf(logOutside) ? 0.0 : std::exp(logOutside + f.offset[c.segment[i]]);
-      if (std::isinf(outside)) continue;
+      const float own = c.lanes.outside[i];
+      const float outside = own * outsideScale[c.segment[i]];
+      // a NaN marker, or an outside weight that underflows or overflows: the double path
+      if (own != 0 && !(outside > 0 && outside <= std::numeric_limits<float>::max())) continue;
       fast[l] = true;
-      const double t = u[l] * (outside + static_cast<double>(total[l])) - outside;
-      if (t >= 0) target[l] = static_cast<float>(t);
+      target[l] = u[l] * (outside + total[l]) - outside;
     }
     std::int32_t below[L] = {}, positive[L] = {};
     for (std::size_t s = 0; s < slots; ++s)
@@ -764,8 +704,8 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
     }
   };
   forEachBlock(world, out, [&](std::size_t begin, std::size_t end, BlockSums& sums, BlockAccumulator& acc) {
-    double* weights = acc.weights();
     if (expected) {
+      double* weights = acc.weights();
       for (std::size_t i = begin; i < end; ++i) {
         const int s = c.segment[i];
         const Row r = rowWeights(world, f, i, weights);
@@ -781,48 +721,17 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
         chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), sums, acc);
       return;
     }
-    // who shops today (the first draw of each consumer's stream); the others only count
-    // towards reach. Every sum below adds the same constant (1 or the consumer weight) per
-    // consumer, so doing shoppers after non-shoppers leaves each sum unchanged.
-    auto& shoppers = acc.shoppers;
+    // no lanes (a non-finite world, or one too large for 32-bit factor indices): the same
+    // draws, each consumer in double precision
     for (std::size_t i = begin; i < end; ++i) {
-      Stream rng(keys(i));
+      const ShopDraw d = shopDraw(keys(i));
       c.pick[i] = kNone;
-      if (rng.uniform() >= seg.shopProbability[c.segment[i]]) {
-        if (rowReaches(world, f, finite, i, weights)) sums.reached += 1;
-        continue;
-      }
-      shoppers.emplace_back(i, rng.uniform());
+      if (d.shop < seg.shopProbability[c.segment[i]]) drawSingle(i, d.choose, sums, acc);
+      else if (reaches(i, acc)) sums.reached += 1;
     }
-    auto single = [&](std::size_t i, double u) {
-      const Row r = rowWeights(world, f, i, weights);
-      if (r.any) sums.reached += 1;
-      sums.shoppers += weight;
-      c.pick[i] = drawOption(world, i, weights, r.outside, r.total, u);
-      countPick(world, f, online.data(), i, c.segment[i], c.pick[i], weight, acc);
-    };
-    std::size_t k = 0;
-    for (; k + 1 < shoppers.size(); k += 2) {
-      const auto [i1, u1] = shoppers[k];
-      const auto [i2, u2] = shoppers[k + 1];
-      std::int32_t pick1 = kNone, pick2 = kNone;
-      if (!drawPair(world, f, i1, u1, i2, u2, weights, acc.weights2(), pick1, pick2)) {
-        single(i1, u1);
-        single(i2, u2);
-        continue;
-      }
-      sums.reached += 1;
-      sums.reached += 1;
-      sums.shoppers += weight;
-      sums.shoppers += weight;
-      c.pick[i1] = pick1;
-      c.pick[i2] = pick2;
-      countPick(world, f, online.data(), i1, c.segment[i1], pick1, weight, acc);
-      countPick(world, f, online.data(), i2, c.segment[i2], pick2, weight, acc);
-    }
-    if (k < shoppers.size()) single(shoppers[k].first, shoppers[k].second);
   });
 }
+
 
 double consumersReached(const World& world, const OutletFactors& f) {
   const bool finite =
