@@ -1,7 +1,9 @@
 #include "models/consumer_choice.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 
@@ -300,21 +302,41 @@ struct BlockSums {
   double shoppers = 0, reached = 0;
 };
 
+/// Whether k x unit is exact in double for every k <= n: adding `unit` n times from 0 then
+/// gives n x unit bit for bit, every partial sum being exact.
+bool exactMultiples(double unit, std::size_t n) {
+  if (!std::isfinite(unit) || !(unit > 0) || !std::isfinite(unit * static_cast<double>(n))) return false;
+  int exponent = 0;
+  auto mantissa = static_cast<std::uint64_t>(std::ldexp(std::frexp(unit, &exponent), 53));
+  mantissa >>= std::countr_zero(mantissa);
+  return std::bit_width(mantissa) + std::bit_width(n) <= 53;
+}
+
 /// Dense per-thread accumulator for the block being processed. Entries are summed in
 /// consumer order exactly as dense per-block arrays would be; untouched outlets stay 0 and
-/// are left out (adding 0.0 to a non-negative sum changes nothing).
+/// are left out (adding 0.0 to a non-negative sum changes nothing). Sampled mode's sums add
+/// the same term, the consumer weight, once per pick or shopper: they are counted and turned
+/// into sums at flush (the sum of n equal terms does not depend on their order), which keeps
+/// a chain of dependent additions through memory out of the per-consumer loop.
 class BlockAccumulator {
  public:
-  void prepare(std::size_t outlets, std::size_t longestRow) {
+  void prepare(std::size_t outlets, std::size_t longestRow, double unit, std::size_t blockSize) {
     if (m_demand.size() < outlets) {
       m_demand.resize(outlets, 0.0);
       m_cannibalized.resize(outlets, 0.0);
+      m_picks.resize(outlets, 0);
+      m_cannibalizedPicks.resize(outlets, 0);
       m_touched.resize(outlets, 0);
     }
     if (m_weights.size() < longestRow) m_weights.resize(longestRow);
     m_list.clear();
+    m_unit = unit;
+    m_exactUnits = exactMultiples(unit, blockSize);
+    reached = shoppers = 0;
   }
   double* weights() { return m_weights.data(); }
+  /// Consumers of the block who reach an outlet; shoppers of sampled mode (each `unit` units)
+  std::size_t reached = 0, shoppers = 0;
   void addDemand(std::size_t o, double units) {
     touch(o);
     m_demand[o] += units;
@@ -323,25 +345,45 @@ class BlockAccumulator {
     touch(o);
     m_cannibalized[o] += units;
   }
-  /// Moves the touched outlets' sums into `sums` and clears the scratch.
+  /// Sampled mode: one pick of `unit` units at outlet o, cannibalised (see countPick) or not.
+  void addPick(std::size_t o, bool cannibalized) {
+    touch(o);
+    ++m_picks[o];
+    m_cannibalizedPicks[o] += cannibalized ? 1 : 0;
+  }
+  /// Moves the touched outlets' sums into `sums` and clears the scratch. A block adds either
+  /// amounts (expected mode) or picks (sampled mode), so one of the two terms is 0.
   void flush(BlockSums& sums) {
     sums.entries.reserve(m_list.size());
     for (std::int32_t o : m_list) {
       const auto k = static_cast<std::size_t>(o);
-      sums.entries.push_back({o, m_demand[k], m_cannibalized[k]});
+      sums.entries.push_back({o, m_demand[k] + units(m_picks[k]), m_cannibalized[k] + units(m_cannibalizedPicks[k])});
       m_demand[k] = m_cannibalized[k] = 0.0;
+      m_picks[k] = m_cannibalizedPicks[k] = 0;
       m_touched[k] = 0;
     }
     m_list.clear();
+    sums.reached += static_cast<double>(reached);
+    sums.shoppers += units(shoppers);
   }
 
  private:
+  /// `unit` added n times from 0
+  double units(std::size_t n) const {
+    if (m_exactUnits) return static_cast<double>(n) * m_unit;
+    double sum = 0;
+    for (std::size_t k = 0; k < n; ++k) sum += m_unit;
+    return sum;
+  }
   void touch(std::size_t o) {
     if (!m_touched[o]) {
       m_touched[o] = 1;
       m_list.push_back(static_cast<std::int32_t>(o));
     }
   }
+  double m_unit = 1;
+  bool m_exactUnits = false;
+  std::vector<std::uint32_t> m_picks, m_cannibalizedPicks;
   std::vector<double> m_demand, m_cannibalized, m_weights;
   std::vector<std::uint8_t> m_touched;
   std::vector<std::int32_t> m_list;
@@ -384,7 +426,7 @@ void forEachBlock(const World& w, DemandRound& out, const Body& body) {
         [&](const tbb::blocked_range<std::size_t>& r) {
           BlockAccumulator& acc = t_accumulator;
           for (std::size_t k = r.begin(); k != r.end(); ++k) {
-            acc.prepare(outlets, w.consumers.longestRow);
+            acc.prepare(outlets, w.consumers.longestRow, w.spec->consumers.weight, bs);
             const std::size_t begin = (first + k) * bs;
             const std::size_t end = std::min(w.consumers.size(), begin + bs);
             body(begin, end, wave[k], acc);
@@ -427,11 +469,10 @@ void addRequests(const World& w, const OutletFactors& f, const std::uint8_t* onl
 }
 
 inline void countPick(const World& w, const OutletFactors& f, const std::uint8_t* online, std::size_t i, int segment,
-                      std::int32_t pick, double weight, BlockAccumulator& acc) {
+                      std::int32_t pick, BlockAccumulator& acc) {
   if (pick < 0) return;
   const auto o = static_cast<std::size_t>(pick);
-  acc.addDemand(o, weight);
-  if (online[o] && nearestStoreAvailable(w, f, online, i, segment)) acc.addCannibalized(o, weight);
+  acc.addPick(o, online[o] && nearestStoreAvailable(w, f, online, i, segment));
 }
 
 /// Consumer chunks of expectedSalesByOutlet's pass (see salesByOutlet). Part of the result's
@@ -508,6 +549,71 @@ std::vector<std::uint8_t> everyOutletAvailable(const OutletFactors& f, std::size
 
 /// Lane kernel's scratch of one thread: prefix sums [slot][lane] of the group being drawn.
 thread_local std::vector<float> t_prefix;
+
+/// SIMD vectors of the lane kernel (GCC and Clang vector extension): 4 floats (SSE) in the
+/// portable build, 8 with AVX (CHAN_NATIVE); a group's kLanes lanes are kLanes / width of
+/// them. Written out because GCC 12 vectorised the plain loops across slots instead of lanes
+/// (a third of the kernel), and a vector wider than the machine's is lowered lane by lane.
+/// Lane arithmetic is IEEE single precision lane by lane: the values of the scalar loops.
+#ifdef __AVX__
+constexpr std::size_t kVectorWidth = 8;
+#else
+constexpr std::size_t kVectorWidth = 4;
+#endif
+typedef float FloatVector __attribute__((vector_size(kVectorWidth * sizeof(float))));
+typedef std::int32_t IntVector __attribute__((vector_size(kVectorWidth * sizeof(std::int32_t))));
+constexpr std::size_t kVectors = ChoiceLanes::kLanes / kVectorWidth;
+static_assert(kVectors * kVectorWidth == ChoiceLanes::kLanes);
+
+// vectors are copied in and out of arrays (no alignment assumed) and never passed by value:
+// their calling convention differs between SSE and AVX builds
+inline void load(FloatVector& v, const float* p) { std::memcpy(&v, p, sizeof v); }
+inline void store(float* p, const FloatVector& v) { std::memcpy(p, &v, sizeof v); }
+
+/// Running sums of a lane group's weights: P[s][l] = sum over slots k <= s of W[k][l] F[X[k][l]],
+/// in slot order; total[l] = the last. Shared: every lane holds the same factor index (lane
+/// 0's is read once per slot); otherwise the factors are gathered lane by lane.
+template <bool Shared>
+inline void lanePrefix(const float* W, const std::int32_t* X, const float* F, std::size_t slots, float* P,
+                       float* total) {
+  constexpr std::size_t L = ChoiceLanes::kLanes;
+  FloatVector sum[kVectors] = {};
+  for (std::size_t s = 0; s < slots; ++s) {
+    for (std::size_t v = 0; v < kVectors; ++v) {
+      FloatVector weight, factor;
+      load(weight, W + s * L + v * kVectorWidth);
+      if constexpr (Shared) {
+        factor = FloatVector{} + F[X[s * L]];
+      } else {
+        for (std::size_t l = 0; l < kVectorWidth; ++l) factor[l] = F[X[s * L + v * kVectorWidth + l]];
+      }
+      sum[v] += weight * factor;
+      store(P + s * L + v * kVectorWidth, sum[v]);
+    }
+  }
+  for (std::size_t v = 0; v < kVectors; ++v) store(total + v * kVectorWidth, sum[v]);
+}
+
+/// Per lane: below = #{s : P[s] <= target}, positive = #{s : P[s] < total} (a true lane
+/// comparison is -1).
+inline void laneCounts(const float* P, std::size_t slots, const float* target, const float* total,
+                       std::int32_t* below, std::int32_t* positive) {
+  constexpr std::size_t L = ChoiceLanes::kLanes;
+  for (std::size_t v = 0; v < kVectors; ++v) {
+    FloatVector t, T;
+    load(t, target + v * kVectorWidth);
+    load(T, total + v * kVectorWidth);
+    IntVector b = {}, p = {};
+    for (std::size_t s = 0; s < slots; ++s) {
+      FloatVector x;
+      load(x, P + s * L + v * kVectorWidth);
+      b -= x <= t;
+      p -= x < T;
+    }
+    std::memcpy(below + v * kVectorWidth, &b, sizeof b);
+    std::memcpy(positive + v * kVectorWidth, &p, sizeof p);
+  }
+}
 
 }  // namespace
 
@@ -607,13 +713,13 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
   for (std::size_t s = 0; s < segments; ++s) outsideScale[s] = static_cast<float>(std::exp(f.offset[s]));
   const std::size_t stride = c.lanes.outlets + 1;
   // one consumer who shops, by the double-precision path (rowWeights + drawOption)
-  auto drawSingle = [&](std::size_t i, double u, BlockSums& sums, BlockAccumulator& acc) {
+  auto drawSingle = [&](std::size_t i, double u, BlockAccumulator& acc) {
     double* weights = acc.weights();
     const Row r = rowWeights(world, f, i, weights);
-    if (r.any) sums.reached += 1;
-    sums.shoppers += weight;
+    if (r.any) ++acc.reached;
+    ++acc.shoppers;
     c.pick[i] = drawOption(world, i, weights, r.outside, r.total, u);
-    countPick(world, f, online.data(), i, c.segment[i], c.pick[i], weight, acc);
+    countPick(world, f, online.data(), i, c.segment[i], c.pick[i], acc);
   };
   // whether non-shopper i reaches an outlet: any non-empty row when every outlet sells
   auto reaches = [&](std::size_t i, BlockAccumulator& acc) {
@@ -626,8 +732,7 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
   // P_j > u (outside + T) - outside (outside option first), counted without branches as
   // #{j : P_j <= target}, capped at the last positive weight #{j : P_j < T} so that rounding
   // never lands on padding or a zero weight.
-  auto chooseLaneGroup = [&](std::size_t g, std::size_t first, std::size_t last, BlockSums& sums,
-                             BlockAccumulator& acc) {
+  auto chooseLaneGroup = [&](std::size_t g, std::size_t first, std::size_t last, BlockAccumulator& acc) {
     float u[L] = {};
     bool shop[L] = {};
     bool anyShopper = false;
@@ -641,7 +746,7 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
     }
     if (!anyShopper) {
       for (std::size_t i = first; i < last; ++i)
-        if (reaches(i, acc)) sums.reached += 1;
+        if (reaches(i, acc)) ++acc.reached;
       return;
     }
     const std::size_t s0 = c.lanes.groupStart[g], slots = c.lanes.groupStart[g + 1] - s0;
@@ -650,22 +755,9 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
     const float* F = laneFactor.data();
     if (t_prefix.size() < c.lanes.longest * L) t_prefix.resize(c.lanes.longest * L);
     float* P = t_prefix.data();
-    float total[L] = {};
-    if (c.lanes.shared[g]) {
-      for (std::size_t s = 0; s < slots; ++s) {
-        const float factor = F[X[s * L]];
-        for (std::size_t l = 0; l < L; ++l) {
-          total[l] += W[s * L + l] * factor;
-          P[s * L + l] = total[l];
-        }
-      }
-    } else {
-      for (std::size_t s = 0; s < slots; ++s)
-        for (std::size_t l = 0; l < L; ++l) {
-          total[l] += W[s * L + l] * F[X[s * L + l]];
-          P[s * L + l] = total[l];
-        }
-    }
+    float total[L];
+    if (c.lanes.shared[g]) lanePrefix<true>(W, X, F, slots, P, total);
+    else lanePrefix<false>(W, X, F, slots, P, total);
     float target[L];
     bool fast[L] = {};
     for (std::size_t l = 0; l < L; ++l) {
@@ -679,28 +771,24 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       fast[l] = true;
       target[l] = u[l] * (outside + total[l]) - outside;
     }
-    std::int32_t below[L] = {}, positive[L] = {};
-    for (std::size_t s = 0; s < slots; ++s)
-      for (std::size_t l = 0; l < L; ++l) {
-        below[l] += P[s * L + l] <= target[l] ? 1 : 0;
-        positive[l] += P[s * L + l] < total[l] ? 1 : 0;
-      }
+    std::int32_t below[L], positive[L];
+    laneCounts(P, slots, target, total, below, positive);
     for (std::size_t i = first; i < last; ++i) {
       const std::size_t l = i - g * L;
       if (!shop[l]) {
-        if (total[l] > 0 || reaches(i, acc)) sums.reached += 1;
+        if (total[l] > 0 || reaches(i, acc)) ++acc.reached;
         continue;
       }
       if (!fast[l]) {
-        drawSingle(i, u[l], sums, acc);
+        drawSingle(i, u[l], acc);
         continue;
       }
-      sums.reached += 1;
-      sums.shoppers += weight;
+      ++acc.reached;
+      ++acc.shoppers;
       if (target[l] < 0) continue;  // the outside option
       const auto k = static_cast<std::size_t>(std::min(below[l], positive[l]));
       c.pick[i] = static_cast<std::int32_t>(static_cast<std::size_t>(X[k * L + l]) - c.segment[i] * stride);
-      countPick(world, f, online.data(), i, c.segment[i], c.pick[i], weight, acc);
+      countPick(world, f, online.data(), i, c.segment[i], c.pick[i], acc);
     }
   };
   forEachBlock(world, out, [&](std::size_t begin, std::size_t end, BlockSums& sums, BlockAccumulator& acc) {
@@ -709,7 +797,7 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       for (std::size_t i = begin; i < end; ++i) {
         const int s = c.segment[i];
         const Row r = rowWeights(world, f, i, weights);
-        if (r.any) sums.reached += 1;
+        if (r.any) ++acc.reached;
         const double mass = weight * seg.shopProbability[static_cast<std::size_t>(s)];
         sums.shoppers += mass;
         if (r.any && std::isfinite(r.outside)) addRequests(world, f, online.data(), i, s, weights, r.total, mass, acc);
@@ -718,7 +806,7 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
     }
     if (lanes) {
       for (std::size_t g = begin / L; g * L < end; ++g)
-        chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), sums, acc);
+        chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), acc);
       return;
     }
     // no lanes (a non-finite world, or one too large for 32-bit factor indices): the same
@@ -726,8 +814,8 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
     for (std::size_t i = begin; i < end; ++i) {
       const ShopDraw d = shopDraw(keys(i));
       c.pick[i] = kNone;
-      if (d.shop < seg.shopProbability[c.segment[i]]) drawSingle(i, d.choose, sums, acc);
-      else if (reaches(i, acc)) sums.reached += 1;
+      if (d.shop < seg.shopProbability[c.segment[i]]) drawSingle(i, d.choose, acc);
+      else if (reaches(i, acc)) ++acc.reached;
     }
   });
 }
@@ -738,9 +826,9 @@ double consumersReached(const World& world, const OutletFactors& f) {
       std::all_of(f.factor.begin(), f.factor.end(), [](double x) { return std::isfinite(x) && x >= 0; }) &&
       staticWeightsFinite(world);
   DemandRound counts;
-  forEachBlock(world, counts, [&](std::size_t begin, std::size_t end, BlockSums& sums, BlockAccumulator& acc) {
+  forEachBlock(world, counts, [&](std::size_t begin, std::size_t end, BlockSums&, BlockAccumulator& acc) {
     for (std::size_t i = begin; i < end; ++i)
-      if (rowReaches(world, f, finite, i, acc.weights())) sums.reached += 1;
+      if (rowReaches(world, f, finite, i, acc.weights())) ++acc.reached;
   });
   return counts.reached;
 }
@@ -762,7 +850,7 @@ void substitute(World& world, const OutletFactors& first, const OutletFactors& s
         Stream rng(keys(i));
         const Row r = rowWeights(world, second, i, weights);
         c.pick[i] = drawOption(world, i, weights, r.outside, r.total, rng.uniform());
-        countPick(world, second, online.data(), i, s, c.pick[i], weight, acc);
+        countPick(world, second, online.data(), i, s, c.pick[i], acc);
         continue;
       }
       // expected mode: the unserved share of this consumer's first-round mass chooses again
@@ -861,20 +949,39 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
   };
   std::vector<Block> blocks(blockCount(world));
   if (out.rowGroup.size() != c.size()) out.rowGroup = singleGroupRows(world, out);
+  const bool exactWhole = exactMultiples(weight, bs);
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, blocks.size(), 1),
       [&](const tbb::blocked_range<std::size_t>& range) {
         thread_local std::vector<double> cell, weights, sold, without, taken;
         thread_local std::vector<std::uint8_t> touched, touchedOutlet;
-        thread_local std::vector<std::uint32_t> list, outletList;
+        thread_local std::vector<std::uint32_t> list, outletList, whole;
         thread_local RowSums sums;
         cell.assign(out.units.size(), 0.0), touched.assign(out.units.size(), 0), list.clear();
+        whole.assign(out.units.size(), 0);
         taken.assign(out.cannibalizedBy.size(), 0.0), touchedOutlet.assign(taken.size(), 0), outletList.clear();
         weights.resize(c.longestRow), sold.resize(c.longestRow), without.resize(c.longestRow);
         double cannibalized = 0;
+        // A cell's terms are added in consumer order. Sampled sales attributed whole (addWhole:
+        // `weight` units) are counted while they are the cell's only terms (touched = 1) and
+        // summed when another term arrives (touched = 2) or the block ends: n equal terms from
+        // 0 have one sum whatever their order (wholeUnits), and the count keeps a chain of
+        // dependent additions through memory out of the per-consumer loop.
+        auto wholeUnits = [&](std::uint32_t n) {
+          if (exactWhole) return static_cast<double>(n) * weight;
+          double sum = 0;
+          for (std::uint32_t k = 0; k < n; ++k) sum += weight;
+          return sum;
+        };
         auto add = [&](std::size_t at, double units) {
-          if (!touched[at]) touched[at] = 1, list.push_back(static_cast<std::uint32_t>(at));
+          if (!touched[at]) list.push_back(static_cast<std::uint32_t>(at));
+          if (touched[at] != 2) cell[at] = wholeUnits(whole[at]), whole[at] = 0, touched[at] = 2;
           cell[at] += units;
+        };
+        auto addWhole = [&](std::size_t at) {
+          if (!touched[at]) touched[at] = 1, list.push_back(static_cast<std::uint32_t>(at));
+          if (touched[at] == 2) cell[at] += weight;
+          else ++whole[at];
         };
         auto cannibalize = [&](std::size_t outlet, double units) {
           if (!touchedOutlet[outlet]) touchedOutlet[outlet] = 1, outletList.push_back(static_cast<std::uint32_t>(outlet));
@@ -978,14 +1085,14 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
                 // Without an outside option that is total - total = 0 (the same sums): all of it.
                 const std::size_t row = static_cast<std::size_t>(out.rowGroup[i]) * columns;
                 if (std::isinf(c.logOutside[i])) {
-                  add(row + none, weight);
+                  addWhole(row + none);
                   continue;
                 }
                 const Row r = rowWeights(world, f, i, weights.data());
                 double group = 0;
                 for (std::uint32_t j = 0; j < len; ++j) group += weights[j];
                 const double rest = r.total - group;
-                if (!(rest > 0)) add(row + none, weight);
+                if (!(rest > 0)) addWhole(row + none);
                 else if (r.outside > 0) add(row + none, weight * r.outside / rest);
                 continue;
               }
@@ -1012,7 +1119,10 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
               sold[j] = mass * unserved * weights[j] / r2.total * fill2[static_cast<std::size_t>(c.choiceOutlet[begin + j])];
             attribute(i, *second, r2);
           }
-          for (std::uint32_t at : list) blocks[b].cells.emplace_back(at, cell[at]), cell[at] = 0, touched[at] = 0;
+          for (std::uint32_t at : list) {
+            blocks[b].cells.emplace_back(at, touched[at] == 2 ? cell[at] : wholeUnits(whole[at]));
+            cell[at] = 0, touched[at] = 0, whole[at] = 0;
+          }
           list.clear();
           for (std::uint32_t o : outletList) blocks[b].byOutlet.emplace_back(o, taken[o]), taken[o] = 0, touchedOutlet[o] = 0;
           outletList.clear();
