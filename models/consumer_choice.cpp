@@ -733,14 +733,20 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
   // #{j : P_j <= target}, capped at the last positive weight #{j : P_j < T} so that rounding
   // never lands on padding or a zero weight.
   auto chooseLaneGroup = [&](std::size_t g, std::size_t first, std::size_t last, BlockAccumulator& acc) {
+    // plain pointers: the closure's references would be reloaded after every byte store
+    const std::uint8_t* segment = c.segment.data();
+    const double* shopProbability = seg.shopProbability.data();
+    std::int32_t* pick = c.pick.data();
     float u[L] = {};
     bool shop[L] = {};
+    std::uint8_t sg[L] = {};
     bool anyShopper = false;
     for (std::size_t i = first; i < last; ++i) {
       const ShopDraw d = shopDraw(keys(i));
       const std::size_t l = i - g * L;
-      c.pick[i] = kNone;
-      shop[l] = d.shop < seg.shopProbability[c.segment[i]];
+      pick[i] = kNone;
+      sg[l] = segment[i];
+      shop[l] = d.shop < shopProbability[sg[l]];
       u[l] = d.choose;
       anyShopper = anyShopper || shop[l];
     }
@@ -752,20 +758,22 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
     const std::size_t s0 = c.lanes.groupStart[g], slots = c.lanes.groupStart[g + 1] - s0;
     const float* W = c.lanes.weight.data() + s0 * L;
     const std::int32_t* X = c.lanes.factorIndex.data() + s0 * L;
-    const float* F = laneFactor.data();
     if (t_prefix.size() < c.lanes.longest * L) t_prefix.resize(c.lanes.longest * L);
     float* P = t_prefix.data();
     float total[L];
-    if (c.lanes.shared[g]) lanePrefix<true>(W, X, F, slots, P, total);
-    else lanePrefix<false>(W, X, F, slots, P, total);
+    if (c.lanes.shared[g]) lanePrefix<true>(W, X, laneFactor.data(), slots, P, total);
+    else lanePrefix<false>(W, X, laneFactor.data(), slots, P, total);
+    const std::uint8_t* exact = f.exact.data();
+    const float* scale = outsideScale.data();
+    const float* ownOutside = c.lanes.outside.data() + g * L;  // the group's consumers
     float target[L];
     bool fast[L] = {};
     for (std::size_t l = 0; l < L; ++l) {
       target[l] = -1.0f;
       const std::size_t i = g * L + l;
-      if (i < first || i >= last || !shop[l] || f.exact[c.segment[i]] || !(total[l] > kLaneGuard)) continue;
-      const float own = c.lanes.outside[i];
-      const float outside = own * outsideScale[c.segment[i]];
+      if (i < first || i >= last || !shop[l] || exact[sg[l]] || !(total[l] > kLaneGuard)) continue;
+      const float own = ownOutside[l];
+      const float outside = own * scale[sg[l]];
       // a NaN marker, or an outside weight that underflows or overflows: the double path
       if (own != 0 && !(outside > 0 && outside <= std::numeric_limits<float>::max())) continue;
       fast[l] = true;
@@ -787,8 +795,8 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       ++acc.shoppers;
       if (target[l] < 0) continue;  // the outside option
       const auto k = static_cast<std::size_t>(std::min(below[l], positive[l]));
-      c.pick[i] = static_cast<std::int32_t>(static_cast<std::size_t>(X[k * L + l]) - c.segment[i] * stride);
-      countPick(world, f, online.data(), i, c.segment[i], c.pick[i], acc);
+      pick[i] = static_cast<std::int32_t>(static_cast<std::size_t>(X[k * L + l]) - sg[l] * stride);
+      countPick(world, f, online.data(), i, sg[l], pick[i], acc);
     }
   };
   forEachBlock(world, out, [&](std::size_t begin, std::size_t end, BlockSums& sums, BlockAccumulator& acc) {
