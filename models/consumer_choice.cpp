@@ -1,7 +1,9 @@
 #include "models/consumer_choice.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 
@@ -26,13 +28,16 @@
 //  - expectedSalesByOutlet answers every outlet's expected sales from one pass over all
 //    consumers (the integrated-optimum search used to call expectedSales outlet by outlet).
 //  - sampled mode's first round runs a lane kernel (chooseLaneGroup): 8 consecutive consumers
-//    at a time over World::Consumers::lanes (rows padded and stored slot-major), weights,
-//    prefix sums and the draw in single precision without a data-dependent branch (the
-//    double path's inverse-CDF loop mispredicted about once per consumer). This is the one
-//    place where arithmetic differs from the straightforward version: a draw lands on
-//    another option only when the uniform falls within float rounding (~1e-7 relative) of a
-//    boundary between two options; rows whose float total is tiny, exact-choice segments and
-//    a non-finite world take the double path. Still independent of threads and blocks.
+//    at a time over World::Consumers::lanes (rows padded, stored slot-major, options in
+//    outlet order), weights, prefix sums and the draw in single precision without a
+//    data-dependent branch (the double path's inverse-CDF loop mispredicted about once per
+//    consumer); a group whose 8 consumers share their outlets reads one factor per slot
+//    instead of gathering 8. Each consumer's two uniforms come from one hash (shopDraw), the
+//    choice uniform with 24 bits. This is the one place where arithmetic differs from the
+//    straightforward version: a draw lands on another option only when the uniform falls
+//    within float rounding (~1e-7 relative) of a boundary between two options; rows whose
+//    float total is tiny, exact-choice segments, outside weights outside float's normal
+//    range and a non-finite world take the double path. Independent of threads and blocks.
 
 namespace chan::models {
 namespace {
@@ -85,22 +90,18 @@ class AgentKeys {
   bool m_fast = false;
 };
 
-/// Stream(key)'s second uniform without its first: what a consumer who shops for sure draws
-/// for its choice. Checked against Stream once; should rng.hpp change, Stream itself is used.
-double secondUniform(std::uint64_t key) {
-  static const bool same = [] {
-    bool ok = true;
-    for (std::uint64_t k : {0ULL, 1ULL, 0x9e3779b97f4a7c15ULL, 123456789ULL}) {
-      Stream rng(k);
-      rng.uniform();
-      ok = ok && rng.uniform() == static_cast<double>(mix64(k + 2 * 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;
-    }
-    return ok;
-  }();
-  if (same) return static_cast<double>(mix64(key + 2 * 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;
-  Stream rng(key);
-  rng.uniform();
-  return rng.uniform();
+/// A consumer's two uniforms of the first round, from one hash: its stream key (AgentKeys,
+/// mixed from seed, run, tick, purpose and agent, SplitMix64's finaliser last). The high 32
+/// bits decide whether it shops (shop < p, resolution 2^-32), bits 8..31 which option: a float
+/// uniform on [0, 1) of resolution 2^-24, what the single-precision draw resolves anyway. One
+/// hash per consumer and tick instead of a Stream's two.
+struct ShopDraw {
+  double shop;
+  float choose;
+};
+inline ShopDraw shopDraw(std::uint64_t key) {
+  return {static_cast<double>(key >> 32) * 0x1.0p-32,
+          static_cast<float>(static_cast<std::uint32_t>(key) >> 8) * 0x1.0p-24f};
 }
 
 /// Per-outlet flag: 1 when the outlet sells online.
@@ -301,26 +302,41 @@ struct BlockSums {
   double shoppers = 0, reached = 0;
 };
 
+/// Whether k x unit is exact in double for every k <= n: adding `unit` n times from 0 then
+/// gives n x unit bit for bit, every partial sum being exact.
+bool exactMultiples(double unit, std::size_t n) {
+  if (!std::isfinite(unit) || !(unit > 0) || !std::isfinite(unit * static_cast<double>(n))) return false;
+  int exponent = 0;
+  auto mantissa = static_cast<std::uint64_t>(std::ldexp(std::frexp(unit, &exponent), 53));
+  mantissa >>= std::countr_zero(mantissa);
+  return std::bit_width(mantissa) + std::bit_width(n) <= 53;
+}
+
 /// Dense per-thread accumulator for the block being processed. Entries are summed in
 /// consumer order exactly as dense per-block arrays would be; untouched outlets stay 0 and
-/// are left out (adding 0.0 to a non-negative sum changes nothing).
+/// are left out (adding 0.0 to a non-negative sum changes nothing). Sampled mode's sums add
+/// the same term, the consumer weight, once per pick or shopper: they are counted and turned
+/// into sums at flush (the sum of n equal terms does not depend on their order), which keeps
+/// a chain of dependent additions through memory out of the per-consumer loop.
 class BlockAccumulator {
  public:
-  void prepare(std::size_t outlets, std::size_t longestRow) {
+  void prepare(std::size_t outlets, std::size_t longestRow, double unit, std::size_t blockSize) {
     if (m_demand.size() < outlets) {
       m_demand.resize(outlets, 0.0);
       m_cannibalized.resize(outlets, 0.0);
+      m_picks.resize(outlets, 0);
+      m_cannibalizedPicks.resize(outlets, 0);
       m_touched.resize(outlets, 0);
     }
-    if (m_weights.size() < 2 * longestRow) m_weights.resize(2 * longestRow);
-    m_longestRow = longestRow;
+    if (m_weights.size() < longestRow) m_weights.resize(longestRow);
     m_list.clear();
-    shoppers.clear();
+    m_unit = unit;
+    m_exactUnits = exactMultiples(unit, blockSize);
+    reached = shoppers = 0;
   }
   double* weights() { return m_weights.data(); }
-  double* weights2() { return m_weights.data() + m_longestRow; }
-  /// Sampled mode: today's shoppers of the block (consumer, second uniform draw), in order.
-  std::vector<std::pair<std::size_t, double>> shoppers;
+  /// Consumers of the block who reach an outlet; shoppers of sampled mode (each `unit` units)
+  std::size_t reached = 0, shoppers = 0;
   void addDemand(std::size_t o, double units) {
     touch(o);
     m_demand[o] += units;
@@ -329,27 +345,46 @@ class BlockAccumulator {
     touch(o);
     m_cannibalized[o] += units;
   }
-  /// Moves the touched outlets' sums into `sums` and clears the scratch.
+  /// Sampled mode: one pick of `unit` units at outlet o, cannibalised (see countPick) or not.
+  void addPick(std::size_t o, bool cannibalized) {
+    touch(o);
+    ++m_picks[o];
+    m_cannibalizedPicks[o] += cannibalized ? 1 : 0;
+  }
+  /// Moves the touched outlets' sums into `sums` and clears the scratch. A block adds either
+  /// amounts (expected mode) or picks (sampled mode), so one of the two terms is 0.
   void flush(BlockSums& sums) {
     sums.entries.reserve(m_list.size());
     for (std::int32_t o : m_list) {
       const auto k = static_cast<std::size_t>(o);
-      sums.entries.push_back({o, m_demand[k], m_cannibalized[k]});
+      sums.entries.push_back({o, m_demand[k] + units(m_picks[k]), m_cannibalized[k] + units(m_cannibalizedPicks[k])});
       m_demand[k] = m_cannibalized[k] = 0.0;
+      m_picks[k] = m_cannibalizedPicks[k] = 0;
       m_touched[k] = 0;
     }
     m_list.clear();
+    sums.reached += static_cast<double>(reached);
+    sums.shoppers += units(shoppers);
   }
 
  private:
+  /// `unit` added n times from 0
+  double units(std::size_t n) const {
+    if (m_exactUnits) return static_cast<double>(n) * m_unit;
+    double sum = 0;
+    for (std::size_t k = 0; k < n; ++k) sum += m_unit;
+    return sum;
+  }
   void touch(std::size_t o) {
     if (!m_touched[o]) {
       m_touched[o] = 1;
       m_list.push_back(static_cast<std::int32_t>(o));
     }
   }
+  double m_unit = 1;
+  bool m_exactUnits = false;
+  std::vector<std::uint32_t> m_picks, m_cannibalizedPicks;
   std::vector<double> m_demand, m_cannibalized, m_weights;
-  std::size_t m_longestRow = 0;
   std::vector<std::uint8_t> m_touched;
   std::vector<std::int32_t> m_list;
 };
@@ -391,7 +426,7 @@ void forEachBlock(const World& w, DemandRound& out, const Body& body) {
         [&](const tbb::blocked_range<std::size_t>& r) {
           BlockAccumulator& acc = t_accumulator;
           for (std::size_t k = r.begin(); k != r.end(); ++k) {
-            acc.prepare(outlets, w.consumers.longestRow);
+            acc.prepare(outlets, w.consumers.longestRow, w.spec->consumers.weight, bs);
             const std::size_t begin = (first + k) * bs;
             const std::size_t end = std::min(w.consumers.size(), begin + bs);
             body(begin, end, wave[k], acc);
@@ -434,11 +469,10 @@ void addRequests(const World& w, const OutletFactors& f, const std::uint8_t* onl
 }
 
 inline void countPick(const World& w, const OutletFactors& f, const std::uint8_t* online, std::size_t i, int segment,
-                      std::int32_t pick, double weight, BlockAccumulator& acc) {
+                      std::int32_t pick, BlockAccumulator& acc) {
   if (pick < 0) return;
   const auto o = static_cast<std::size_t>(pick);
-  acc.addDemand(o, weight);
-  if (online[o] && nearestStoreAvailable(w, f, online, i, segment)) acc.addCannibalized(o, weight);
+  acc.addPick(o, online[o] && nearestStoreAvailable(w, f, online, i, segment));
 }
 
 /// Consumer chunks of expectedSalesByOutlet's pass (see salesByOutlet). Part of the result's
@@ -490,69 +524,6 @@ std::vector<double> salesByOutlet(const World& w, const OutletFactors& f, const 
   return units;
 }
 
-/// Two shoppers at once: the same operations as rowWeights + drawOption for each, interleaved
-/// so that the two consumers' serial sums overlap. Returns false (nothing done) unless both
-/// rows have the same length, a positive weight and no outside option that blocks the draw
-/// the ordinary way; the caller then handles each consumer alone.
-inline bool drawPair(const World& w, const OutletFactors& f, std::size_t i1, double u1, std::size_t i2, double u2,
-                     double* w1, double* w2, std::int32_t& pick1, std::int32_t& pick2) {
-  const auto& c = w.consumers;
-  const std::uint32_t b1 = c.rowStart[i1], len = c.rowStart[i1 + 1] - b1;
-  const std::uint32_t b2 = c.rowStart[i2];
-  if (c.rowStart[i2 + 1] - b2 != len || len == 0) return false;
-  const int s1 = c.segment[i1], s2 = c.segment[i2];
-  if (f.exact[static_cast<std::size_t>(s1)] || f.exact[static_cast<std::size_t>(s2)]) return false;
-  const double* f1 = f.factor.data() + static_cast<std::size_t>(s1 * f.outlets);
-  const double* f2 = f.factor.data() + static_cast<std::size_t>(s2 * f.outlets);
-  const double lo1 = c.logOutside[i1], lo2 = c.logOutside[i2];
-  const double out1 = std::isinf(lo1) ? 0.0 : std::exp(lo1 + f.offset[static_cast<std::size_t>(s1)]);
-  const double out2 = std::isinf(lo2) ? 0.0 : std::exp(lo2 + f.offset[static_cast<std::size_t>(s2)]);
-  const double* cw1 = c.choiceWeight.data() + b1;
-  const double* cw2 = c.choiceWeight.data() + b2;
-  const std::int32_t* co1 = c.choiceOutlet.data() + b1;
-  const std::int32_t* co2 = c.choiceOutlet.data() + b2;
-  double total1 = out1, total2 = out2, sum1 = 0, sum2 = 0;  // sum: choiceWeights' own sum (from 0)
-  for (std::uint32_t j = 0; j < len; ++j) {
-    const double x1 = cw1[j] * f1[co1[j]];
-    const double x2 = cw2[j] * f2[co2[j]];
-    w1[j] = x1;
-    w2[j] = x2;
-    total1 += x1;
-    total2 += x2;
-    sum1 += x1;
-    sum2 += x2;
-  }
-  // rows choiceWeights would redo in log space take the ordinary path
-  if (!(sum1 > kUnderflowGuard) || !(sum2 > kUnderflowGuard)) return false;
-  if (!(total1 > 0) || !(total2 > 0) || std::isinf(out1) || std::isinf(out2)) return false;
-  double t1 = u1 * total1 - out1, t2 = u2 * total2 - out2;
-  if (t1 < 0 || t2 < 0) return false;
-  std::uint32_t p1 = len, p2 = len;
-  for (std::uint32_t j = 0; j < len; ++j) {
-    t1 -= w1[j];
-    t2 -= w2[j];
-    if (p1 == len && t1 < 0 && w1[j] > 0) p1 = j;
-    if (p2 == len && t2 < 0 && w2[j] > 0) p2 = j;
-    if (p1 != len && p2 != len) break;
-  }
-  // rounding left a target marginally >= 0: the last option with positive weight
-  if (p1 == len)
-    for (std::uint32_t j = len; j-- > 0;)
-      if (w1[j] > 0) {
-        p1 = j;
-        break;
-      }
-  if (p2 == len)
-    for (std::uint32_t j = len; j-- > 0;)
-      if (w2[j] > 0) {
-        p2 = j;
-        break;
-      }
-  pick1 = co1[p1];  // p < len: a positive weight exists
-  pick2 = co2[p2];
-  return true;
-}
-
 /// Sampled mode's single-precision kernel (see chooseLaneGroup). A row whose float total is
 /// below this goes through the double-precision path: its weights could lose all their digits.
 constexpr float kLaneGuard = 1e-30f;
@@ -578,6 +549,71 @@ std::vector<std::uint8_t> everyOutletAvailable(const OutletFactors& f, std::size
 
 /// Lane kernel's scratch of one thread: prefix sums [slot][lane] of the group being drawn.
 thread_local std::vector<float> t_prefix;
+
+/// SIMD vectors of the lane kernel (GCC and Clang vector extension): 4 floats (SSE) in the
+/// portable build, 8 with AVX (CHAN_NATIVE); a group's kLanes lanes are kLanes / width of
+/// them. Written out because GCC 12 vectorised the plain loops across slots instead of lanes
+/// (a third of the kernel), and a vector wider than the machine's is lowered lane by lane.
+/// Lane arithmetic is IEEE single precision lane by lane: the values of the scalar loops.
+#ifdef __AVX__
+constexpr std::size_t kVectorWidth = 8;
+#else
+constexpr std::size_t kVectorWidth = 4;
+#endif
+typedef float FloatVector __attribute__((vector_size(kVectorWidth * sizeof(float))));
+typedef std::int32_t IntVector __attribute__((vector_size(kVectorWidth * sizeof(std::int32_t))));
+constexpr std::size_t kVectors = ChoiceLanes::kLanes / kVectorWidth;
+static_assert(kVectors * kVectorWidth == ChoiceLanes::kLanes);
+
+// vectors are copied in and out of arrays (no alignment assumed) and never passed by value:
+// their calling convention differs between SSE and AVX builds
+inline void load(FloatVector& v, const float* p) { std::memcpy(&v, p, sizeof v); }
+inline void store(float* p, const FloatVector& v) { std::memcpy(p, &v, sizeof v); }
+
+/// Running sums of a lane group's weights: P[s][l] = sum over slots k <= s of W[k][l] F[X[k][l]],
+/// in slot order; total[l] = the last. Shared: every lane holds the same factor index (lane
+/// 0's is read once per slot); otherwise the factors are gathered lane by lane.
+template <bool Shared>
+inline void lanePrefix(const float* W, const std::int32_t* X, const float* F, std::size_t slots, float* P,
+                       float* total) {
+  constexpr std::size_t L = ChoiceLanes::kLanes;
+  FloatVector sum[kVectors] = {};
+  for (std::size_t s = 0; s < slots; ++s) {
+    for (std::size_t v = 0; v < kVectors; ++v) {
+      FloatVector weight, factor;
+      load(weight, W + s * L + v * kVectorWidth);
+      if constexpr (Shared) {
+        factor = FloatVector{} + F[X[s * L]];
+      } else {
+        for (std::size_t l = 0; l < kVectorWidth; ++l) factor[l] = F[X[s * L + v * kVectorWidth + l]];
+      }
+      sum[v] += weight * factor;
+      store(P + s * L + v * kVectorWidth, sum[v]);
+    }
+  }
+  for (std::size_t v = 0; v < kVectors; ++v) store(total + v * kVectorWidth, sum[v]);
+}
+
+/// Per lane: below = #{s : P[s] <= target}, positive = #{s : P[s] < total} (a true lane
+/// comparison is -1).
+inline void laneCounts(const float* P, std::size_t slots, const float* target, const float* total,
+                       std::int32_t* below, std::int32_t* positive) {
+  constexpr std::size_t L = ChoiceLanes::kLanes;
+  for (std::size_t v = 0; v < kVectors; ++v) {
+    FloatVector t, T;
+    load(t, target + v * kVectorWidth);
+    load(T, total + v * kVectorWidth);
+    IntVector b = {}, p = {};
+    for (std::size_t s = 0; s < slots; ++s) {
+      FloatVector x;
+      load(x, P + s * L + v * kVectorWidth);
+      b -= x <= t;
+      p -= x < T;
+    }
+    std::memcpy(below + v * kVectorWidth, &b, sizeof b);
+    std::memcpy(positive + v * kVectorWidth, &p, sizeof p);
+  }
+}
 
 }  // namespace
 
@@ -665,111 +701,111 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       staticWeightsFinite(world);
   auto& c = world.consumers;
   // sampled mode's lane kernel: kLanes consumers at a time in single precision (rows it
-  // cannot draw exactly enough go through the double-precision path below, consumer by consumer)
+  // cannot draw exactly enough go through the double-precision path, consumer by consumer)
   constexpr std::size_t L = ChoiceLanes::kLanes;
   const std::size_t segments = world.spec->consumers.segments.size();
   const bool lanes =
       !expected && finite && c.lanes.outlets == static_cast<std::size_t>(f.outlets) && c.lanes.groups() * L >= c.size();
   const std::vector<float> laneFactor = lanes ? laneFactors(f, segments) : std::vector<float>();
   const std::vector<std::uint8_t> everyOutlet = lanes ? everyOutletAvailable(f, segments) : std::vector<std::uint8_t>();
+  // per segment: exp(offset), which turns ChoiceLanes::outside into the outside option's weight
+  std::vector<float> outsideScale(segments);
+  for (std::size_t s = 0; s < segments; ++s) outsideScale[s] = static_cast<float>(std::exp(f.offset[s]));
   const std::size_t stride = c.lanes.outlets + 1;
   // one consumer who shops, by the double-precision path (rowWeights + drawOption)
-  auto drawSingle = [&](std::size_t i, double u, BlockSums& sums, BlockAccumulator& acc) {
+  auto drawSingle = [&](std::size_t i, double u, BlockAccumulator& acc) {
     double* weights = acc.weights();
     const Row r = rowWeights(world, f, i, weights);
-    if (r.any) sums.reached += 1;
-    sums.shoppers += weight;
+    if (r.any) ++acc.reached;
+    ++acc.shoppers;
     c.pick[i] = drawOption(world, i, weights, r.outside, r.total, u);
-    countPick(world, f, online.data(), i, c.segment[i], c.pick[i], weight, acc);
+    countPick(world, f, online.data(), i, c.segment[i], c.pick[i], acc);
   };
   // whether non-shopper i reaches an outlet: any non-empty row when every outlet sells
   auto reaches = [&](std::size_t i, BlockAccumulator& acc) {
-    if (everyOutlet[c.segment[i]]) return c.rowStart[i + 1] > c.rowStart[i];
+    if (lanes && everyOutlet[c.segment[i]]) return c.rowStart[i + 1] > c.rowStart[i];
     return rowReaches(world, f, finite, i, acc.weights());
   };
-  // Lane group g, consumers [first, last) of it. Each consumer's draws are those of the
-  // double path (first uniform: shops?, second: which option); the weights w_j = W_j F_j,
-  // their running sums P_j and the total T are single precision, summed in row order; the
-  // option drawn is the first j with P_j > u T - outside (outside option first), counted
-  // without branches as #{j : P_j <= target}, capped at the last positive weight
-  // #{j : P_j < T} so that rounding never lands on padding or a zero weight.
-  auto chooseLaneGroup = [&](std::size_t g, std::size_t first, std::size_t last, BlockSums& sums,
-                             BlockAccumulator& acc) {
-    double u[L] = {};
+  // Lane group g, consumers [first, last) of it. The weights w_j = W_j F_j (F_j: one factor per
+  // slot when the group is shared, else one per lane), their running sums P_j and the total T
+  // are single precision, summed in lane order; the option drawn is the first j with
+  // P_j > u (outside + T) - outside (outside option first), counted without branches as
+  // #{j : P_j <= target}, capped at the last positive weight #{j : P_j < T} so that rounding
+  // never lands on padding or a zero weight.
+  auto chooseLaneGroup = [&](std::size_t g, std::size_t first, std::size_t last, BlockAccumulator& acc) {
+    // plain pointers: the closure's references would be reloaded after every byte store
+    const std::uint8_t* segment = c.segment.data();
+    const double* shopProbability = seg.shopProbability.data();
+    std::int32_t* pick = c.pick.data();
+    float u[L] = {};
     bool shop[L] = {};
+    std::uint8_t sg[L] = {};
     bool anyShopper = false;
     for (std::size_t i = first; i < last; ++i) {
-      const std::uint64_t key = keys(i);
-      Stream rng(key);
-      c.pick[i] = kNone;
+      const ShopDraw d = shopDraw(keys(i));
       const std::size_t l = i - g * L;
-      // a uniform in [0, 1) is always below a probability of 1 and never below 0: such a
-      // segment's first draw decides nothing and is skipped (the choice stays the second draw)
-      const double p = seg.shopProbability[c.segment[i]];
-      shop[l] = p >= 1 || (p > 0 && rng.uniform() < p);
-      if (shop[l]) u[l] = p >= 1 ? secondUniform(key) : rng.uniform(), anyShopper = true;
+      pick[i] = kNone;
+      sg[l] = segment[i];
+      shop[l] = d.shop < shopProbability[sg[l]];
+      u[l] = d.choose;
+      anyShopper = anyShopper || shop[l];
     }
     if (!anyShopper) {
       for (std::size_t i = first; i < last; ++i)
-        if (reaches(i, acc)) sums.reached += 1;
+        if (reaches(i, acc)) ++acc.reached;
       return;
     }
     const std::size_t s0 = c.lanes.groupStart[g], slots = c.lanes.groupStart[g + 1] - s0;
     const float* W = c.lanes.weight.data() + s0 * L;
     const std::int32_t* X = c.lanes.factorIndex.data() + s0 * L;
-    const float* F = laneFactor.data();
     if (t_prefix.size() < c.lanes.longest * L) t_prefix.resize(c.lanes.longest * L);
     float* P = t_prefix.data();
-    float total[L] = {};
-    for (std::size_t s = 0; s < slots; ++s)
-      for (std::size_t l = 0; l < L; ++l) {
-        total[l] += W[s * L + l] * F[X[s * L + l]];
-        P[s * L + l] = total[l];
-      }
+    float total[L];
+    if (c.lanes.shared[g]) lanePrefix<true>(W, X, laneFactor.data(), slots, P, total);
+    else lanePrefix<false>(W, X, laneFactor.data(), slots, P, total);
+    const std::uint8_t* exact = f.exact.data();
+    const float* scale = outsideScale.data();
+    const float* ownOutside = c.lanes.outside.data() + g * L;  // the group's consumers
     float target[L];
     bool fast[L] = {};
     for (std::size_t l = 0; l < L; ++l) {
       target[l] = -1.0f;
       const std::size_t i = g * L + l;
-      if (i < first || i >= last || !shop[l] || f.exact[c.segment[i]] || !(total[l] > kLaneGuard)) continue;
-      const double logOutside = c.logOutside[i];
-      const double outside = std::isinf(logOutside) ? 0.0 : std::exp(logOutside + f.offset[c.segment[i]]);
-      if (std::isinf(outside)) continue;
+      if (i < first || i >= last || !shop[l] || exact[sg[l]] || !(total[l] > kLaneGuard)) continue;
+      const float own = ownOutside[l];
+      const float outside = own * scale[sg[l]];
+      // a NaN marker, or an outside weight that underflows or overflows: the double path
+      if (own != 0 && !(outside > 0 && outside <= std::numeric_limits<float>::max())) continue;
       fast[l] = true;
-      const double t = u[l] * (outside + static_cast<double>(total[l])) - outside;
-      if (t >= 0) target[l] = static_cast<float>(t);
+      target[l] = u[l] * (outside + total[l]) - outside;
     }
-    std::int32_t below[L] = {}, positive[L] = {};
-    for (std::size_t s = 0; s < slots; ++s)
-      for (std::size_t l = 0; l < L; ++l) {
-        below[l] += P[s * L + l] <= target[l] ? 1 : 0;
-        positive[l] += P[s * L + l] < total[l] ? 1 : 0;
-      }
+    std::int32_t below[L], positive[L];
+    laneCounts(P, slots, target, total, below, positive);
     for (std::size_t i = first; i < last; ++i) {
       const std::size_t l = i - g * L;
       if (!shop[l]) {
-        if (total[l] > 0 || reaches(i, acc)) sums.reached += 1;
+        if (total[l] > 0 || reaches(i, acc)) ++acc.reached;
         continue;
       }
       if (!fast[l]) {
-        drawSingle(i, u[l], sums, acc);
+        drawSingle(i, u[l], acc);
         continue;
       }
-      sums.reached += 1;
-      sums.shoppers += weight;
+      ++acc.reached;
+      ++acc.shoppers;
       if (target[l] < 0) continue;  // the outside option
       const auto k = static_cast<std::size_t>(std::min(below[l], positive[l]));
-      c.pick[i] = static_cast<std::int32_t>(static_cast<std::size_t>(X[k * L + l]) - c.segment[i] * stride);
-      countPick(world, f, online.data(), i, c.segment[i], c.pick[i], weight, acc);
+      pick[i] = static_cast<std::int32_t>(static_cast<std::size_t>(X[k * L + l]) - sg[l] * stride);
+      countPick(world, f, online.data(), i, sg[l], pick[i], acc);
     }
   };
   forEachBlock(world, out, [&](std::size_t begin, std::size_t end, BlockSums& sums, BlockAccumulator& acc) {
-    double* weights = acc.weights();
     if (expected) {
+      double* weights = acc.weights();
       for (std::size_t i = begin; i < end; ++i) {
         const int s = c.segment[i];
         const Row r = rowWeights(world, f, i, weights);
-        if (r.any) sums.reached += 1;
+        if (r.any) ++acc.reached;
         const double mass = weight * seg.shopProbability[static_cast<std::size_t>(s)];
         sums.shoppers += mass;
         if (r.any && std::isfinite(r.outside)) addRequests(world, f, online.data(), i, s, weights, r.total, mass, acc);
@@ -778,60 +814,29 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
     }
     if (lanes) {
       for (std::size_t g = begin / L; g * L < end; ++g)
-        chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), sums, acc);
+        chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), acc);
       return;
     }
-    // who shops today (the first draw of each consumer's stream); the others only count
-    // towards reach. Every sum below adds the same constant (1 or the consumer weight) per
-    // consumer, so doing shoppers after non-shoppers leaves each sum unchanged.
-    auto& shoppers = acc.shoppers;
+    // no lanes (a non-finite world, or one too large for 32-bit factor indices): the same
+    // draws, each consumer in double precision
     for (std::size_t i = begin; i < end; ++i) {
-      Stream rng(keys(i));
+      const ShopDraw d = shopDraw(keys(i));
       c.pick[i] = kNone;
-      if (rng.uniform() >= seg.shopProbability[c.segment[i]]) {
-        if (rowReaches(world, f, finite, i, weights)) sums.reached += 1;
-        continue;
-      }
-      shoppers.emplace_back(i, rng.uniform());
+      if (d.shop < seg.shopProbability[c.segment[i]]) drawSingle(i, d.choose, acc);
+      else if (reaches(i, acc)) ++acc.reached;
     }
-    auto single = [&](std::size_t i, double u) {
-      const Row r = rowWeights(world, f, i, weights);
-      if (r.any) sums.reached += 1;
-      sums.shoppers += weight;
-      c.pick[i] = drawOption(world, i, weights, r.outside, r.total, u);
-      countPick(world, f, online.data(), i, c.segment[i], c.pick[i], weight, acc);
-    };
-    std::size_t k = 0;
-    for (; k + 1 < shoppers.size(); k += 2) {
-      const auto [i1, u1] = shoppers[k];
-      const auto [i2, u2] = shoppers[k + 1];
-      std::int32_t pick1 = kNone, pick2 = kNone;
-      if (!drawPair(world, f, i1, u1, i2, u2, weights, acc.weights2(), pick1, pick2)) {
-        single(i1, u1);
-        single(i2, u2);
-        continue;
-      }
-      sums.reached += 1;
-      sums.reached += 1;
-      sums.shoppers += weight;
-      sums.shoppers += weight;
-      c.pick[i1] = pick1;
-      c.pick[i2] = pick2;
-      countPick(world, f, online.data(), i1, c.segment[i1], pick1, weight, acc);
-      countPick(world, f, online.data(), i2, c.segment[i2], pick2, weight, acc);
-    }
-    if (k < shoppers.size()) single(shoppers[k].first, shoppers[k].second);
   });
 }
+
 
 double consumersReached(const World& world, const OutletFactors& f) {
   const bool finite =
       std::all_of(f.factor.begin(), f.factor.end(), [](double x) { return std::isfinite(x) && x >= 0; }) &&
       staticWeightsFinite(world);
   DemandRound counts;
-  forEachBlock(world, counts, [&](std::size_t begin, std::size_t end, BlockSums& sums, BlockAccumulator& acc) {
+  forEachBlock(world, counts, [&](std::size_t begin, std::size_t end, BlockSums&, BlockAccumulator& acc) {
     for (std::size_t i = begin; i < end; ++i)
-      if (rowReaches(world, f, finite, i, acc.weights())) sums.reached += 1;
+      if (rowReaches(world, f, finite, i, acc.weights())) ++acc.reached;
   });
   return counts.reached;
 }
@@ -853,7 +858,7 @@ void substitute(World& world, const OutletFactors& first, const OutletFactors& s
         Stream rng(keys(i));
         const Row r = rowWeights(world, second, i, weights);
         c.pick[i] = drawOption(world, i, weights, r.outside, r.total, rng.uniform());
-        countPick(world, second, online.data(), i, s, c.pick[i], weight, acc);
+        countPick(world, second, online.data(), i, s, c.pick[i], acc);
         continue;
       }
       // expected mode: the unserved share of this consumer's first-round mass chooses again
@@ -913,6 +918,26 @@ struct RowSums {
   }
 };
 
+/// SourceOfVolume::rowGroup of every consumer.
+std::vector<std::int32_t> singleGroupRows(const World& world, const SourceOfVolume& out) {
+  const auto& c = world.consumers;
+  std::vector<std::int32_t> rowGroup(c.size(), -1);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, c.size()), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      const std::uint32_t begin = c.rowStart[i], end = c.rowStart[i + 1];
+      if (begin == end) continue;
+      const int group = out.outletGroup[static_cast<std::size_t>(c.choiceOutlet[begin])];
+      bool one = true;
+      for (std::uint32_t j = begin; j < end && one; ++j) {
+        const auto o = static_cast<std::size_t>(c.choiceOutlet[j]);
+        one = out.outletGroup[o] == group && !out.outletOnline[o];
+      }
+      if (one) rowGroup[i] = group;
+    }
+  });
+  return rowGroup;
+}
+
 }  // namespace
 
 void addSourceOfVolume(const World& world, const OutletFactors& first, std::span<const double> fill1,
@@ -931,20 +956,40 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
     double cannibalized = 0;
   };
   std::vector<Block> blocks(blockCount(world));
+  if (out.rowGroup.size() != c.size()) out.rowGroup = singleGroupRows(world, out);
+  const bool exactWhole = exactMultiples(weight, bs);
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, blocks.size(), 1),
       [&](const tbb::blocked_range<std::size_t>& range) {
         thread_local std::vector<double> cell, weights, sold, without, taken;
         thread_local std::vector<std::uint8_t> touched, touchedOutlet;
-        thread_local std::vector<std::uint32_t> list, outletList;
+        thread_local std::vector<std::uint32_t> list, outletList, whole;
         thread_local RowSums sums;
         cell.assign(out.units.size(), 0.0), touched.assign(out.units.size(), 0), list.clear();
+        whole.assign(out.units.size(), 0);
         taken.assign(out.cannibalizedBy.size(), 0.0), touchedOutlet.assign(taken.size(), 0), outletList.clear();
         weights.resize(c.longestRow), sold.resize(c.longestRow), without.resize(c.longestRow);
         double cannibalized = 0;
+        // A cell's terms are added in consumer order. Sampled sales attributed whole (addWhole:
+        // `weight` units) are counted while they are the cell's only terms (touched = 1) and
+        // summed when another term arrives (touched = 2) or the block ends: n equal terms from
+        // 0 have one sum whatever their order (wholeUnits), and the count keeps a chain of
+        // dependent additions through memory out of the per-consumer loop.
+        auto wholeUnits = [&](std::uint32_t n) {
+          if (exactWhole) return static_cast<double>(n) * weight;
+          double sum = 0;
+          for (std::uint32_t k = 0; k < n; ++k) sum += weight;
+          return sum;
+        };
         auto add = [&](std::size_t at, double units) {
-          if (!touched[at]) touched[at] = 1, list.push_back(static_cast<std::uint32_t>(at));
+          if (!touched[at]) list.push_back(static_cast<std::uint32_t>(at));
+          if (touched[at] != 2) cell[at] = wholeUnits(whole[at]), whole[at] = 0, touched[at] = 2;
           cell[at] += units;
+        };
+        auto addWhole = [&](std::size_t at) {
+          if (!touched[at]) touched[at] = 1, list.push_back(static_cast<std::uint32_t>(at));
+          if (touched[at] == 2) cell[at] += weight;
+          else ++whole[at];
         };
         auto cannibalize = [&](std::size_t outlet, double units) {
           if (!touchedOutlet[outlet]) touchedOutlet[outlet] = 1, outletList.push_back(static_cast<std::uint32_t>(outlet));
@@ -1042,6 +1087,23 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
             if (!expected) {
               if (c.pick[i] < 0) continue;
               const OutletFactors& f = second && !secondChoice.empty() && secondChoice[i] ? *second : first;
+              if (out.rowGroup[i] >= 0 && !f.exact[c.segment[i]] && weight > 0) {
+                // attributeLogit's one term for a row of one group and no online outlet: the
+                // sale goes to walking away, in proportion outside / (total - the group's sum).
+                // Without an outside option that is total - total = 0 (the same sums): all of it.
+                const std::size_t row = static_cast<std::size_t>(out.rowGroup[i]) * columns;
+                if (std::isinf(c.logOutside[i])) {
+                  addWhole(row + none);
+                  continue;
+                }
+                const Row r = rowWeights(world, f, i, weights.data());
+                double group = 0;
+                for (std::uint32_t j = 0; j < len; ++j) group += weights[j];
+                const double rest = r.total - group;
+                if (!(rest > 0)) addWhole(row + none);
+                else if (r.outside > 0) add(row + none, weight * r.outside / rest);
+                continue;
+              }
               const Row r = rowWeights(world, f, i, weights.data());
               for (std::uint32_t j = 0; j < len; ++j) sold[j] = c.choiceOutlet[begin + j] == c.pick[i] ? weight : 0.0;
               attribute(i, f, r);
@@ -1065,7 +1127,10 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
               sold[j] = mass * unserved * weights[j] / r2.total * fill2[static_cast<std::size_t>(c.choiceOutlet[begin + j])];
             attribute(i, *second, r2);
           }
-          for (std::uint32_t at : list) blocks[b].cells.emplace_back(at, cell[at]), cell[at] = 0, touched[at] = 0;
+          for (std::uint32_t at : list) {
+            blocks[b].cells.emplace_back(at, touched[at] == 2 ? cell[at] : wholeUnits(whole[at]));
+            cell[at] = 0, touched[at] = 0, whole[at] = 0;
+          }
           list.clear();
           for (std::uint32_t o : outletList) blocks[b].byOutlet.emplace_back(o, taken[o]), taken[o] = 0, touchedOutlet[o] = 0;
           outletList.clear();

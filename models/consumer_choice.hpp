@@ -83,6 +83,11 @@ struct SourceOfVolume {
   // per outlet index: member group, brand, sells online, is an authorised physical store
   std::vector<int> outletGroup, outletBrand;
   std::vector<std::uint8_t> outletOnline, outletStore;
+  /// Per consumer: the member group of every option of its choice set when they all belong to
+  /// one group and none sells online, else -1. Built by addSourceOfVolume on its first call
+  /// (choice sets are fixed at set-up): such a consumer's sale has no other group to come from
+  /// and no online cannibalisation, so sampled mode attributes it without the group sums.
+  std::vector<std::int32_t> rowGroup;
   double at(int seller, int source) const {
     return units[static_cast<std::size_t>(seller) * static_cast<std::size_t>(groups + 1) + static_cast<std::size_t>(source)];
   }

@@ -1,13 +1,18 @@
 #include "sim/core/choice_lanes.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <numeric>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 namespace chan {
 
 ChoiceLanes buildChoiceLanes(const std::vector<std::uint32_t>& rowStart, const std::vector<std::int32_t>& choiceOutlet,
-                             const std::vector<double>& choiceWeight, const std::vector<std::uint8_t>& segment,
-                             std::size_t outlets) {
+                             const std::vector<double>& choiceWeight, const std::vector<double>& logOutside,
+                             const std::vector<std::uint8_t>& segment, std::size_t outlets) {
   constexpr std::size_t L = ChoiceLanes::kLanes;
   ChoiceLanes lanes;
   lanes.outlets = outlets;
@@ -28,17 +33,36 @@ ChoiceLanes buildChoiceLanes(const std::vector<std::uint32_t>& rowStart, const s
   const std::size_t slots = lanes.groupStart[groups];
   lanes.weight.assign(slots * L, 0.0f);
   lanes.factorIndex.assign(slots * L, static_cast<std::int32_t>(outlets));
-  for (std::size_t i = 0; i < consumers; ++i) {
-    const std::size_t g = i / L, lane = i % L, first = lanes.groupStart[g];
-    const std::size_t base = segment[i] * stride;
-    for (std::size_t s = first; s < lanes.groupStart[g + 1]; ++s)
-      lanes.factorIndex[s * L + lane] = static_cast<std::int32_t>(base + outlets);  // padding: factor 0
-    for (std::uint32_t j = rowStart[i]; j < rowStart[i + 1]; ++j) {
-      const std::size_t s = first + (j - rowStart[i]);
-      lanes.weight[s * L + lane] = static_cast<float>(choiceWeight[j]);
-      lanes.factorIndex[s * L + lane] = static_cast<std::int32_t>(base + static_cast<std::size_t>(choiceOutlet[j]));
+  lanes.shared.assign(groups, 0);
+  lanes.outside.assign(consumers, 0.0f);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, groups), [&](const tbb::blocked_range<std::size_t>& r) {
+    std::vector<std::uint32_t> order;
+    for (std::size_t g = r.begin(); g != r.end(); ++g) {
+      const std::size_t first = lanes.groupStart[g], width = lanes.groupStart[g + 1] - first;
+      for (std::size_t i = g * L; i < std::min(consumers, g * L + L); ++i) {
+        const std::size_t lane = i % L, base = segment[i] * stride;
+        for (std::size_t s = first; s < first + width; ++s)
+          lanes.factorIndex[s * L + lane] = static_cast<std::int32_t>(base + outlets);  // padding: factor 0
+        // the row's options in outlet order
+        order.resize(rowStart[i + 1] - rowStart[i]);
+        std::iota(order.begin(), order.end(), rowStart[i]);
+        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return choiceOutlet[a] < choiceOutlet[b]; });
+        for (std::size_t k = 0; k < order.size(); ++k) {
+          const std::size_t at = (first + k) * L + lane;
+          lanes.weight[at] = static_cast<float>(choiceWeight[order[k]]);
+          lanes.factorIndex[at] = static_cast<std::int32_t>(base + static_cast<std::size_t>(choiceOutlet[order[k]]));
+        }
+        if (!std::isinf(logOutside[i])) {
+          const auto w = static_cast<float>(std::exp(logOutside[i]));
+          lanes.outside[i] = std::isnormal(w) ? w : std::numeric_limits<float>::quiet_NaN();
+        }
+      }
+      bool same = g * L + L <= consumers;
+      for (std::size_t s = first; s < first + width && same; ++s)
+        for (std::size_t lane = 1; lane < L; ++lane) same = same && lanes.factorIndex[s * L + lane] == lanes.factorIndex[s * L];
+      lanes.shared[g] = same ? 1 : 0;
     }
-  }
+  });
   return lanes;
 }
 

@@ -11,28 +11,39 @@ namespace chan {
 
 /// Choice sets of consumers in groups of kLanes: group g holds consumers g*kLanes ..
 /// g*kLanes + kLanes - 1, its rows padded to the group's longest row and stored slot-major
-/// ([slot][lane]) so that slot s of all lanes is contiguous.
+/// ([slot][lane]) so that slot s of all lanes is contiguous. Within a lane the options are in
+/// outlet order (not the CSR row's nearest-first order): consumers who can reach the same
+/// outlets then hold the same outlet in every slot, and their group is `shared`.
 struct ChoiceLanes {
   static constexpr std::size_t kLanes = 8;  // consumers per group: two SSE or one AVX float vector
   std::vector<std::uint32_t> groupStart;    // first slot of group g; size groups + 1
   /// [slot * kLanes + lane]: the option's static weight (Consumers::choiceWeight) in single
-  /// precision, 0 for padding: (0, 1]
+  /// precision, 0 for padding: [0, 1]
   std::vector<float> weight;
   /// [slot * kLanes + lane]: index of the option's per-tick factor in a table laid out
   /// [segment * (outlets + 1) + outlet]; padding points at the segment's slot `outlets`, which
   /// holds factor 0
   std::vector<std::int32_t> factorIndex;
+  /// Per group: 1 when all kLanes lanes exist and hold the same factor index in every slot
+  /// (same segment, same outlets): the kernel then reads one factor per slot instead of kLanes.
+  std::vector<std::uint8_t> shared;
+  /// Per consumer: the outside option's static weight exp(Consumers::logOutside) in single
+  /// precision; 0 without an outside option; NaN where it is not a normal float (the kernel
+  /// then draws the consumer in double precision)
+  std::vector<float> outside;
   std::size_t outlets = 0;  // outlets of the world the lanes were built for
   std::size_t longest = 0;  // most slots of any group (sizes scratch buffers)
 
   std::size_t groups() const { return groupStart.empty() ? 0 : groupStart.size() - 1; }
 };
 
-/// Builds the lanes from CSR rows (rowStart, choiceOutlet, choiceWeight) and each consumer's
-/// segment; `outlets` = number of outlets (the factor table's row length minus one). Empty (no
-/// groups: chooseOutlets then takes the double path) when segments x (outlets + 1) exceeds int32.
+/// Builds the lanes from CSR rows (rowStart, choiceOutlet, choiceWeight), each consumer's
+/// outside log weight (-inf: none) and segment; `outlets` = number of outlets (the factor
+/// table's row length minus one). Empty (no groups: chooseOutlets then takes the double path)
+/// when segments x (outlets + 1) exceeds int32. Parallel over groups (TBB); the layout does not
+/// depend on the thread count.
 ChoiceLanes buildChoiceLanes(const std::vector<std::uint32_t>& rowStart, const std::vector<std::int32_t>& choiceOutlet,
-                             const std::vector<double>& choiceWeight, const std::vector<std::uint8_t>& segment,
-                             std::size_t outlets);
+                             const std::vector<double>& choiceWeight, const std::vector<double>& logOutside,
+                             const std::vector<std::uint8_t>& segment, std::size_t outlets);
 
 }  // namespace chan

@@ -385,6 +385,9 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
     c.choiceLogWeight.insert(c.choiceLogWeight.end(), rows.logWeight.begin(), rows.logWeight.end());
     rows = RowBlock();
   }
+  // the sampled-mode choice kernel's layout (models/consumer_choice.cpp); expected mode never reads it
+  if (!spec.consumers.expected)
+    c.lanes = buildChoiceLanes(c.rowStart, c.choiceOutlet, c.choiceWeight, c.logOutside, c.segment, w.outlets.size());
   // consumers of each outlet in consumer order: counted first, so that no list reallocates
   std::vector<std::size_t> reachCount(w.outlets.size(), 0);
   for (std::int32_t o : c.choiceOutlet) ++reachCount[static_cast<std::size_t>(o)];

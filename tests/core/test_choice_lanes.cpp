@@ -1,10 +1,14 @@
 // ChoiceLanes (sim/core/choice_lanes.hpp): the lane layout must hold every option of every row
-// at (slot, lane) = (group start + position in row, consumer mod kLanes), pad shorter rows
-// with weight 0 pointing at the segment's zero-factor slot, and size each group to its
-// longest row. Expected layouts are written out by hand from small CSR rows.
+// at (slot, lane) = (group start + rank of its outlet in the row, consumer mod kLanes), pad
+// shorter rows with weight 0 pointing at the segment's zero-factor slot, size each group to its
+// longest row, mark a group shared only when its 8 lanes hold the same factor index in every
+// slot, and keep exp(logOutside) per consumer. Expected layouts are written out by hand from
+// small CSR rows.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "sim/core/choice_lanes.hpp"
@@ -27,7 +31,8 @@ TEST_CASE("choice lanes: rows are laid out slot by slot, padded to the group's l
     rowStart.push_back(static_cast<std::uint32_t>(outlet.size()));
   }
   const std::vector<std::uint8_t> segment = {0, 1, 0, 1, 0, 0, 0, 0, 1, 0};
-  const ChoiceLanes lanes = chan::buildChoiceLanes(rowStart, outlet, weight, segment, 5);
+  const std::vector<double> logOutside(len.size(), -std::numeric_limits<double>::infinity());
+  const ChoiceLanes lanes = chan::buildChoiceLanes(rowStart, outlet, weight, logOutside, segment, 5);
   REQUIRE(lanes.groups() == 2);
   CHECK(lanes.groupStart[0] == 0);
   CHECK(lanes.groupStart[1] == 3);  // longest row of group 0: consumer 1, 3 options
@@ -40,8 +45,12 @@ TEST_CASE("choice lanes: rows are laid out slot by slot, padded to the group's l
       const std::size_t at = (lanes.groupStart[g] + s) * L + lane;
       INFO("consumer " << i << " slot " << s);
       if (s < len[i]) {
-        CHECK(lanes.weight[at] == static_cast<float>(1.0 / static_cast<double>(1 + i + s)));
-        CHECK(lanes.factorIndex[at] == static_cast<std::int32_t>(segment[i] * 6 + (i + s) % 5));
+        // row i lists outlets i % 5, (i + 1) % 5, ...; in outlet order the wrapped ones come
+        // first: slot s holds position j of the row with (i + j) % 5 the s-th smallest
+        const std::size_t wrapped = i % 5 + len[i] > 5 ? i % 5 + len[i] - 5 : 0;  // outlets 0 .. wrapped-1
+        const std::size_t j = s < wrapped ? 5 - i % 5 + s : s - wrapped;
+        CHECK(lanes.weight[at] == static_cast<float>(1.0 / static_cast<double>(1 + i + j)));
+        CHECK(lanes.factorIndex[at] == static_cast<std::int32_t>(segment[i] * 6 + (i + j) % 5));
       } else {  // padding: no weight, the segment's extra slot (factor 0)
         CHECK(lanes.weight[at] == 0.0f);
         CHECK(lanes.factorIndex[at] == static_cast<std::int32_t>(segment[i] * 6 + 5));
@@ -51,4 +60,39 @@ TEST_CASE("choice lanes: rows are laid out slot by slot, padded to the group's l
   // lanes past the last consumer: zero weight
   for (std::size_t s = 3; s < 7; ++s)
     for (std::size_t lane = 2; lane < L; ++lane) CHECK(lanes.weight[s * L + lane] == 0.0f);
+  // different rows (group 0) and a group of 2 consumers (group 1): never shared
+  CHECK(lanes.shared == std::vector<std::uint8_t>{0, 0});
+  CHECK(lanes.outside == std::vector<float>(len.size(), 0.0f));
+}
+
+TEST_CASE("choice lanes: consumers with the same outlets in any order share their group", "[choice]") {
+  constexpr std::size_t L = ChoiceLanes::kLanes;
+  // 16 consumers, each reaching outlets 0, 1, 2 (of 3), nearest first in a different order
+  // each; consumer 12 (group 1) is in segment 1, the others in segment 0
+  std::vector<std::uint32_t> rowStart = {0};
+  std::vector<std::int32_t> outlet;
+  std::vector<double> weight;
+  for (std::size_t i = 0; i < 2 * L; ++i) {
+    for (std::size_t j = 0; j < 3; ++j) {
+      outlet.push_back(static_cast<std::int32_t>((i + j) % 3));
+      weight.push_back(0.25 * static_cast<double>(1 + (i + j) % 3));  // weight 0.25 (1 + outlet)
+    }
+    rowStart.push_back(static_cast<std::uint32_t>(outlet.size()));
+  }
+  std::vector<std::uint8_t> segment(2 * L, 0);
+  segment[12] = 1;
+  std::vector<double> logOutside(2 * L, -std::numeric_limits<double>::infinity());
+  logOutside[0] = std::log(0.5);
+  logOutside[1] = 200.0;  // exp(200) overflows float: marked NaN for the double path
+  const ChoiceLanes lanes = chan::buildChoiceLanes(rowStart, outlet, weight, logOutside, segment, 3);
+  CHECK(lanes.shared == std::vector<std::uint8_t>{1, 0});
+  for (std::size_t i = 0; i < 2 * L; ++i)
+    for (std::size_t s = 0; s < 3; ++s) {
+      const std::size_t at = (lanes.groupStart[i / L] + s) * L + i % L;
+      CHECK(lanes.factorIndex[at] == static_cast<std::int32_t>(segment[i] * 4 + s));
+      CHECK(lanes.weight[at] == 0.25f * static_cast<float>(1 + s));
+    }
+  CHECK(lanes.outside[0] == 0.5f);
+  CHECK(std::isnan(lanes.outside[1]));
+  CHECK(lanes.outside[2] == 0.0f);
 }
