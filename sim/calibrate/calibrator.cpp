@@ -151,6 +151,24 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::vector<std::
   std::vector<double> scale(moments.size());  // divides each moment's residual (updated by the reweighting steps)
   for (std::size_t i = 0; i < moments.size(); ++i)
     scale[i] = residualScale(spec.observed[static_cast<std::size_t>(moments[i].source)], moments[i]);
+  if (spec.reweight && groupIndex.size() > 1) {
+    // the first fit weighs each (file, quantity) group by the spread of its own observed values,
+    // so that quantities of different size (weekly units ~1000, an online share ~0.1) all count
+    // from the start; with equal weights the largest decides the first fit alone, and the
+    // reweighting steps, which take each group's residual sd from that fit, keep it so
+    std::vector<double> sum(groupSd.size(), 0.0), sq(groupSd.size(), 0.0), count(groupSd.size(), 0.0);
+    for (std::size_t i : fitted) {
+      const auto g = static_cast<std::size_t>(groupOf[i]);
+      const double v = moments[i].observed / scale[i];
+      sum[g] += v, sq[g] += v * v, count[g] += 1;
+    }
+    for (std::size_t g = 0; g < groupSd.size(); ++g)
+      if (count[g] > 1) {
+        const double mean = sum[g] / count[g];
+        const double sd = std::sqrt(std::max(sq[g] / count[g] - mean * mean, 0.0));
+        if (sd > 0) groupSd[g] = sd;
+      }
+  }
   std::vector<Eigen::Index> priors;
   for (Eigen::Index k = 0; k < p; ++k)
     if (spec.parameters[static_cast<std::size_t>(k)].priorSd > 0) priors.push_back(k);
