@@ -82,6 +82,11 @@ class Mechanism {
   /// is then late) and post what carrying it costs (logistics providers).
   virtual void carry(World&, int /*supplier*/, int /*buyer*/, double /*units*/, const SupplyTerms& /*terms*/,
                      int& /*delay*/) {}
+  /// Monitoring stage, after replenishment and before settlement: `traceable` holds the day's
+  /// off-contract shipments that afterShipment queued. A mechanism may check prices, trace those
+  /// shipments (their `detected` and `action`), record them as events and take them off the
+  /// queue; the engine records any left (untraced) and empties it.
+  virtual void monitor(World&, std::vector<Event>& /*traceable*/) {}
   /// Metrics: the tick is over.
   virtual void endTick(const World&) {}
   /// Metrics: the warm-up (`warmup` ticks) is over and measurement starts. A mechanism that

@@ -182,32 +182,6 @@ struct ConsumerSpec {
   std::shared_ptr<const ConsumerTable> table;  // from_csv: imported places (null: count and placement)
 };
 
-/// Price and diversion monitoring (deck ch. 2, 6).
-struct MonitoringSpec {
-  bool enabled = false;
-  double onlineDetection = 0.8;      // chance a day below MAP is seen at an online outlet
-  double offlineDetection = 0.2;     // ... at a physical outlet
-  double costPerOutletDay = 0;       // paid by the manufacturer per outlet monitored per day
-  double diversionDetection = 0.1;   // chance a cross-territory shipment is traced
-  bool traceability = false;         // serial-code tracking raises diversion detection ...
-  double traceabilityDetection = 0.7;// ... to this
-  double auditProbability = 0;       // chance per member-day of an audit (licences)
-};
-
-enum class EnforcementAction : std::uint8_t { Warning, Fine, ForfeitDeposit, Suspend, Terminate };
-
-/// Conflict handling: the escalation ladder applied to a member's n-th detected violation.
-struct EnforcementSpec {
-  bool enabled = false;
-  std::vector<EnforcementAction> ladder{EnforcementAction::Warning, EnforcementAction::Fine,
-                                        EnforcementAction::ForfeitDeposit, EnforcementAction::Suspend,
-                                        EnforcementAction::Terminate};
-  double fine = 200;                 // currency per fine, paid to the manufacturer
-  double deposit = 0;                // security deposit each reseller posts at set-up
-  int suspensionTicks = 14;          // supply suspension length
-  double compensationPerUnit = 0;    // mediation: online outlets pay stores per cannibalised unit
-};
-
 /// A member that stops shipping for a while (supply disruption, deck ch. 4).
 struct DisruptionSpec {
   int group = 0;      // index into ScenarioSpec::groups
@@ -264,8 +238,6 @@ struct ScenarioSpec {
   std::vector<TerritorySpec> territories;
   std::vector<MemberGroupSpec> groups;
   ConsumerSpec consumers;
-  MonitoringSpec monitoring;
-  EnforcementSpec enforcement;
   RiskSpec risk;
   CoordinationSpec coordination;
   /// Sections of the registered mechanisms, by registration index (see sectionOf).

@@ -176,8 +176,19 @@ struct Event {
 };
 const char* eventTypeName(Event::Type t);
 
+/// What monitoring and enforcement (mechanisms/monitoring_enforcement.cpp) make a violation
+/// cost, as the behaviours that weigh it read it (opportunistic pricing, sellers to the gray
+/// market, risk's licence audits); set by that mechanism at start, 0 when nothing is policed.
+struct Policing {
+  double traceProbability = 0;  // chance that one off-contract shipment is traced, 0..1
+  double fine = 0;              // currency per fine (0 without enforcement)
+  double auditProbability = 0;  // chance of a licence audit per member-day, 0..1
+  double compensationPerUnit = 0;  // mediation: currency per cannibalised unit (Engine::mediate)
+};
+
 struct World {
   const ScenarioSpec* spec = nullptr;
+  Policing policing;
   SupplyGraph graph;
   Members members;
   std::vector<int> outlets;            // outlet index -> member id

@@ -69,7 +69,6 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     throw std::invalid_argument("warmup (" + std::to_string(spec.warmup) + ") must be shorter than the run (ticks: " +
                                 std::to_string(spec.ticks) + ")");
   if (spec.steadyStart) startAtSteadyState();
-  models::postDeposits(w);
   m_outletRequests.assign(w.outlets.size(), 0.0);
   if (!spec.consumers.expected && spec.consumers.substitution) m_secondChoice.assign(w.consumers.size(), 0);
   const auto& visible = spec.consumers.stockVisible;
@@ -154,8 +153,10 @@ void Engine::step() {
   serveConsumers(obs);
   // replenishment orders and shipments, deepest tier first (diversion, shared sales data)
   replenish(obs);
-  // monitoring and enforcement: MAP violations and diverted shipments
-  models::monitor(w, m_diversions);
+  // monitoring and enforcement: MAP violations and the day's off-contract shipments
+  for (auto& mechanism : m_mechanisms) mechanism->monitor(w, m_diversions);
+  w.events.insert(w.events.end(), m_diversions.begin(), m_diversions.end());
+  m_diversions.clear();
   // settlement: holding and fixed costs, fixed fees
   settle();
   // early warnings on stock levels
@@ -379,7 +380,7 @@ void Engine::mediate(const std::vector<double>& served) {
   // counts them) are logged as conflict events and (mediation) compensated per unit to the
   // brand's active stores in proportion to their own sales of the day
   World& w = m_world;
-  const double rate = w.spec->enforcement.enabled ? w.spec->enforcement.compensationPerUnit : 0.0;
+  const double rate = w.policing.compensationPerUnit;
   const std::vector<double>& taken = m_metrics.tickSourceOfVolume().cannibalizedBy;
   for (std::size_t o = 0; o < w.outlets.size(); ++o) {
     const int m = w.outlets[o];
