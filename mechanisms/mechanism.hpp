@@ -53,6 +53,11 @@ class Mechanism {
   virtual void afterPricing(World&) {}
   /// Fulfilment: outlet (member id) sold `units` (> 0) to consumers; the sale is booked.
   virtual void afterSale(World&, int /*outlet*/, double /*units*/) {}
+  /// Fulfilment, once per tick after every outlet's sales are booked: `served` (per outlet
+  /// index) the units each sold to consumers, `cannibalized` (per outlet index) those of an
+  /// online outlet's units that consumers would otherwise have bought at its brand's stores
+  /// (the choice model's counterfactual, as conflict.cannibalization counts them).
+  virtual void afterDemand(World&, const std::vector<double>& /*served*/, const std::vector<double>& /*cannibalized*/) {}
   /// Pricing and replenishment, once per member re-priced and once per order: where member
   /// `buyer` buys `units` (> 0; 0 asks for the cheapest source without the sellers' consent, for
   /// pricing). `source` comes in as its supplier; a mechanism may pick another member (sourcing

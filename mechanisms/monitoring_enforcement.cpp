@@ -1,12 +1,15 @@
 // Monitoring and enforcement (deck ch. 2, 6: price and diversion monitoring, the escalation
-// ladder, security deposits). Every day each active authorised outlet priced below its brand's
+// ladder, security deposits, mediation). Every day each active authorised outlet priced below its brand's
 // MAP commits a violation (a `price_undercut` event, recorded whether or not anyone watches);
 // monitoring sees it with the online or offline detection probability, and traces each
 // off-contract shipment of the day (cross-territory or gray market) with the diversion detection
 // probability, or the traceability one with serial codes. The n-th detected violation of a member
 // gets the n-th rung of the ladder, the last rung repeating. Resellers post a security deposit
 // with their brand's manufacturer at set-up; the manufacturer pays for watching every active
-// outlet of its network. The decisions it changes: a violator's supply (suspension), its place in
+// outlet of its network. Mediation: each day the units an online outlet sold that consumers
+// would otherwise have bought at its brand's stores (`cannibalization` events, recorded always)
+// are compensated to those stores at `compensation_per_unit`, shared by their sales of the day.
+// The decisions it changes: a violator's supply (suspension), its place in
 // the channel (termination), and, through what it publishes in World::policing (the trace
 // probability, the fine, the audit probability), what opportunistic pricing and gray-market
 // sellers expect a violation to cost and how often risk audits licences.
@@ -141,13 +144,11 @@ class MonitoringEnforcement final : public Mechanism {
       w.policing.traceProbability = m_mon.traceability ? m_mon.traceabilityDetection : m_mon.diversionDetection;
       w.policing.auditProbability = m_mon.auditProbability;
     }
-    if (m_enf.enabled) {
-      w.policing.fine = m_enf.fine;
-      w.policing.compensationPerUnit = m_enf.compensationPerUnit;
-    }
+    if (m_enf.enabled) w.policing.fine = m_enf.fine;
     postDeposits(w);
   }
 
+  void afterDemand(World& w, const std::vector<double>& served, const std::vector<double>& cannibalized) override;
   void monitor(World& w, std::vector<Event>& traceable) override;
 
  private:
@@ -204,6 +205,30 @@ std::string MonitoringEnforcement::enforce(World& w, int m) const {
   return "";
 }
 
+void MonitoringEnforcement::afterDemand(World& w, const std::vector<double>& served,
+                                        const std::vector<double>& cannibalized) {
+  // each online outlet's sales that consumers would otherwise have bought at its brand's stores
+  // are logged as conflict events (with or without enforcement) and, under mediation,
+  // compensated per unit to the brand's stores in proportion to their own sales of the day
+  constexpr double kNoUnits = 1e-9;  // cannibalised units below this count as none
+  const double rate = m_enf.enabled ? m_enf.compensationPerUnit : 0.0;
+  const Members& mb = w.members;
+  for (std::size_t o = 0; o < w.outlets.size(); ++o) {
+    const int m = w.outlets[o];
+    const double units = cannibalized[o];
+    if (!isOnline(mb.kind[idx(m)]) || !(served[o] > 0) || units <= kNoUnits) continue;
+    w.events.push_back(
+        {w.tick, Event::Type::Cannibalization, m, -1, units, units / served[o], true, rate > 0 ? "compensate" : ""});
+    if (rate <= 0) continue;
+    auto brandStore = [&](int s) { return !isOnline(mb.kind[idx(s)]) && mb.brand[idx(s)] == mb.brand[idx(m)]; };
+    double storeSales = 0;
+    for (std::size_t s = 0; s < w.outlets.size(); ++s)
+      if (brandStore(w.outlets[s])) storeSales += served[s];
+    for (std::size_t s = 0; s < w.outlets.size() && storeSales > 0; ++s)
+      if (brandStore(w.outlets[s])) w.payOther(m, w.outlets[s], rate * units * served[s] / storeSales);
+  }
+}
+
 void MonitoringEnforcement::monitor(World& w, std::vector<Event>& traceable) {
   Members& mb = w.members;
   // price: a day below MAP is a violation; monitoring sees it with the channel's probability
@@ -254,8 +279,12 @@ MechanismEntry monitoring_enforcement() {
              "arriving written off). The manufacturer pays `cost_per_outlet_day` for each active outlet of its "
              "network. Opportunistic pricing and gray-market sellers weigh the trace probability and the fine; "
              "`audit_probability` drives risk's licence audits. Summary: `conflict.*` (MAP violations, detection), "
-             "`enforcement.<action>`, `diversion.detected_share`. Scenarios: `scenarios/map_enforcement.yaml`, "
-             "`scenarios/territory_diversion.yaml`, `scenarios/gray_market.yaml`.",
+             "`enforcement.<action>`, `diversion.detected_share`. Mediation: each day the units an online outlet sold that "
+             "consumers would otherwise have bought at its brand's stores (the choice model's counterfactual: "
+             "`cannibalization` events, recorded always) are paid to those stores at `compensation_per_unit`, shared "
+             "by their sales of the day (action `compensate`). Scenarios: `scenarios/map_enforcement.yaml`, "
+             "`scenarios/territory_diversion.yaml`, `scenarios/gray_market.yaml`, `scenarios/estore_launch.yaml` "
+             "(mediation).",
       .makeSpec = [] { return std::make_unique<PolicingSpec>(); },
       .fields =
           [](MechanismSpec& s, FieldVisitor& v, const ScenarioSpec&) {

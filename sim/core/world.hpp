@@ -183,7 +183,6 @@ struct Policing {
   double traceProbability = 0;  // chance that one off-contract shipment is traced, 0..1
   double fine = 0;              // currency per fine (0 without enforcement)
   double auditProbability = 0;  // chance of a licence audit per member-day, 0..1
-  double compensationPerUnit = 0;  // mediation: currency per cannibalised unit (Engine::mediate)
 };
 
 struct World {

@@ -371,33 +371,9 @@ void Engine::serveConsumers(TickObservations& obs) {
   }
   obs.onlineNearStockedStore = nearStore;
   obs.reached = round1.reached;
-  mediate(served);
-}
-
-void Engine::mediate(const std::vector<double>& served) {
-  // each online outlet's sales that consumers would otherwise have bought at the brand's
-  // authorised stores (the choice model's counterfactual of this tick, as conflict.cannibalization
-  // counts them) are logged as conflict events and (mediation) compensated per unit to the
-  // brand's active stores in proportion to their own sales of the day
-  World& w = m_world;
-  const double rate = w.policing.compensationPerUnit;
-  const std::vector<double>& taken = m_metrics.tickSourceOfVolume().cannibalizedBy;
-  for (std::size_t o = 0; o < w.outlets.size(); ++o) {
-    const int m = w.outlets[o];
-    const double units = taken[o];
-    if (!isOnline(w.members.kind[idx(m)]) || !(served[o] > 0) || units <= kTiny) continue;
-    w.events.push_back({w.tick, Event::Type::Cannibalization, m, -1, units, units / served[o], true, rate > 0 ? "compensate" : ""});
-    if (rate <= 0) continue;
-    double storeSales = 0;
-    for (std::size_t s = 0; s < w.outlets.size(); ++s)
-      if (!isOnline(w.members.kind[idx(w.outlets[s])]) && w.members.brand[idx(w.outlets[s])] == w.members.brand[idx(m)])
-        storeSales += served[s];
-    for (std::size_t s = 0; s < w.outlets.size() && storeSales > 0; ++s) {
-      const int store = w.outlets[s];
-      if (isOnline(w.members.kind[idx(store)]) || w.members.brand[idx(store)] != w.members.brand[idx(m)]) continue;
-      w.payOther(m, store, rate * units * served[s] / storeSales);
-    }
-  }
+  // the mechanisms see the day's sales and those the brand's stores lost to online outlets
+  // (mediation of cannibalised sales)
+  for (auto& mechanism : m_mechanisms) mechanism->afterDemand(w, served, m_metrics.tickSourceOfVolume().cannibalizedBy);
 }
 
 void Engine::sell(int outlet, double units) {

@@ -54,27 +54,6 @@ TEST_CASE("risk: a member whose cash falls below its credit line goes bankrupt",
   CHECK(r.metrics.at("risk.defaults") > 0);
 }
 
-TEST_CASE("mediation: compensation paid by online outlets equals what the stores receive", "[mechanisms]") {
-  const Run r = run("estore_launch", {"consumers.count=5000", "ticks=60", "enforcement.enabled=true",
-                                      "enforcement.compensation_per_unit=2", "enforcement.ladder=[warning]"});
-  double paid = 0, received = 0, cannibalized = 0;
-  for (std::size_t m = 0; m < r.kind.size(); ++m) {
-    if (chan::isOnline(r.kind[m])) paid += r.otherExpense[m];
-    if (r.kind[m] == chan::MemberKind::OfflineStore) received += r.otherIncome[m];
-  }
-  for (const chan::Event& e : r.events)
-    if (e.type == chan::Event::Type::Cannibalization) cannibalized += e.units;
-  REQUIRE(cannibalized > 0);
-  // the units compensated are those conflict.cannibalization counts: the online units that
-  // consumers would otherwise have bought at the brand's stores (choice model), not every
-  // online sale near a stocked store
-  const double onlineUnits = r.metrics.at("sales.units") * r.metrics.at("sales.online_share");
-  CHECK(cannibalized == Approx(r.metrics.at("conflict.cannibalization") * onlineUnits).epsilon(1e-9));
-  CHECK(cannibalized < r.metrics.at("conflict.online_near_stocked_store") * onlineUnits);
-  CHECK(paid == Approx(2 * cannibalized).epsilon(1e-9));
-  CHECK(received == Approx(paid).epsilon(1e-9));
-}
-
 TEST_CASE("gray market: a bigger gap between authorised retail and wholesale prices sells more into the gray channel",
           "[mechanisms]") {
   const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};

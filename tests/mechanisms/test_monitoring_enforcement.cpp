@@ -1,8 +1,9 @@
 // Monitoring and enforcement (mechanisms/monitoring_enforcement.cpp): the decisions it changes
-// are a violator's supply (suspension) and place in the channel (termination), and what
-// opportunistic pricing and gray-market sellers expect a violation to cost (World::policing).
+// are a violator's supply (suspension) and place in the channel (termination), what
+// opportunistic pricing and gray-market sellers expect a violation to cost (World::policing), and
+// (mediation) the money online outlets pay the stores they take sales from.
 // Tested by hand calculations on two shops that price below MAP every day, on map_enforcement
-// and territory_diversion made smaller (directions), all with conservation checked every tick,
+// and territory_diversion made smaller (directions), on estore_launch (mediation), all with conservation checked every tick,
 // and the loader's reading and writing of the two sections.
 #include <algorithm>
 #include <map>
@@ -19,6 +20,7 @@ using chan::testing::parseSmall;
 using chan::testing::readsBack;
 using chan::testing::run;
 using chan::testing::Run;
+using chan::ScenarioSpec;
 
 namespace {
 
@@ -163,6 +165,51 @@ TEST_CASE("monitoring: traceability raises the share of diverted units detected"
   traced.push_back("monitoring.traceability=true");
   CHECK(run("territory_diversion", traced).metrics.at("diversion.detected_share") >
         run("territory_diversion", base).metrics.at("diversion.detected_share") + 0.2);
+}
+
+TEST_CASE("mediation: compensation paid by online outlets equals what the stores receive", "[mechanisms]") {
+  const Run r = run("estore_launch", {"consumers.count=5000", "ticks=60", "enforcement.enabled=true",
+                                      "enforcement.compensation_per_unit=2", "enforcement.ladder=[warning]"});
+  double paid = 0, received = 0, cannibalized = 0;
+  for (std::size_t m = 0; m < r.kind.size(); ++m) {
+    if (chan::isOnline(r.kind[m])) paid += r.otherExpense[m];
+    if (r.kind[m] == chan::MemberKind::OfflineStore) received += r.otherIncome[m];
+  }
+  for (const chan::Event& e : r.events)
+    if (e.type == chan::Event::Type::Cannibalization) cannibalized += e.units;
+  REQUIRE(cannibalized > 0);
+  // the units compensated are those conflict.cannibalization counts: the online units that
+  // consumers would otherwise have bought at the brand's stores (choice model), not every
+  // online sale near a stocked store
+  const double onlineUnits = r.metrics.at("sales.units") * r.metrics.at("sales.online_share");
+  CHECK(cannibalized == Approx(r.metrics.at("conflict.cannibalization") * onlineUnits).epsilon(1e-9));
+  CHECK(cannibalized < r.metrics.at("conflict.online_near_stocked_store") * onlineUnits);
+  CHECK(paid == Approx(2 * cannibalized).epsilon(1e-9));
+  CHECK(received == Approx(paid).epsilon(1e-9));
+}
+
+TEST_CASE("mediation: each store's compensation is its share of the day's store sales", "[mechanisms]") {
+  // one day: an online outlet that took u units from the brand's stores pays 2 u, and store s
+  // receives 2 u x (its sales / all the brand's store sales)
+  const ScenarioSpec spec =
+      chan::io::loadScenario(chan::testing::scenarioPath("estore_launch"),
+                             {"consumers.count=5000", "ticks=1", "check=true", "enforcement.enabled=true",
+                              "enforcement.compensation_per_unit=2", "enforcement.ladder=[warning]"});
+  chan::Engine engine(spec);
+  engine.run();
+  const chan::World& w = engine.world();
+  double taken = 0, storeSales = 0;
+  for (const chan::Event& e : w.events)
+    if (e.type == chan::Event::Type::Cannibalization) taken += e.units;
+  REQUIRE(taken > 0);
+  for (int m : w.outlets)
+    if (!chan::isOnline(w.members.kind[chan::idx(m)])) storeSales += w.flows.unitsSold[chan::idx(m)];
+  REQUIRE(storeSales > 0);
+  for (int m : w.outlets) {
+    const auto i = chan::idx(m);
+    if (chan::isOnline(w.members.kind[i])) continue;
+    CHECK(w.flows.otherIncome[i] == Approx(2 * taken * w.flows.unitsSold[i] / storeSales).epsilon(1e-9));
+  }
 }
 
 TEST_CASE("monitoring and enforcement: the sections are read strictly and written back only when on", "[loader]") {
