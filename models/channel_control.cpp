@@ -69,7 +69,7 @@ void terminate(World& w, int m, const std::string& why) {
   mb.stock[idx(m)] = mb.stockValue[idx(m)] = 0;
   returnDeposit(w, m);
   record(w, Event::Type::Termination, m, mb.supplier[idx(m)], 0, 0, true, why);
-  if (w.spec->risk.reassign) reassignBuyers(w, m);
+  if (w.riskResponse.reassign) reassignBuyers(w, m);
 }
 
 void reassignBuyers(World& w, int failed) {
@@ -88,53 +88,14 @@ void reassignBuyers(World& w, int failed) {
     }
     if (best < 0) continue;  // nobody left to take them over
     SupplyTerms terms = contractTerms(w, b);
-    terms.emergencyCost = w.spec->risk.emergencyCost;
+    terms.emergencyCost = w.riskResponse.emergencyCost;
     moveBuyer(w, b, best, terms);
   }
   // the outlets below each member changed: rebuild the supply subtrees used by pricing probes
   w.rebuildSubtrees();
 }
 
-bool disrupted(const World& w, int m) {
-  for (const DisruptionSpec& d : w.spec->risk.disruptions) {
-    const auto& group = w.groupMembers[idx(d.group)];
-    if (group[idx(d.member)] == m && w.tick >= d.start && w.tick < d.start + d.duration) return true;
-  }
-  return false;
-}
-
-void reviewRisk(World& w) {
-  Members& mb = w.members;
-  const RiskSpec& r = w.spec->risk;
-  for (const DisruptionSpec& d : r.disruptions) {
-    if (d.start != w.tick) continue;
-    const int m = w.groupMembers[idx(d.group)][idx(d.member)];
-    record(w, Event::Type::Disruption, m, -1, 0, d.duration, true, r.reassign ? "reassign" : "");
-    if (r.reassign) reassignBuyers(w, m);
-  }
-  const double audit = w.policing.auditProbability;
-  for (std::size_t m = 0; m < mb.size(); ++m) {
-    if (!mb.active[m] || mb.kind[m] == MemberKind::Manufacturer) continue;
-    const int expiry = w.spec->groups[idx(mb.group[m])].licenceExpiry;
-    if (expiry > 0 && w.tick > expiry && memberChance(w, StreamPurpose::Monitoring, static_cast<int>(m), draw::kAudit) < audit) {
-      record(w, Event::Type::LicenceLapse, static_cast<int>(m), -1, 0, w.tick - expiry, true, "terminate");
-      terminate(w, static_cast<int>(m), "licence lapsed");
-      continue;
-    }
-    // information security: an outlet's point-of-sale feed compromised (see Engine::replenish)
-    if (r.breachProbability > 0 && isOutlet(mb.kind[m]) && w.tick >= mb.breachedUntil[m] &&
-        memberChance(w, StreamPurpose::Breach, static_cast<int>(m), draw::kBreach) < r.breachProbability) {
-      mb.breachedUntil[m] = w.tick + r.breachDays;
-      w.payOther(static_cast<int>(m), w.ledger.account(External::Operations), r.breachCost);
-      record(w, Event::Type::DataBreach, static_cast<int>(m), -1, 0, r.breachDays, true, "");
-    }
-    if (r.creditLine >= 0 && w.ledger.balance(static_cast<int>(m)) < -r.creditLine) {
-      record(w, Event::Type::Default, static_cast<int>(m), mb.supplier[m], 0, -w.ledger.balance(static_cast<int>(m)), true,
-             "bankruptcy");
-      terminate(w, static_cast<int>(m), "bankruptcy");
-    }
-  }
-}
+bool disrupted(const World& w, int m) { return w.members.disrupted[idx(m)] != 0; }
 
 SupplyTerms& contractTerms(World& w, int buyer) {
   return w.graph[supplyEdge(w.graph, idx(w.members.supplier[idx(buyer)]), idx(buyer)).first];

@@ -1,8 +1,8 @@
 #pragma once
 // Channel control shared by the mechanisms of the seed deck (../shared/seed/OUTLINE.md, ch. 2,
-// 4, 5): supply contracts, member exit and replacement, deposits returned, risk events with
-// emergency responses. The mechanisms themselves (monitoring and enforcement, the partner
-// policy, ...) live in mechanisms/. Every money movement goes through the ledger.
+// 4, 5): supply contracts, member exit and replacement (with the risk response's reassignment),
+// deposits returned, daily per-member draws. The mechanisms themselves (monitoring and
+// enforcement, risk, the partner policy, ...) live in mechanisms/. Every money movement goes through the ledger.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -44,15 +44,11 @@ void moveBuyer(World& world, int buyer, int to, SupplyTerms terms);
 /// Moves the buyers of `failed` to the nearest active, undisrupted member of its group.
 void reassignBuyers(World& world, int failed);
 
-/// True while a scenario disruption stops member m shipping.
+/// True while a scheduled disruption stops member m shipping (mechanisms/risk sets it each tick).
 bool disrupted(const World& world, int member);
 
 /// True for the members a brand contracts with and polices: distributors and outlets, not
 /// manufacturers, logistics providers or unauthorised resellers (Members::authorised).
 bool authorisedReseller(const World& world, int member);
-
-/// Risk events of the day: disruptions starting (with the response), licence audits, and
-/// defaults of members whose cash fell below their credit line.
-void reviewRisk(World& world);
 
 }  // namespace chan::models

@@ -182,26 +182,6 @@ struct ConsumerSpec {
   std::shared_ptr<const ConsumerTable> table;  // from_csv: imported places (null: count and placement)
 };
 
-/// A member that stops shipping for a while (supply disruption, deck ch. 4).
-struct DisruptionSpec {
-  int group = 0;      // index into ScenarioSpec::groups
-  int member = 0;     // index within the group
-  int start = 1;      // first tick
-  int duration = 30;  // ticks
-};
-
-struct RiskSpec {
-  double creditLine = -1;            // < 0: no defaults; cash below -creditLine -> bankruptcy
-  std::vector<DisruptionSpec> disruptions;
-  bool reassign = false;             // response: buyers of a failed supplier move to the nearest active peer
-  double emergencyCost = 0;          // response: extra cost per unit shipped to reassigned buyers
-  double priceCap = 0;               // response: outlets cap prices at this during a disruption (0: none)
-  // information security (deck ch. 4): an outlet's point-of-sale data exchange is compromised
-  double breachProbability = 0;      // per outlet-day
-  int breachDays = 14;               // ticks its data is withheld from the members upstream
-  double breachCost = 0;             // the outlet's cost of each incident
-};
-
 /// KPIs of the scorecard (models/scorecard) a partner policy can rank partners by.
 enum class PartnerKpi : std::uint8_t { Profit, Revenue, Units, Aov, Satisfaction, CostEffectiveness, BrandShare };
 
@@ -238,7 +218,6 @@ struct ScenarioSpec {
   std::vector<TerritorySpec> territories;
   std::vector<MemberGroupSpec> groups;
   ConsumerSpec consumers;
-  RiskSpec risk;
   CoordinationSpec coordination;
   /// Sections of the registered mechanisms, by registration index (see sectionOf).
   std::vector<std::shared_ptr<const MechanismSpec>> mechanisms;

@@ -71,6 +71,7 @@ struct Members {
   std::vector<std::uint8_t> active;      // 0: terminated, bankrupt or a reserve not yet recruited
   std::vector<double> priceFactor;       // multiplies the price its rule sets
   std::vector<int> breachedUntil;        // its point-of-sale data is withheld while tick < this
+  std::vector<std::uint8_t> disrupted;   // 1: a scheduled disruption stops it shipping today (mechanisms/risk)
   std::vector<double> roleCost;          // currency per unit sold for service / value-added roles
   std::vector<double> saleIncomeRate;    // fraction of its consumer revenue others pay it per sale (a
                                          // referral commission), set by mechanisms; pricing counts it
@@ -185,9 +186,19 @@ struct Policing {
   double auditProbability = 0;  // chance of a licence audit per member-day, 0..1
 };
 
+/// The risk responses (mechanisms/risk.cpp) that the channel control shared by every mechanism
+/// applies where a member leaves (models::terminate) and the engine applies after pricing; set by
+/// that mechanism at start, all off when the scenario has none.
+struct RiskResponse {
+  bool reassign = false;     // buyers of a disrupted or departed supplier move to its nearest active peer
+  double emergencyCost = 0;  // currency per unit shipped to reassigned buyers
+  double priceCap = 0;       // outlets cap their prices at this while any member is disrupted (0: none)
+};
+
 struct World {
   const ScenarioSpec* spec = nullptr;
   Policing policing;
+  RiskResponse riskResponse;
   SupplyGraph graph;
   Members members;
   std::vector<int> outlets;            // outlet index -> member id

@@ -142,10 +142,9 @@ void Engine::step() {
   obs.ordersByTier.assign(static_cast<std::size_t>(w.tierCount()), 0.0);
   // arrivals: shipments due this tick join the buyers' stock
   receiveArrivals();
-  // risk events: disruptions starting, licence audits, defaults (with the emergency response)
-  models::reviewRisk(w);
-  // policy review: the mechanisms' reviews (the partner policy's terminations, recruitment,
-  // rebates, terms and tiers; vertical disputes over terms)
+  // risk events and policy review: the mechanisms' reviews (risk first: disruptions starting,
+  // licence audits, data breaches, defaults, with the emergency response; then the partner
+  // policy's terminations, recruitment, rebates, terms and tiers; vertical disputes over terms)
   for (auto& mechanism : m_mechanisms) mechanism->review(w);
   // pricing: every member due for review, top tier first, then promotions and the price cap
   setPrices();
@@ -238,7 +237,7 @@ void Engine::setPrices() {
   }
   for (auto& mechanism : m_mechanisms) mechanism->afterPricing(w);
   // emergency response: while any supplier is disrupted, outlets cap their prices
-  const double cap = w.spec->risk.priceCap;
+  const double cap = w.riskResponse.priceCap;
   bool anyDisrupted = false;
   for (std::size_t m = 0; m < w.members.size() && cap > 0; ++m) anyDisrupted = anyDisrupted || models::disrupted(w, static_cast<int>(m));
   for (int m : w.outlets) {

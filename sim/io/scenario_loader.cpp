@@ -262,32 +262,6 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   return g;
 }
 
-RiskSpec readRisk(Reader r, const std::vector<std::string>& groupNames, const ScenarioSpec& spec) {
-  RiskSpec k;
-  k.creditLine = r.number("credit_line", -1, -1, kHuge);
-  for (Reader& d : r.list("disruptions")) {
-    DisruptionSpec ds;
-    ds.group = indexByName(d, "group", d.text("group"), groupNames, "member group");
-    ds.member = static_cast<int>(d.integer("member", 0, 0, kMaxMembersPerGroup));
-    if (ds.member >= spec.groups[static_cast<std::size_t>(ds.group)].count) d.fail("member", "beyond the group's count");
-    ds.start = static_cast<int>(d.integer("start", 1, kMaxTicks));
-    ds.duration = static_cast<int>(d.integer("duration", 1, kMaxTicks));
-    d.finish();
-    k.disruptions.push_back(ds);
-  }
-  if (auto e = r.optionalMap("response")) {
-    k.reassign = e->boolean("reassign", false);
-    k.emergencyCost = e->number("emergency_cost", 0, 0, kHuge);
-    k.priceCap = e->number("price_cap", 0, 0, kHuge);
-    e->finish();
-  }
-  k.breachProbability = r.number("breach_probability", 0, 0, 1);
-  k.breachDays = static_cast<int>(r.integer("breach_days", k.breachDays, 1, kMaxTicks));
-  k.breachCost = r.number("breach_cost", 0, 0, kHuge);
-  r.finish();
-  return k;
-}
-
 CoordinationSpec readCoordination(Reader r) {
   CoordinationSpec c;
   c.sharedSales = r.boolean("shared_sales", false);
@@ -379,7 +353,6 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   const bool anyOutlet = std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return isOutlet(g.kind); });
   if (!anyOutlet) r.fail("members", "at least one outlet group (a kind that sells to consumers) is required");
   spec.consumers = readConsumers(r.map("consumers"), spec);
-  if (auto k = r.optionalMap("risk")) spec.risk = readRisk(*k, groupNames, spec);
   if (auto c = r.optionalMap("coordination")) spec.coordination = readCoordination(*c);
   for (std::size_t i = 0; i < sections.size(); ++i) {
     SchemaReader reader(r, groupNames);
@@ -518,32 +491,6 @@ YAML::Node groupYaml(const ScenarioSpec& spec, std::size_t group, const std::fil
   return n;
 }
 
-/// Writes the `risk` section (when the scenario has one) into the resolved scenario `n`.
-void writeRisk(const ScenarioSpec& spec, YAML::Node& n) {
-  const RiskSpec& k = spec.risk;
-  if (k.creditLine >= 0 || !k.disruptions.empty() || k.reassign || k.emergencyCost > 0 || k.priceCap > 0) {
-    YAML::Node kn = n["risk"];
-    kn["credit_line"] = k.creditLine;
-    for (const auto& d : k.disruptions) {
-      YAML::Node dn;
-      dn["group"] = spec.groups[static_cast<std::size_t>(d.group)].name;
-      dn["member"] = d.member;
-      dn["start"] = d.start;
-      dn["duration"] = d.duration;
-      kn["disruptions"].push_back(dn);
-    }
-    kn["response"]["reassign"] = k.reassign;
-    kn["response"]["emergency_cost"] = k.emergencyCost;
-    kn["response"]["price_cap"] = k.priceCap;
-  }
-  if (k.breachProbability > 0) {  // written only when on: older resolved files stay as they were
-    YAML::Node kn = n["risk"];
-    kn["breach_probability"] = k.breachProbability;
-    kn["breach_days"] = k.breachDays;
-    kn["breach_cost"] = k.breachCost;
-  }
-}
-
 }  // namespace
 
 YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
@@ -599,13 +546,10 @@ YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
   for (std::size_t g = 0; g < spec.groups.size(); ++g) n["members"].push_back(groupYaml(spec, g, base));
   for (std::size_t i = 0; i < mechanismRegistry().size(); ++i) {
     const MechanismEntry& entry = mechanismRegistry()[i];
-    if (entry.used(sectionOf(spec, i))) {
-      // the visitor interface is the reader's too, hence non-const; the writer only reads
-      SchemaWriter writer(n, spec);
-      entry.fields(const_cast<MechanismSpec&>(sectionOf(spec, i)), writer, spec);
-    }
-    // `risk` (read by hand) keeps its place in the file: after `monitoring` and `enforcement`
-    if (entry.name == "monitoring_enforcement") writeRisk(spec, n);
+    if (!entry.used(sectionOf(spec, i))) continue;
+    // the visitor interface is the reader's too, hence non-const; the writer only reads
+    SchemaWriter writer(n, spec);
+    entry.fields(const_cast<MechanismSpec&>(sectionOf(spec, i)), writer, spec);
   }
   const CoordinationSpec& co = spec.coordination;
   YAML::Node con = n["coordination"];

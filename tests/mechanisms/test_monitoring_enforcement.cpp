@@ -3,7 +3,7 @@
 // opportunistic pricing and gray-market sellers expect a violation to cost (World::policing), and
 // (mediation) the money online outlets pay the stores they take sales from.
 // Tested by hand calculations on two shops that price below MAP every day, on map_enforcement
-// and territory_diversion made smaller (directions), on estore_launch (mediation), all with conservation checked every tick,
+// territory_diversion and gray_market made smaller (directions), on estore_launch (mediation), all with conservation checked every tick,
 // and the loader's reading and writing of the two sections.
 #include <algorithm>
 #include <map>
@@ -159,12 +159,13 @@ TEST_CASE("enforcement: an opportunistic outlet that expects no penalty undercut
   CHECK(run("map_enforcement", deterred).metrics.at("conflict.map_violation_days") == 0);
 }
 
-TEST_CASE("monitoring: traceability raises the share of diverted units detected", "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
-  auto traced = base;
-  traced.push_back("monitoring.traceability=true");
+TEST_CASE("monitoring: traceability raises the share of diverted and of gray units detected", "[mechanisms]") {
+  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"},
+      traced{"consumers.count=6000", "ticks=90", "monitoring.traceability=true"};
   CHECK(run("territory_diversion", traced).metrics.at("diversion.detected_share") >
         run("territory_diversion", base).metrics.at("diversion.detected_share") + 0.2);
+  CHECK(run("gray_market", traced).metrics.at("gray.detected_share") >
+        run("gray_market", base).metrics.at("gray.detected_share") + 0.2);
 }
 
 TEST_CASE("mediation: compensation paid by online outlets equals what the stores receive", "[mechanisms]") {
