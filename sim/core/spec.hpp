@@ -185,15 +185,6 @@ struct ConsumerSpec {
 /// KPIs of the scorecard (models/scorecard) a partner policy can rank partners by.
 enum class PartnerKpi : std::uint8_t { Profit, Revenue, Units, Aov, Satisfaction, CostEffectiveness, BrandShare };
 
-struct CoordinationSpec {
-  bool sharedSales = false;          // upstream members forecast from consumer sales, not orders
-  bool visibility = false;           // IoT: upstream members see downstream stock and sales in real time
-                                     // and order on echelon inventory position (implies shared sales)
-  double overstockDays = 30;         // early warning: days of supply above this
-  double delayProbability = 0;       // logistics: chance a shipment is late ...
-  int delayTicks = 0;                // ... by this many ticks
-};
-
 /// The scenario section of a mechanism in mechanisms/: each mechanism derives its own spec
 /// struct from this one (mechanisms/mechanism.hpp); ScenarioSpec only carries it.
 struct MechanismSpec {
@@ -218,7 +209,6 @@ struct ScenarioSpec {
   std::vector<TerritorySpec> territories;
   std::vector<MemberGroupSpec> groups;
   ConsumerSpec consumers;
-  CoordinationSpec coordination;
   /// Sections of the registered mechanisms, by registration index (see sectionOf).
   std::vector<std::shared_ptr<const MechanismSpec>> mechanisms;
   /// conflict.index's weights of undercut_rate, cross_territory_share and cannibalization.

@@ -195,10 +195,23 @@ struct RiskResponse {
   double priceCap = 0;       // outlets cap their prices at this while any member is disrupted (0: none)
 };
 
+/// Information sharing, early-warning bounds and the in-house carriage (the `coordination`
+/// section, mechanisms/coordination.cpp), for the engine's replenishment and early warnings, the
+/// replenishment model and mechanisms/logistics; set by that mechanism at start.
+struct Coordination {
+  bool sharedSales = false;     // upstream members forecast from consumer sales, not orders
+  bool visibility = false;      // IoT: upstream members see downstream stock and sales in real time
+                                // and order on echelon inventory position (implies shared sales)
+  double overstockDays = 30;    // early warning: days of supply above this
+  double delayProbability = 0;  // in-house carriage: chance a shipment is late, 0..1 ...
+  int delayTicks = 0;           // ... by this many ticks
+};
+
 struct World {
   const ScenarioSpec* spec = nullptr;
   Policing policing;
   RiskResponse riskResponse;
+  Coordination coordination;
   SupplyGraph graph;
   Members members;
   std::vector<int> outlets;            // outlet index -> member id

@@ -402,7 +402,7 @@ void Engine::sell(int outlet, double units) {
 void Engine::replenish(TickObservations& obs) {
   World& w = m_world;
   Members& mb = w.members;
-  const bool shared = w.spec->coordination.sharedSales;  // (visibility shares sales too)
+  const bool shared = w.coordination.sharedSales;  // (visibility shares sales too)
   for (int t = w.tierCount() - 1; t >= 0; --t) {
     for (int m : w.byTier[idx(t)]) {
       // fill the orders received from the tier(s) below, rationing stock proportionally;
@@ -414,7 +414,7 @@ void Engine::replenish(TickObservations& obs) {
       if (!isOutlet(mb.kind[idx(m)])) {  // outlets recorded consumer demand
         // shared information: forecast from the consumer demand below, not from orders
         double seen = asked;
-        if ((shared || w.spec->coordination.visibility) && !feedBreached(m)) {
+        if ((shared || w.coordination.visibility) && !feedBreached(m)) {
           seen = 0;
           for (int o : w.subtreeOutlets[idx(m)]) seen += m_outletRequests[idx(o)];
         }
@@ -556,7 +556,7 @@ void Engine::warn(TickObservations& obs) const {
     if (!mb.active[m] || mb.kind[m] == MemberKind::Manufacturer) continue;
     const double daily = models::forecast(mb, static_cast<int>(m));
     if (daily <= kTiny) continue;
-    if (mb.stock[m] / daily > w.spec->coordination.overstockDays * (1 + kWarningMargin)) obs.overstockWarnings += 1;
+    if (mb.stock[m] / daily > w.coordination.overstockDays * (1 + kWarningMargin)) obs.overstockWarnings += 1;
     const int lead = mb.supplier[m] >= 0 ? w.termsFor(mb.supplier[m], static_cast<int>(m)).leadTime : 0;
     if (mb.stock[m] + mb.onOrder[m] < daily * (lead + 1) * (1 - kWarningMargin)) obs.stockoutWarnings += 1;
   }

@@ -262,17 +262,6 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   return g;
 }
 
-CoordinationSpec readCoordination(Reader r) {
-  CoordinationSpec c;
-  c.sharedSales = r.boolean("shared_sales", false);
-  c.visibility = r.boolean("visibility", false);
-  c.overstockDays = r.number("overstock_days", c.overstockDays, 0, 1e6);
-  c.delayProbability = r.number("delay_probability", 0, 0, 1);
-  c.delayTicks = static_cast<int>(r.integer("delay_ticks", 0, 0, 3650));
-  r.finish();
-  return c;
-}
-
 }  // namespace
 
 ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
@@ -353,7 +342,6 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   const bool anyOutlet = std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return isOutlet(g.kind); });
   if (!anyOutlet) r.fail("members", "at least one outlet group (a kind that sells to consumers) is required");
   spec.consumers = readConsumers(r.map("consumers"), spec);
-  if (auto c = r.optionalMap("coordination")) spec.coordination = readCoordination(*c);
   for (std::size_t i = 0; i < sections.size(); ++i) {
     SchemaReader reader(r, groupNames);
     mechanismRegistry()[i].fields(*sections[i], reader, spec);
@@ -551,13 +539,6 @@ YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
     SchemaWriter writer(n, spec);
     entry.fields(const_cast<MechanismSpec&>(sectionOf(spec, i)), writer, spec);
   }
-  const CoordinationSpec& co = spec.coordination;
-  YAML::Node con = n["coordination"];
-  con["shared_sales"] = co.sharedSales;
-  if (co.visibility) con["visibility"] = true;  // written only when on: older resolved files stay as they were
-  con["overstock_days"] = co.overstockDays;
-  con["delay_probability"] = co.delayProbability;
-  con["delay_ticks"] = co.delayTicks;
   const ConsumerSpec& c = spec.consumers;
   YAML::Node cn = n["consumers"];
   if (c.table) cn["from_csv"] = writtenPath(c.table->file, base);  // the count and places are the file's

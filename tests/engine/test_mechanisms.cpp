@@ -1,6 +1,6 @@
 // Channel mechanisms on the scenarios that ask about them (scenarios/*.yaml, made smaller):
 // each is tested for the direction of its effect, with conservation checked every tick.
-// (Monitoring, enforcement, mediation and risk are tested in tests/mechanisms/.)
+// (Monitoring, enforcement, mediation, risk and coordination are tested in tests/mechanisms/.)
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -25,14 +25,6 @@ TEST_CASE("diversion: a price gap above the transport cost pulls goods across th
   CHECK(d.metrics.at("diversion.units") == 0);
   // east stores selling diverted goods price below what their own distributor's price implies
   CHECK(c.metrics.at("diversion.price_erosion") > 0);
-}
-
-TEST_CASE("information sharing: forecasting from consumer sales damps upstream order swings", "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=10000", "ticks=200"},
-      shared{"consumers.count=10000", "ticks=200", "coordination.shared_sales=true"};
-  const Run off = run("information_sharing", base), on = run("information_sharing", shared);
-  CHECK(on.metrics.at("bullwhip.tier1") < off.metrics.at("bullwhip.tier1"));
-  CHECK(on.metrics.at("bullwhip.tier2") < off.metrics.at("bullwhip.tier2"));
 }
 
 TEST_CASE("gray market: a bigger gap between authorised retail and wholesale prices sells more into the gray channel",
@@ -71,15 +63,6 @@ TEST_CASE("gray market: a higher expected penalty means fewer gray shipments and
   CHECK(shipments(high) < shipments(low));
   CHECK(high.metrics.at("gray.units") <= low.metrics.at("gray.units"));
   CHECK(huge.metrics.at("gray.units") == 0);
-}
-
-TEST_CASE("visibility: ordering on echelon stock with real-time sales damps upstream order swings", "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=10000", "ticks=200"},
-      visible{"consumers.count=10000", "ticks=200", "coordination.visibility=true"};
-  const Run off = run("information_sharing", base), on = run("information_sharing", visible);
-  CHECK(on.metrics.at("bullwhip.tier1") < off.metrics.at("bullwhip.tier1"));
-  CHECK(on.metrics.at("bullwhip.tier2") < off.metrics.at("bullwhip.tier2"));
-  CHECK(on.metrics.at("coverage.stockout_rate") <= off.metrics.at("coverage.stockout_rate"));
 }
 
 TEST_CASE("logistics providers: a less reliable carrier delivers late more often and fills less demand", "[mechanisms]") {
