@@ -104,7 +104,7 @@ class ExitEntryMechanism final : public Mechanism {
       models::terminate(w, m, "exit: losses");
       // its buyers are its customers: they move to the nearest member left (terminate does so
       // itself under the risk response `reassign`)
-      if (!w.spec->risk.reassign) models::reassignBuyers(w, m);
+      if (!w.riskResponse.reassign) models::reassignBuyers(w, m);
       m_exits += 1;
     }
     // entry: a margin that lasts draws one entrant at a time

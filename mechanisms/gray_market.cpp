@@ -53,9 +53,7 @@ struct GrayMarketSpec final : MechanismSpec {
 
 /// What a seller expects to pay for one off-contract shipment: the chance monitoring traces it
 /// times the fine (0 without enforcement), currency per shipment.
-double expectedPenalty(const World& w) {
-  return w.spec->enforcement.enabled ? models::traceProbability(w) * w.spec->enforcement.fine : 0.0;
-}
+double expectedPenalty(const World& w) { return w.policing.traceProbability * w.policing.fine; }
 
 /// Mean list price of the brand's active authorised outlets (the price a gray reseller
 /// undercuts), currency per unit; 0 when there are none.

@@ -7,9 +7,10 @@
 // goods arrive. Counts every shipment and the late ones (`logistics.*` summary keys, each
 // provider group's units, shipments, on-time share and fees).
 //
-// Still shared: the keys (a provider group's `logistics` mapping, `terms.logistics`,
-// `coordination.delay_probability`/`delay_ticks`) are read by sim/io/scenario_loader.cpp (the
-// provider's lead time becomes the link's); the world builder assigns each buyer its carrier
+// Still shared: the group keys (a provider group's `logistics` mapping, `terms.logistics`) are
+// read by sim/io/scenario_loader.cpp (the provider's lead time becomes the link's); the in-house
+// carriage's `coordination.delay_probability`/`delay_ticks` are declared by
+// mechanisms/coordination.cpp (World::coordination); the world builder assigns each buyer its carrier
 // (Members::carrier); the timeseries columns `shipments`, `late_shipments` stay the engine's
 // (metrics.cpp), ahead of the mechanisms' columns, where they have always been.
 #include <algorithm>
@@ -30,7 +31,7 @@ class Logistics final : public Mechanism {
   void carry(World& w, int supplier, int buyer, double units, const SupplyTerms& terms, int& delay) override {
     const Members& mb = w.members;
     const auto s = idx(supplier), b = idx(buyer);
-    const CoordinationSpec& co = w.spec->coordination;
+    const Coordination& co = w.coordination;
     // a provider that left (risk events) no longer carries: the in-house carriage takes over
     const int carrier = mb.carrier[b] >= 0 && mb.active[idx(mb.carrier[b])] ? mb.carrier[b] : -1;
     const CarriageSpec carriage = carrier >= 0 ? w.groupOf(carrier).carriage

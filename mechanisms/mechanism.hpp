@@ -53,6 +53,11 @@ class Mechanism {
   virtual void afterPricing(World&) {}
   /// Fulfilment: outlet (member id) sold `units` (> 0) to consumers; the sale is booked.
   virtual void afterSale(World&, int /*outlet*/, double /*units*/) {}
+  /// Fulfilment, once per tick after every outlet's sales are booked: `served` (per outlet
+  /// index) the units each sold to consumers, `cannibalized` (per outlet index) those of an
+  /// online outlet's units that consumers would otherwise have bought at its brand's stores
+  /// (the choice model's counterfactual, as conflict.cannibalization counts them).
+  virtual void afterDemand(World&, const std::vector<double>& /*served*/, const std::vector<double>& /*cannibalized*/) {}
   /// Pricing and replenishment, once per member re-priced and once per order: where member
   /// `buyer` buys `units` (> 0; 0 asks for the cheapest source without the sellers' consent, for
   /// pricing). `source` comes in as its supplier; a mechanism may pick another member (sourcing
@@ -82,6 +87,11 @@ class Mechanism {
   /// is then late) and post what carrying it costs (logistics providers).
   virtual void carry(World&, int /*supplier*/, int /*buyer*/, double /*units*/, const SupplyTerms& /*terms*/,
                      int& /*delay*/) {}
+  /// Monitoring stage, after replenishment and before settlement: `traceable` holds the day's
+  /// off-contract shipments that afterShipment queued. A mechanism may check prices, trace those
+  /// shipments (their `detected` and `action`), record them as events and take them off the
+  /// queue; the engine records any left (untraced) and empties it.
+  virtual void monitor(World&, std::vector<Event>& /*traceable*/) {}
   /// Metrics: the tick is over.
   virtual void endTick(const World&) {}
   /// Metrics: the warm-up (`warmup` ticks) is over and measurement starts. A mechanism that

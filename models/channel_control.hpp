@@ -1,10 +1,13 @@
 #pragma once
-// Channel-control mechanisms of the seed deck (../shared/seed/OUTLINE.md, ch. 2, 4, 5):
-// price and diversion monitoring, the enforcement ladder with security deposits, member exit
-// and replacement, risk events with emergency responses, and the closed-loop partner policy.
-// Each is off unless the scenario turns it on; every money movement goes through the ledger.
+// Channel control shared by the mechanisms of the seed deck (../shared/seed/OUTLINE.md, ch. 2,
+// 4, 5): supply contracts, member exit and replacement (with the risk response's reassignment),
+// deposits returned, daily per-member draws. The mechanisms themselves (monitoring and
+// enforcement, risk, the partner policy, ...) live in mechanisms/. Every money movement goes through the ledger.
+#include <cstdint>
+#include <string>
 #include <vector>
 
+#include "sim/core/rng.hpp"
 #include "sim/core/world.hpp"
 
 namespace chan::models {
@@ -13,8 +16,21 @@ namespace chan::models {
 /// policy or a concession may change them.
 SupplyTerms& contractTerms(World& world, int buyer);
 
-/// Set-up: every reseller posts the security deposit with its brand's manufacturer.
-void postDeposits(World& world);
+/// The manufacturer of member m's brand (-1: the brand has none).
+int makerOf(const World& world, int member);
+
+/// Salts of the daily per-member draws (memberChance), so that each check of a member on a tick
+/// has its own number. A shipment's trace adds its counterparty to kTrace: with counterparty 1
+/// it shares the audit's number, which only matters when the same member is audited that tick.
+namespace draw {
+inline constexpr std::uint64_t kBreach = 0, kPriceCheck = 1, kTrace = 2, kAudit = 3;
+}
+
+/// Chance in [0,1) for a (purpose, member, salt) on this tick: detections, audits, breaches.
+double memberChance(const World& world, StreamPurpose purpose, int member, std::uint64_t salt);
+
+/// Gives member m back the security deposit it posted with its brand's manufacturer (if any).
+void returnDeposit(World& world, int member);
 
 /// Removes member m from the channel: its stock is written off, its deposit returned, and
 /// (risk response `reassign`) its buyers move to the nearest active member of its group.
@@ -28,28 +44,11 @@ void moveBuyer(World& world, int buyer, int to, SupplyTerms terms);
 /// Moves the buyers of `failed` to the nearest active, undisrupted member of its group.
 void reassignBuyers(World& world, int failed);
 
-/// True while a scenario disruption stops member m shipping.
+/// True while a scheduled disruption stops member m shipping (mechanisms/risk sets it each tick).
 bool disrupted(const World& world, int member);
-
-/// Applies the next rung of the escalation ladder to member m; returns the action's name.
-std::string enforce(World& world, int member);
 
 /// True for the members a brand contracts with and polices: distributors and outlets, not
 /// manufacturers, logistics providers or unauthorised resellers (Members::authorised).
 bool authorisedReseller(const World& world, int member);
-
-/// Chance that monitoring traces one off-contract shipment (cross-territory or gray market):
-/// the traceability probability with serial codes, else the diversion detection; 0 unmonitored.
-double traceProbability(const World& world);
-
-/// Daily monitoring: MAP violations of active outlets (actual and detected, by channel) and the
-/// off-contract shipments of the day (`diversions`: cross-territory and gray market, traced
-/// with traceProbability). Detected ones climb the seller's enforcement ladder.
-/// Appends events; charges the manufacturer the monitoring cost.
-void monitor(World& world, std::vector<Event>& diversions);
-
-/// Risk events of the day: disruptions starting (with the response), licence audits, and
-/// defaults of members whose cash fell below their credit line.
-void reviewRisk(World& world);
 
 }  // namespace chan::models

@@ -124,7 +124,7 @@ double opportunisticPrice(const World& w, int m, double unitCost, const PriceCon
   if (map <= 0 || netUnitRevenue(w, m, undercut) <= unitCost) return compliant;
   const int days = w.members.violationDays[idx(m)];
   const double belief = (2.0 * p.believedDetection + w.members.detections[idx(m)]) / (2.0 + days);
-  const double penalty = w.spec->enforcement.enabled ? belief * w.spec->enforcement.fine : 0.0;
+  const double penalty = belief * w.policing.fine;  // no fine without enforcement
   auto profit = [&](double x) { return (netUnitRevenue(w, m, x) - unitCost) * demandFaced(w, m, x, ctx); };
   return profit(undercut) - profit(compliant) > penalty ? undercut : compliant;
 }

@@ -113,7 +113,7 @@ double orderQuantity(const World& w, int member, int leadTime) {
     case ReplenishRule::OrderUpTo: {
       double goal = target(w, member, leadTime);
       // real-time visibility: goods anywhere below are this member's to account for
-      if (w.spec->coordination.visibility && !isOutlet(w.members.kind[m])) addEchelon(w, member, goal, position);
+      if (w.coordination.visibility && !isOutlet(w.members.kind[m])) addEchelon(w, member, goal, position);
       return std::max(0.0, goal - position);
     }
     case ReplenishRule::MinMax: return position <= r.reorderPoint ? r.orderUpTo - position : 0.0;

@@ -18,8 +18,6 @@ inline const std::vector<std::string> kSupplierRules = {"territory", "nearest", 
 inline const std::vector<std::string> kDistributions = {"constant", "uniform", "uniform_quantiles", "normal",
                                                         "lognormal"};
 inline const std::vector<std::string> kPlacements = {"cities", "uniform", "centre"};
-inline const std::vector<std::string> kEnforcementActions = {"warning", "fine", "forfeit_deposit", "suspend",
-                                                             "terminate"};
 inline const std::vector<std::string> kPartnerKpis = {"profit", "revenue", "units", "aov", "satisfaction",
                                                       "cost_effectiveness", "brand_share"};
 inline const std::vector<std::string> kEventTypes = {

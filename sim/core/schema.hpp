@@ -62,6 +62,9 @@ class FieldVisitor {
   virtual void text(const Key& k, std::string& value) = 0;
   /// One of `names` (an enum's names in enum order, sim/core/names.hpp); value is the index.
   virtual void choice(const Key& k, int& value, const std::vector<std::string>& names) = 0;
+  /// A list of `names` (YAML `[a, b]`), each value an index as for choice(); a missing key
+  /// keeps the default list.
+  virtual void choices(const Key& k, std::vector<int>& values, const std::vector<std::string>& names) = 0;
   /// A member group of the scenario, by name in YAML; value is its index (groups above only).
   virtual void groupRef(const Key& k, int& group) = 0;
   /// A list of mappings; a missing key is an empty list.

@@ -199,63 +199,8 @@ struct ConsumerSpec {
   std::shared_ptr<const ConsumerTable> table;  // from_csv: imported places (null: count and placement)
 };
 
-/// Price and diversion monitoring (deck ch. 2, 6).
-struct MonitoringSpec {
-  bool enabled = false;
-  double onlineDetection = 0.8;      // chance a day below MAP is seen at an online outlet
-  double offlineDetection = 0.2;     // ... at a physical outlet
-  double costPerOutletDay = 0;       // paid by the manufacturer per outlet monitored per day
-  double diversionDetection = 0.1;   // chance a cross-territory shipment is traced
-  bool traceability = false;         // serial-code tracking raises diversion detection ...
-  double traceabilityDetection = 0.7;// ... to this
-  double auditProbability = 0;       // chance per member-day of an audit (licences)
-};
-
-enum class EnforcementAction : std::uint8_t { Warning, Fine, ForfeitDeposit, Suspend, Terminate };
-
-/// Conflict handling: the escalation ladder applied to a member's n-th detected violation.
-struct EnforcementSpec {
-  bool enabled = false;
-  std::vector<EnforcementAction> ladder{EnforcementAction::Warning, EnforcementAction::Fine,
-                                        EnforcementAction::ForfeitDeposit, EnforcementAction::Suspend,
-                                        EnforcementAction::Terminate};
-  double fine = 200;                 // currency per fine, paid to the manufacturer
-  double deposit = 0;                // security deposit each reseller posts at set-up
-  int suspensionTicks = 14;          // supply suspension length
-  double compensationPerUnit = 0;    // mediation: online outlets pay stores per cannibalised unit
-};
-
-/// A member that stops shipping for a while (supply disruption, deck ch. 4).
-struct DisruptionSpec {
-  int group = 0;      // index into ScenarioSpec::groups
-  int member = 0;     // index within the group
-  int start = 1;      // first tick
-  int duration = 30;  // ticks
-};
-
-struct RiskSpec {
-  double creditLine = -1;            // < 0: no defaults; cash below -creditLine -> bankruptcy
-  std::vector<DisruptionSpec> disruptions;
-  bool reassign = false;             // response: buyers of a failed supplier move to the nearest active peer
-  double emergencyCost = 0;          // response: extra cost per unit shipped to reassigned buyers
-  double priceCap = 0;               // response: outlets cap prices at this during a disruption (0: none)
-  // information security (deck ch. 4): an outlet's point-of-sale data exchange is compromised
-  double breachProbability = 0;      // per outlet-day
-  int breachDays = 14;               // ticks its data is withheld from the members upstream
-  double breachCost = 0;             // the outlet's cost of each incident
-};
-
 /// KPIs of the scorecard (models/scorecard) a partner policy can rank partners by.
 enum class PartnerKpi : std::uint8_t { Profit, Revenue, Units, Aov, Satisfaction, CostEffectiveness, BrandShare };
-
-struct CoordinationSpec {
-  bool sharedSales = false;          // upstream members forecast from consumer sales, not orders
-  bool visibility = false;           // IoT: upstream members see downstream stock and sales in real time
-                                     // and order on echelon inventory position (implies shared sales)
-  double overstockDays = 30;         // early warning: days of supply above this
-  double delayProbability = 0;       // logistics: chance a shipment is late ...
-  int delayTicks = 0;                // ... by this many ticks
-};
 
 /// The scenario section of a mechanism in mechanisms/: each mechanism derives its own spec
 /// struct from this one (mechanisms/mechanism.hpp); ScenarioSpec only carries it.
@@ -281,10 +226,6 @@ struct ScenarioSpec {
   std::vector<TerritorySpec> territories;
   std::vector<MemberGroupSpec> groups;
   ConsumerSpec consumers;
-  MonitoringSpec monitoring;
-  EnforcementSpec enforcement;
-  RiskSpec risk;
-  CoordinationSpec coordination;
   /// Sections of the registered mechanisms, by registration index (see sectionOf).
   std::vector<std::shared_ptr<const MechanismSpec>> mechanisms;
   /// conflict.index's weights of undercut_rate, cross_territory_share and cannibalization.

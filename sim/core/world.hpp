@@ -75,6 +75,7 @@ struct Members {
   std::vector<std::uint8_t> active;      // 0: terminated, bankrupt or a reserve not yet recruited
   std::vector<double> priceFactor;       // multiplies the price its rule sets
   std::vector<int> breachedUntil;        // its point-of-sale data is withheld while tick < this
+  std::vector<std::uint8_t> disrupted;   // 1: a scheduled disruption stops it shipping today (mechanisms/risk)
   std::vector<double> roleCost;          // currency per unit sold for service / value-added roles
   std::vector<double> saleIncomeRate;    // fraction of its consumer revenue others pay it per sale (a
                                          // referral commission), set by mechanisms; pricing counts it
@@ -180,8 +181,41 @@ struct Event {
 };
 const char* eventTypeName(Event::Type t);
 
+/// What monitoring and enforcement (mechanisms/monitoring_enforcement.cpp) make a violation
+/// cost, as the behaviours that weigh it read it (opportunistic pricing, sellers to the gray
+/// market, risk's licence audits); set by that mechanism at start, 0 when nothing is policed.
+struct Policing {
+  double traceProbability = 0;  // chance that one off-contract shipment is traced, 0..1
+  double fine = 0;              // currency per fine (0 without enforcement)
+  double auditProbability = 0;  // chance of a licence audit per member-day, 0..1
+};
+
+/// The risk responses (mechanisms/risk.cpp) that the channel control shared by every mechanism
+/// applies where a member leaves (models::terminate) and the engine applies after pricing; set by
+/// that mechanism at start, all off when the scenario has none.
+struct RiskResponse {
+  bool reassign = false;     // buyers of a disrupted or departed supplier move to its nearest active peer
+  double emergencyCost = 0;  // currency per unit shipped to reassigned buyers
+  double priceCap = 0;       // outlets cap their prices at this while any member is disrupted (0: none)
+};
+
+/// Information sharing, early-warning bounds and the in-house carriage (the `coordination`
+/// section, mechanisms/coordination.cpp), for the engine's replenishment and early warnings, the
+/// replenishment model and mechanisms/logistics; set by that mechanism at start.
+struct Coordination {
+  bool sharedSales = false;     // upstream members forecast from consumer sales, not orders
+  bool visibility = false;      // IoT: upstream members see downstream stock and sales in real time
+                                // and order on echelon inventory position (implies shared sales)
+  double overstockDays = 30;    // early warning: days of supply above this
+  double delayProbability = 0;  // in-house carriage: chance a shipment is late, 0..1 ...
+  int delayTicks = 0;           // ... by this many ticks
+};
+
 struct World {
   const ScenarioSpec* spec = nullptr;
+  Policing policing;
+  RiskResponse riskResponse;
+  Coordination coordination;
   SupplyGraph graph;
   Members members;
   std::vector<int> outlets;            // outlet index -> member id

@@ -69,7 +69,6 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
     throw std::invalid_argument("warmup (" + std::to_string(spec.warmup) + ") must be shorter than the run (ticks: " +
                                 std::to_string(spec.ticks) + ")");
   if (spec.steadyStart) startAtSteadyState();
-  models::postDeposits(w);
   m_outletRequests.assign(w.outlets.size(), 0.0);
   if (!spec.consumers.expected && spec.consumers.substitution) m_secondChoice.assign(w.consumers.size(), 0);
   const auto& visible = spec.consumers.stockVisible;
@@ -146,10 +145,9 @@ void Engine::step() {
   obs.ordersByTier.assign(static_cast<std::size_t>(w.tierCount()), 0.0);
   // arrivals: shipments due this tick join the buyers' stock
   receiveArrivals();
-  // risk events: disruptions starting, licence audits, defaults (with the emergency response)
-  models::reviewRisk(w);
-  // policy review: the mechanisms' reviews (the partner policy's terminations, recruitment,
-  // rebates, terms and tiers; vertical disputes over terms)
+  // risk events and policy review: the mechanisms' reviews (risk first: disruptions starting,
+  // licence audits, data breaches, defaults, with the emergency response; then the partner
+  // policy's terminations, recruitment, rebates, terms and tiers; vertical disputes over terms)
   for (auto& mechanism : m_mechanisms) mechanism->review(w);
   // pricing: every member due for review, top tier first, then promotions and the price cap
   setPrices();
@@ -157,8 +155,10 @@ void Engine::step() {
   serveConsumers(obs);
   // replenishment orders and shipments, deepest tier first (diversion, shared sales data)
   replenish(obs);
-  // monitoring and enforcement: MAP violations and diverted shipments
-  models::monitor(w, m_diversions);
+  // monitoring and enforcement: MAP violations and the day's off-contract shipments
+  for (auto& mechanism : m_mechanisms) mechanism->monitor(w, m_diversions);
+  w.events.insert(w.events.end(), m_diversions.begin(), m_diversions.end());
+  m_diversions.clear();
   // settlement: holding and fixed costs, fixed fees
   settle();
   // early warnings on stock levels
@@ -240,7 +240,7 @@ void Engine::setPrices() {
   }
   for (auto& mechanism : m_mechanisms) mechanism->afterPricing(w);
   // emergency response: while any supplier is disrupted, outlets cap their prices
-  const double cap = w.spec->risk.priceCap;
+  const double cap = w.riskResponse.priceCap;
   bool anyDisrupted = false;
   for (std::size_t m = 0; m < w.members.size() && cap > 0; ++m) anyDisrupted = anyDisrupted || models::disrupted(w, static_cast<int>(m));
   for (int m : w.outlets) {
@@ -373,33 +373,9 @@ void Engine::serveConsumers(TickObservations& obs) {
   }
   obs.onlineNearStockedStore = nearStore;
   obs.reached = round1.reached;
-  mediate(served);
-}
-
-void Engine::mediate(const std::vector<double>& served) {
-  // each online outlet's sales that consumers would otherwise have bought at the brand's
-  // authorised stores (the choice model's counterfactual of this tick, as conflict.cannibalization
-  // counts them) are logged as conflict events and (mediation) compensated per unit to the
-  // brand's active stores in proportion to their own sales of the day
-  World& w = m_world;
-  const double rate = w.spec->enforcement.enabled ? w.spec->enforcement.compensationPerUnit : 0.0;
-  const std::vector<double>& taken = m_metrics.tickSourceOfVolume().cannibalizedBy;
-  for (std::size_t o = 0; o < w.outlets.size(); ++o) {
-    const int m = w.outlets[o];
-    const double units = taken[o];
-    if (!isOnline(w.members.kind[idx(m)]) || !(served[o] > 0) || units <= kTiny) continue;
-    w.events.push_back({w.tick, Event::Type::Cannibalization, m, -1, units, units / served[o], true, rate > 0 ? "compensate" : ""});
-    if (rate <= 0) continue;
-    double storeSales = 0;
-    for (std::size_t s = 0; s < w.outlets.size(); ++s)
-      if (!isOnline(w.members.kind[idx(w.outlets[s])]) && w.members.brand[idx(w.outlets[s])] == w.members.brand[idx(m)])
-        storeSales += served[s];
-    for (std::size_t s = 0; s < w.outlets.size() && storeSales > 0; ++s) {
-      const int store = w.outlets[s];
-      if (isOnline(w.members.kind[idx(store)]) || w.members.brand[idx(store)] != w.members.brand[idx(m)]) continue;
-      w.payOther(m, store, rate * units * served[s] / storeSales);
-    }
-  }
+  // the mechanisms see the day's sales and those the brand's stores lost to online outlets
+  // (mediation of cannibalised sales)
+  for (auto& mechanism : m_mechanisms) mechanism->afterDemand(w, served, m_metrics.tickSourceOfVolume().cannibalizedBy);
 }
 
 void Engine::sell(int outlet, double units) {
@@ -429,7 +405,7 @@ void Engine::sell(int outlet, double units) {
 void Engine::replenish(TickObservations& obs) {
   World& w = m_world;
   Members& mb = w.members;
-  const bool shared = w.spec->coordination.sharedSales;  // (visibility shares sales too)
+  const bool shared = w.coordination.sharedSales;  // (visibility shares sales too)
   for (int t = w.tierCount() - 1; t >= 0; --t) {
     for (int m : w.byTier[idx(t)]) {
       // fill the orders received from the tier(s) below, rationing stock proportionally;
@@ -441,7 +417,7 @@ void Engine::replenish(TickObservations& obs) {
       if (!isOutlet(mb.kind[idx(m)])) {  // outlets recorded consumer demand
         // shared information: forecast from the consumer demand below, not from orders
         double seen = asked;
-        if ((shared || w.spec->coordination.visibility) && !feedBreached(m)) {
+        if ((shared || w.coordination.visibility) && !feedBreached(m)) {
           seen = 0;
           for (int o : w.subtreeOutlets[idx(m)]) seen += m_outletRequests[idx(o)];
         }
@@ -583,7 +559,7 @@ void Engine::warn(TickObservations& obs) const {
     if (!mb.active[m] || mb.kind[m] == MemberKind::Manufacturer) continue;
     const double daily = models::forecast(w, static_cast<int>(m));
     if (daily <= kTiny) continue;
-    if (mb.stock[m] / daily > w.spec->coordination.overstockDays * (1 + kWarningMargin)) obs.overstockWarnings += 1;
+    if (mb.stock[m] / daily > w.coordination.overstockDays * (1 + kWarningMargin)) obs.overstockWarnings += 1;
     const int lead = mb.supplier[m] >= 0 ? w.termsFor(mb.supplier[m], static_cast<int>(m)).leadTime : 0;
     if (mb.stock[m] + mb.onOrder[m] < daily * (lead + 1) * (1 - kWarningMargin)) obs.stockoutWarnings += 1;
   }

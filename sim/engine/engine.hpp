@@ -58,7 +58,6 @@ class Engine {
   void settle();
   void ship(int supplier, int buyer, double units, TickObservations& obs);
   void sell(int outlet, double units);
-  void mediate(const std::vector<double>& served);
   void warn(TickObservations& obs) const;
   /// What member m's goods cost it per unit now, which it prices from (mechanisms may source elsewhere).
   double unitCostOf(int member) const;

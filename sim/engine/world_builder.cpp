@@ -219,6 +219,7 @@ void initialiseState(const ScenarioSpec& spec, World& w) {
   mb.detections.assign(n, 0);
   mb.formerSupplier.assign(n, -1);
   mb.breachedUntil.assign(n, 0);
+  mb.disrupted.assign(n, 0);
   w.brandMaker.assign(spec.brands.size(), -1);
   for (std::size_t m = n; m-- > 0;)
     if (mb.kind[m] == MemberKind::Manufacturer) w.brandMaker[static_cast<std::size_t>(mb.brand[m])] = static_cast<int>(m);

@@ -272,75 +272,6 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
   return g;
 }
 
-MonitoringSpec readMonitoring(Reader r) {
-  MonitoringSpec m;
-  m.enabled = r.boolean("enabled", true);
-  m.onlineDetection = r.number("online_detection", m.onlineDetection, 0, 1);
-  m.offlineDetection = r.number("offline_detection", m.offlineDetection, 0, 1);
-  m.costPerOutletDay = r.number("cost_per_outlet_day", 0, 0, kHuge);
-  m.diversionDetection = r.number("diversion_detection", m.diversionDetection, 0, 1);
-  m.traceability = r.boolean("traceability", false);
-  m.traceabilityDetection = r.number("traceability_detection", m.traceabilityDetection, 0, 1);
-  m.auditProbability = r.number("audit_probability", 0, 0, 1);
-  r.finish();
-  return m;
-}
-
-EnforcementSpec readEnforcement(Reader r) {
-  EnforcementSpec e;
-  e.enabled = r.boolean("enabled", true);
-  if (r.has("ladder")) {
-    e.ladder.clear();
-    for (const std::string& a : r.texts("ladder")) e.ladder.push_back(enumOf<EnforcementAction>(names::kEnforcementActions, a));
-    for (const std::string& a : r.texts("ladder"))
-      if (std::find(names::kEnforcementActions.begin(), names::kEnforcementActions.end(), a) == names::kEnforcementActions.end()) indexByName(r, "ladder", a, names::kEnforcementActions, "action");
-    if (e.ladder.empty()) r.fail("ladder", "needs at least one action");
-  }
-  e.fine = r.number("fine", e.fine, 0, kHuge);
-  e.deposit = r.number("deposit", 0, 0, kHuge);
-  e.suspensionTicks = static_cast<int>(r.integer("suspension_ticks", e.suspensionTicks, 1, kMaxTicks));
-  e.compensationPerUnit = r.number("compensation_per_unit", 0, 0, kHuge);
-  r.finish();
-  return e;
-}
-
-RiskSpec readRisk(Reader r, const std::vector<std::string>& groupNames, const ScenarioSpec& spec) {
-  RiskSpec k;
-  k.creditLine = r.number("credit_line", -1, -1, kHuge);
-  for (Reader& d : r.list("disruptions")) {
-    DisruptionSpec ds;
-    ds.group = indexByName(d, "group", d.text("group"), groupNames, "member group");
-    ds.member = static_cast<int>(d.integer("member", 0, 0, kMaxMembersPerGroup));
-    if (ds.member >= spec.groups[static_cast<std::size_t>(ds.group)].count) d.fail("member", "beyond the group's count");
-    ds.start = static_cast<int>(d.integer("start", 1, kMaxTicks));
-    ds.duration = static_cast<int>(d.integer("duration", 1, kMaxTicks));
-    d.finish();
-    k.disruptions.push_back(ds);
-  }
-  if (auto e = r.optionalMap("response")) {
-    k.reassign = e->boolean("reassign", false);
-    k.emergencyCost = e->number("emergency_cost", 0, 0, kHuge);
-    k.priceCap = e->number("price_cap", 0, 0, kHuge);
-    e->finish();
-  }
-  k.breachProbability = r.number("breach_probability", 0, 0, 1);
-  k.breachDays = static_cast<int>(r.integer("breach_days", k.breachDays, 1, kMaxTicks));
-  k.breachCost = r.number("breach_cost", 0, 0, kHuge);
-  r.finish();
-  return k;
-}
-
-CoordinationSpec readCoordination(Reader r) {
-  CoordinationSpec c;
-  c.sharedSales = r.boolean("shared_sales", false);
-  c.visibility = r.boolean("visibility", false);
-  c.overstockDays = r.number("overstock_days", c.overstockDays, 0, 1e6);
-  c.delayProbability = r.number("delay_probability", 0, 0, 1);
-  c.delayTicks = static_cast<int>(r.integer("delay_ticks", 0, 0, 3650));
-  r.finish();
-  return c;
-}
-
 }  // namespace
 
 ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
@@ -421,10 +352,6 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   const bool anyOutlet = std::any_of(spec.groups.begin(), spec.groups.end(), [](const auto& g) { return isOutlet(g.kind); });
   if (!anyOutlet) r.fail("members", "at least one outlet group (a kind that sells to consumers) is required");
   spec.consumers = readConsumers(r.map("consumers"), spec);
-  if (auto m = r.optionalMap("monitoring")) spec.monitoring = readMonitoring(*m);
-  if (auto e = r.optionalMap("enforcement")) spec.enforcement = readEnforcement(*e);
-  if (auto k = r.optionalMap("risk")) spec.risk = readRisk(*k, groupNames, spec);
-  if (auto c = r.optionalMap("coordination")) spec.coordination = readCoordination(*c);
   for (std::size_t i = 0; i < sections.size(); ++i) {
     SchemaReader reader(r, groupNames);
     mechanismRegistry()[i].fields(*sections[i], reader, spec);
@@ -625,48 +552,6 @@ YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
     n["territories"].push_back(tn);
   }
   for (std::size_t g = 0; g < spec.groups.size(); ++g) n["members"].push_back(groupYaml(spec, g, base));
-  const MonitoringSpec& m = spec.monitoring;
-  if (m.enabled) {
-    YAML::Node mn = n["monitoring"];
-    mn["online_detection"] = m.onlineDetection;
-    mn["offline_detection"] = m.offlineDetection;
-    mn["cost_per_outlet_day"] = m.costPerOutletDay;
-    mn["diversion_detection"] = m.diversionDetection;
-    mn["traceability"] = m.traceability;
-    mn["traceability_detection"] = m.traceabilityDetection;
-    mn["audit_probability"] = m.auditProbability;
-  }
-  const EnforcementSpec& e = spec.enforcement;
-  if (e.enabled) {
-    YAML::Node en = n["enforcement"];
-    for (EnforcementAction a : e.ladder) en["ladder"].push_back(names::of(names::kEnforcementActions, a));
-    en["fine"] = e.fine;
-    en["deposit"] = e.deposit;
-    en["suspension_ticks"] = e.suspensionTicks;
-    en["compensation_per_unit"] = e.compensationPerUnit;
-  }
-  const RiskSpec& k = spec.risk;
-  if (k.creditLine >= 0 || !k.disruptions.empty() || k.reassign || k.emergencyCost > 0 || k.priceCap > 0) {
-    YAML::Node kn = n["risk"];
-    kn["credit_line"] = k.creditLine;
-    for (const auto& d : k.disruptions) {
-      YAML::Node dn;
-      dn["group"] = spec.groups[static_cast<std::size_t>(d.group)].name;
-      dn["member"] = d.member;
-      dn["start"] = d.start;
-      dn["duration"] = d.duration;
-      kn["disruptions"].push_back(dn);
-    }
-    kn["response"]["reassign"] = k.reassign;
-    kn["response"]["emergency_cost"] = k.emergencyCost;
-    kn["response"]["price_cap"] = k.priceCap;
-  }
-  if (k.breachProbability > 0) {  // written only when on: older resolved files stay as they were
-    YAML::Node kn = n["risk"];
-    kn["breach_probability"] = k.breachProbability;
-    kn["breach_days"] = k.breachDays;
-    kn["breach_cost"] = k.breachCost;
-  }
   for (std::size_t i = 0; i < mechanismRegistry().size(); ++i) {
     const MechanismEntry& entry = mechanismRegistry()[i];
     if (!entry.used(sectionOf(spec, i))) continue;
@@ -674,13 +559,6 @@ YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
     SchemaWriter writer(n, spec);
     entry.fields(const_cast<MechanismSpec&>(sectionOf(spec, i)), writer, spec);
   }
-  const CoordinationSpec& co = spec.coordination;
-  YAML::Node con = n["coordination"];
-  con["shared_sales"] = co.sharedSales;
-  if (co.visibility) con["visibility"] = true;  // written only when on: older resolved files stay as they were
-  con["overstock_days"] = co.overstockDays;
-  con["delay_probability"] = co.delayProbability;
-  con["delay_ticks"] = co.delayTicks;
   const ConsumerSpec& c = spec.consumers;
   YAML::Node cn = n["consumers"];
   if (c.table) cn["from_csv"] = writtenPath(c.table->file, base);  // the count and places are the file's

@@ -54,6 +54,13 @@ void SchemaReader::choice(const Key& k, int& value, const std::vector<std::strin
   value = static_cast<int>(std::find(names.begin(), names.end(), name) - names.begin());
 }
 
+void SchemaReader::choices(const Key& k, std::vector<int>& values, const std::vector<std::string>& names) {
+  if (!m_r.has(k.name)) return;
+  values.clear();
+  for (const std::string& name : m_r.choices(k.name, names))
+    values.push_back(static_cast<int>(std::find(names.begin(), names.end(), name) - names.begin()));
+}
+
 void SchemaReader::groupRef(const Key& k, int& group) {
   if (!k.required && !m_r.has(k.name)) return;
   group = indexByName(m_r, k.name, m_r.text(k.name), m_groups, "member group");
@@ -90,6 +97,12 @@ void SchemaWriter::text(const Key& k, std::string& value) { m_n[std::string(k.na
 
 void SchemaWriter::choice(const Key& k, int& value, const std::vector<std::string>& names) {
   m_n[std::string(k.name)] = names[static_cast<std::size_t>(value)];
+}
+
+void SchemaWriter::choices(const Key& k, std::vector<int>& values, const std::vector<std::string>& names) {
+  YAML::Node list(YAML::NodeType::Sequence);  // an empty list is written as []
+  for (int v : values) list.push_back(names[static_cast<std::size_t>(v)]);
+  m_n[std::string(k.name)] = list;
 }
 
 void SchemaWriter::groupRef(const Key& k, int& group) {
@@ -140,6 +153,13 @@ void SchemaDocs::choice(const Key& k, int& value, const std::vector<std::string>
   std::string all;
   for (const std::string& n : names) all += (all.empty() ? "" : ", ") + n;
   row(k, "one of " + all, names[static_cast<std::size_t>(value)], "");
+}
+
+void SchemaDocs::choices(const Key& k, std::vector<int>& values, const std::vector<std::string>& names) {
+  std::string all, fallback;
+  for (const std::string& n : names) all += (all.empty() ? "" : ", ") + n;
+  for (int v : values) fallback.append(fallback.empty() ? "" : ", ").append(names[static_cast<std::size_t>(v)]);
+  row(k, "list of " + all, "[" + fallback + "]", "");
 }
 
 void SchemaDocs::groupRef(const Key& k, int& /*group*/) { row(k, "member group", "none", "a group defined above"); }

@@ -24,6 +24,7 @@ class SchemaReader final : public FieldVisitor {
   void boolean(const Key& k, bool& value) override;
   void text(const Key& k, std::string& value) override;
   void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
+  void choices(const Key& k, std::vector<int>& values, const std::vector<std::string>& names) override;
   void groupRef(const Key& k, int& group) override;
   void list(const Key& k, ListAccess& items) override;
   void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
@@ -45,6 +46,7 @@ class SchemaWriter final : public FieldVisitor {
   void boolean(const Key& k, bool& value) override;
   void text(const Key& k, std::string& value) override;
   void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
+  void choices(const Key& k, std::vector<int>& values, const std::vector<std::string>& names) override;
   void groupRef(const Key& k, int& group) override;
   void list(const Key& k, ListAccess& items) override;
   void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
@@ -67,6 +69,7 @@ class SchemaDocs final : public FieldVisitor {
   void boolean(const Key& k, bool& value) override;
   void text(const Key& k, std::string& value) override;
   void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
+  void choices(const Key& k, std::vector<int>& values, const std::vector<std::string>& names) override;
   void groupRef(const Key& k, int& group) override;
   void list(const Key& k, ListAccess& items) override;
   void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,

@@ -1,6 +1,9 @@
 #include "sim/serve/controls.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "mechanisms/mechanism.hpp"
@@ -18,6 +21,9 @@ constexpr double kMaxTicks = 1e7;
 constexpr double kMaxConsumers = 5e7;
 constexpr double kMaxMembersPerGroup = 1e6;
 constexpr double kMaxSeed = 9223372036854775807.0;  // the largest int64
+// mechanisms the form offers to switch on when a scenario leaves them off (the levers a team
+// reaches for first); others appear when the scenario uses them (the YAML view adds any)
+constexpr std::array<std::string_view, 1> kOfferedWhenOff = {"monitoring_enforcement"};
 
 json bound(double v) { return std::isfinite(v) ? json(v) : json(); }
 
@@ -31,10 +37,12 @@ json control(const std::string& path, const std::string& label, const char* type
 /// and choice the scenario gives (text keys and member-group references: the YAML view).
 class ControlCollector final : public FieldVisitor {
  public:
-  /// Controls named `prefix` + key (their path) and labelled `label` + key.
-  ControlCollector(json& out, std::string prefix, std::string label = "")
-      : m_out(out), m_prefix(std::move(prefix)), m_label(std::move(label)) {}
-  Purpose purpose() const override { return Purpose::Write; }
+  /// Controls named `prefix` + key (their path) and labelled `label` + key. Write: the keys a
+  /// scenario gives (present sections only); Document: every key, absent sections included,
+  /// their `enabled` shown false.
+  ControlCollector(json& out, std::string prefix, std::string label = "", Purpose purpose = Purpose::Write)
+      : m_out(out), m_prefix(std::move(prefix)), m_label(std::move(label)), m_purpose(purpose) {}
+  Purpose purpose() const override { return m_purpose; }
   void number(const Key& k, double& value) override { add(k, "number", value); }
   void integer(const Key& k, int& value) override { add(k, "integer", value); }
   void boolean(const Key& k, bool& value) override { add(k, "boolean", value); }
@@ -44,18 +52,24 @@ class ControlCollector final : public FieldVisitor {
     c["options"] = names;
     m_out.push_back(std::move(c));
   }
+  void choices(const Key&, std::vector<int>&, const std::vector<std::string>&) override {}  // lists: the YAML view
   void groupRef(const Key&, int&) override {}
   void list(const Key& k, ListAccess& items) override {
     for (std::size_t i = 0; i < items.size(); ++i) {
-      ControlCollector item(m_out, path(k) + "[" + std::to_string(i) + "].");
+      ControlCollector item(m_out, path(k) + "[" + std::to_string(i) + "].", "", m_purpose);
       items.fields(i, item);
     }
   }
   void section(const Key& k, bool& present, const std::function<void(FieldVisitor&)>& fields,
                const std::function<void(const Checker&)>&) override {
-    if (!present) return;
-    ControlCollector inner(m_out, path(k) + ".");
+    if (!present && m_purpose == Purpose::Write) return;
+    const bool given = present;  // a section's fields may switch `present` on as they are visited
+    const std::size_t first = m_out.size();
+    ControlCollector inner(m_out, path(k) + ".", "", m_purpose);
     fields(inner);
+    if (!given)
+      for (std::size_t c = first; c < m_out.size(); ++c)
+        if (m_out[c]["path"] == path(k) + ".enabled") m_out[c]["value"] = false;
   }
   void check(const std::function<void(const Checker&)>&) override {}
 
@@ -67,6 +81,7 @@ class ControlCollector final : public FieldVisitor {
 
   json& m_out;
   std::string m_prefix, m_label;
+  Purpose m_purpose;
 };
 
 }  // namespace
@@ -135,26 +150,32 @@ json controlsOf(const ScenarioSpec& spec) {
       outletGroups.push_back({{"name", group.name}, {"kind", names::of(names::kMemberKinds, group.kind)}});
   }
 
-  json& control_ = section("Monitoring and enforcement");
-  control_.push_back(control("monitoring.enabled", "monitoring on", "boolean", spec.monitoring.enabled,
-                             {"enabled", "the manufacturer watches advertised prices (and diversion)"}));
-  control_.push_back(control("monitoring.online_detection", "online detection", "number",
-                             spec.monitoring.onlineDetection,
-                             {"online_detection", "chance per day that an online undercut is seen", "fraction", 0, 1}));
-  control_.push_back(control("monitoring.offline_detection", "offline detection", "number",
-                             spec.monitoring.offlineDetection,
-                             {"offline_detection", "chance per day that a store's undercut is seen", "fraction", 0, 1}));
-  control_.push_back(control("enforcement.enabled", "enforcement on", "boolean", spec.enforcement.enabled,
-                             {"enabled", "detected violations are punished along the ladder"}));
-  control_.push_back(control("enforcement.fine", "fine", "number", spec.enforcement.fine,
-                             {"fine", "fine per detected violation", "currency", 0, kHuge}));
-
   for (std::size_t i = 0; i < mechanismRegistry().size(); ++i) {
     const MechanismEntry& entry = mechanismRegistry()[i];
-    if (!entry.used(sectionOf(spec, i))) continue;
-    json found = json::array();
-    ControlCollector collector(found, "");
-    entry.fields(const_cast<MechanismSpec&>(sectionOf(spec, i)), collector, spec);  // Write: only reads
+    const bool used = entry.used(sectionOf(spec, i));
+    json found = json::array(), given = json::array();
+    if (used) {  // the keys the scenario gives, with its values
+      ControlCollector collector(given, "", "", FieldVisitor::Purpose::Write);
+      entry.fields(const_cast<MechanismSpec&>(sectionOf(spec, i)), collector, spec);  // Write: only reads
+    }
+    if (std::find(kOfferedWhenOff.begin(), kOfferedWhenOff.end(), entry.name) != kOfferedWhenOff.end()) {
+      // every key of its sections, `enabled` included (off where the scenario leaves a section
+      // out), so that the form can switch each on or off; the scenario's values where it gives them
+      const std::unique_ptr<MechanismSpec> defaults = entry.makeSpec();
+      ControlCollector collector(found, "", "", FieldVisitor::Purpose::Document);
+      entry.fields(*defaults, collector, spec);
+      for (json& c : found) {
+        const std::string path = c["path"];
+        const std::string sectionPrefix = path.substr(0, path.rfind('.') + 1);
+        for (const json& g : given) {
+          const std::string gp = g["path"];
+          if (gp == path) c["value"] = g["value"];
+          if (path.ends_with(".enabled") && gp.rfind(sectionPrefix, 0) == 0) c["value"] = true;
+        }
+      }
+    } else {
+      found = given;
+    }
     if (!found.empty()) section("Mechanism: " + std::string(entry.name)) = found;
   }
   return {{"sections", sections}, {"outlet_groups", outletGroups}};

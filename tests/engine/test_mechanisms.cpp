@@ -1,10 +1,9 @@
-// Channel-control mechanisms (models/channel_control): each is tested for the direction of
-// its effect on the scenario that asks about it (scenarios/*.yaml, made smaller), with
-// conservation checked every tick.
+// Channel mechanisms on the scenarios that ask about them (scenarios/*.yaml, made smaller):
+// each is tested for the direction of its effect, with conservation checked every tick.
+// (Monitoring, enforcement, mediation, risk and coordination are tested in tests/mechanisms/.)
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <limits>
 #include <map>
 #include <string>
 
@@ -15,56 +14,11 @@ using chan::testing::groupSum;
 using chan::testing::run;
 using chan::testing::Run;
 
-TEST_CASE("monitoring: more detection leaves fewer violations unseen and triggers the ladder", "[mechanisms]") {
-  const std::vector<std::string> small{"consumers.count=6000", "ticks=120"};
-  auto weak = small, strong = small;
-  weak.insert(weak.end(), {"monitoring.online_detection=0.02", "monitoring.offline_detection=0.01"});
-  strong.insert(strong.end(), {"monitoring.online_detection=0.95", "monitoring.offline_detection=0.9"});
-  const Run w = run("map_enforcement", weak), s = run("map_enforcement", strong);
-  REQUIRE(w.metrics.at("conflict.map_violation_days") > 0);
-  CHECK(s.metrics.at("conflict.undetected_violation_days") < w.metrics.at("conflict.undetected_violation_days"));
-  CHECK(s.metrics.at("conflict.detection_rate") > w.metrics.at("conflict.detection_rate"));
-  // opportunists learn from being caught: fewer violations overall under strong monitoring
-  CHECK(s.metrics.at("conflict.map_violation_days") < w.metrics.at("conflict.map_violation_days"));
-  // the ladder escalates in order: a warning first, then fines, forfeits, suspensions, exits
-  CHECK(s.metrics.at("enforcement.warning") > 0);
-  CHECK(s.metrics.at("enforcement.warning") >= s.metrics.at("enforcement.fine"));
-  CHECK(s.metrics.at("enforcement.fine") >= s.metrics.at("enforcement.forfeit_deposit"));
-  CHECK(s.metrics.at("enforcement.forfeit_deposit") >= s.metrics.at("enforcement.terminate"));
-}
-
-TEST_CASE("enforcement: a one-step ladder of termination removes every caught violator", "[mechanisms]") {
-  const Run r = run("map_enforcement", {"consumers.count=6000", "ticks=60", "monitoring.online_detection=1",
-                                        "monitoring.offline_detection=1", "enforcement.ladder=[terminate]",
-                                        "enforcement.fine=0"});
-  int terminated = 0;
-  for (const chan::Event& e : r.events) {
-    if (e.type != chan::Event::Type::PriceUndercut) continue;
-    CHECK(e.detected);  // detection is certain
-    CHECK(r.active[static_cast<std::size_t>(e.member)] == 0);
-    ++terminated;
-  }
-  CHECK(terminated > 0);
-  CHECK(r.metrics.at("enforcement.terminate") == terminated);
-}
-
-TEST_CASE("monitoring: an opportunistic outlet that expects no penalty undercuts, a deterred one does not",
-          "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=6000", "ticks=60"};
-  auto free = base, deterred = base;
-  free.insert(free.end(), {"enforcement.fine=0"});
-  deterred.insert(deterred.end(), {"enforcement.fine=100000"});
-  CHECK(run("map_enforcement", free).metrics.at("conflict.map_violation_days") >
-        run("map_enforcement", deterred).metrics.at("conflict.map_violation_days"));
-  CHECK(run("map_enforcement", deterred).metrics.at("conflict.map_violation_days") == 0);
-}
-
 TEST_CASE("diversion: a price gap above the transport cost pulls goods across the border", "[mechanisms]") {
   // the east distributor sells at 1.25 x 17.92 = 22.40 against 17.92 in the west: a gap of 4.48
-  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
-  auto cheap = base, dear = base;
-  cheap.push_back("members[2].diversion.transport_cost=0.6");
-  dear.push_back("members[2].diversion.transport_cost=5");  // above the gap: nothing to gain
+  // (dear: transport above the gap, nothing to gain)
+  const std::vector<std::string> cheap{"consumers.count=6000", "ticks=90", "members[2].diversion.transport_cost=0.6"},
+      dear{"consumers.count=6000", "ticks=90", "members[2].diversion.transport_cost=5"};
   const Run c = run("territory_diversion", cheap), d = run("territory_diversion", dear);
   CHECK(c.metrics.at("diversion.units") > 0);
   CHECK(c.metrics.at("conflict.cross_territory_share") > 0);
@@ -73,73 +27,12 @@ TEST_CASE("diversion: a price gap above the transport cost pulls goods across th
   CHECK(c.metrics.at("diversion.price_erosion") > 0);
 }
 
-TEST_CASE("diversion: traceability raises the share of diverted units detected", "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
-  auto traced = base;
-  traced.push_back("monitoring.traceability=true");
-  CHECK(run("territory_diversion", traced).metrics.at("diversion.detected_share") >
-        run("territory_diversion", base).metrics.at("diversion.detected_share") + 0.2);
-}
-
-TEST_CASE("information sharing: forecasting from consumer sales damps upstream order swings", "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=10000", "ticks=200"};
-  auto shared = base;
-  shared.push_back("coordination.shared_sales=true");
-  const Run off = run("information_sharing", base), on = run("information_sharing", shared);
-  CHECK(on.metrics.at("bullwhip.tier1") < off.metrics.at("bullwhip.tier1"));
-  CHECK(on.metrics.at("bullwhip.tier2") < off.metrics.at("bullwhip.tier2"));
-}
-
-TEST_CASE("risk: reassigning a disrupted distributor's stores saves sales and recovers sooner", "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=15000", "ticks=160"};
-  auto none = base;
-  none.insert(none.end(), {"risk.response.reassign=false", "risk.response.price_cap=0"});
-  const Run with = run("distributor_default", base), without = run("distributor_default", none);
-  CHECK(with.metrics.at("risk.events") >= 1);
-  CHECK(with.metrics.at("risk.lost_units_in_disruption") < without.metrics.at("risk.lost_units_in_disruption"));
-  // recovery_ticks is -1 when sales never came back within the run: later than any recovery
-  auto recovery = [](const Run& r) {
-    const double t = r.metrics.at("risk.recovery_ticks");
-    return t < 0 ? std::numeric_limits<double>::infinity() : t;
-  };
-  CHECK(with.metrics.at("risk.recovery_ticks") >= 0);
-  CHECK(recovery(with) < recovery(without));
-}
-
-TEST_CASE("risk: a member whose cash falls below its credit line goes bankrupt", "[mechanisms]") {
-  // stores start without cash and a credit line of 0: buying their first stock defaults them
-  const Run r = run("distributor_default", {"consumers.count=3000", "ticks=5", "risk.credit_line=0",
-                                            "members[2].initial_cash=0", "risk.disruptions=[]"});
-  CHECK(r.metrics.at("risk.defaults") > 0);
-}
-
-TEST_CASE("mediation: compensation paid by online outlets equals what the stores receive", "[mechanisms]") {
-  const Run r = run("estore_launch", {"consumers.count=5000", "ticks=60", "enforcement.enabled=true",
-                                      "enforcement.compensation_per_unit=2", "enforcement.ladder=[warning]"});
-  double paid = 0, received = 0, cannibalized = 0;
-  for (std::size_t m = 0; m < r.kind.size(); ++m) {
-    if (chan::isOnline(r.kind[m])) paid += r.otherExpense[m];
-    if (r.kind[m] == chan::MemberKind::OfflineStore) received += r.otherIncome[m];
-  }
-  for (const chan::Event& e : r.events)
-    if (e.type == chan::Event::Type::Cannibalization) cannibalized += e.units;
-  REQUIRE(cannibalized > 0);
-  // the units compensated are those conflict.cannibalization counts: the online units that
-  // consumers would otherwise have bought at the brand's stores (choice model), not every
-  // online sale near a stocked store
-  const double onlineUnits = r.metrics.at("sales.units") * r.metrics.at("sales.online_share");
-  CHECK(cannibalized == Approx(r.metrics.at("conflict.cannibalization") * onlineUnits).epsilon(1e-9));
-  CHECK(cannibalized < r.metrics.at("conflict.online_near_stocked_store") * onlineUnits);
-  CHECK(paid == Approx(2 * cannibalized).epsilon(1e-9));
-  CHECK(received == Approx(paid).epsilon(1e-9));
-}
-
 TEST_CASE("gray market: a bigger gap between authorised retail and wholesale prices sells more into the gray channel",
           "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
-  auto narrow = base, closed = base;
-  narrow.push_back("members[2].pricing.markup=0.15");
-  closed.push_back("members[3].diversion.transport_cost=100");  // above any gap: no seller will sell
+  // (closed: transport above any gap, no seller will sell)
+  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"},
+      narrow{"consumers.count=6000", "ticks=90", "members[2].pricing.markup=0.15"},
+      closed{"consumers.count=6000", "ticks=90", "members[3].diversion.transport_cost=100"};
   const Run wide = run("gray_market", base), small = run("gray_market", narrow), none = run("gray_market", closed);
   REQUIRE(wide.metrics.at("gray.units") > 0);
   CHECK(wide.metrics.at("gray.units") > small.metrics.at("gray.units"));
@@ -157,20 +50,11 @@ TEST_CASE("gray market: a bigger gap between authorised retail and wholesale pri
   }
 }
 
-TEST_CASE("gray market: traceability detects a larger share of gray units", "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
-  auto traced = base;
-  traced.push_back("monitoring.traceability=true");
-  CHECK(run("gray_market", traced).metrics.at("gray.detected_share") >
-        run("gray_market", base).metrics.at("gray.detected_share") + 0.2);
-}
-
 TEST_CASE("gray market: a higher expected penalty means fewer gray shipments and at a prohibitive one none",
           "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"};
-  auto risky = base, prohibitive = base;
-  risky.push_back("enforcement.fine=20000");
-  prohibitive.push_back("enforcement.fine=1000000");
+  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"},
+      risky{"consumers.count=6000", "ticks=90", "enforcement.fine=20000"},
+      prohibitive{"consumers.count=6000", "ticks=90", "enforcement.fine=1000000"};
   const Run low = run("gray_market", base), high = run("gray_market", risky), huge = run("gray_market", prohibitive);
   auto shipments = [](const Run& r) {
     return std::count_if(r.events.begin(), r.events.end(), [](const chan::Event& e) { return e.type == chan::Event::Type::GrayMarket; });
@@ -181,21 +65,10 @@ TEST_CASE("gray market: a higher expected penalty means fewer gray shipments and
   CHECK(huge.metrics.at("gray.units") == 0);
 }
 
-TEST_CASE("visibility: ordering on echelon stock with real-time sales damps upstream order swings", "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=10000", "ticks=200"};
-  auto visible = base;
-  visible.push_back("coordination.visibility=true");
-  const Run off = run("information_sharing", base), on = run("information_sharing", visible);
-  CHECK(on.metrics.at("bullwhip.tier1") < off.metrics.at("bullwhip.tier1"));
-  CHECK(on.metrics.at("bullwhip.tier2") < off.metrics.at("bullwhip.tier2"));
-  CHECK(on.metrics.at("coverage.stockout_rate") <= off.metrics.at("coverage.stockout_rate"));
-}
-
 TEST_CASE("logistics providers: a less reliable carrier delivers late more often and fills less demand", "[mechanisms]") {
-  const std::vector<std::string> base{"consumers.count=8000", "ticks=120"};
-  auto reliable = base, unreliable = base;
-  reliable.push_back("members[1].logistics.delay_probability=0");
-  unreliable.push_back("members[1].logistics.delay_probability=0.6");
+  const std::vector<std::string>
+      reliable{"consumers.count=8000", "ticks=120", "members[1].logistics.delay_probability=0"},
+      unreliable{"consumers.count=8000", "ticks=120", "members[1].logistics.delay_probability=0.6"};
   const Run good = run("logistics_providers", reliable), bad = run("logistics_providers", unreliable);
   CHECK(good.metrics.at("logistics.economy.on_time_share") == 1);
   CHECK(bad.metrics.at("logistics.economy.on_time_share") < 0.6);
@@ -218,23 +91,4 @@ TEST_CASE("logistics providers: the fees the stores pay are what the providers e
   CHECK(groupSum(r, r.otherExpense, westStores) + groupSum(r, r.otherExpense, eastStores) ==
         Approx(expressFees + economyFees).epsilon(1e-9));
   CHECK(r.metrics.at("logistics.fees") == Approx(expressFees + economyFees).epsilon(1e-12));
-}
-
-TEST_CASE("data breaches: a compromised sales feed brings the bullwhip back, and each incident costs", "[mechanisms]") {
-  const std::vector<std::string> small{"consumers.count=10000", "ticks=150"};
-  auto secure = small, leaky = small;
-  secure.push_back("risk.breach_probability=0");
-  leaky.push_back("risk.breach_probability=0.01");
-  const Run s = run("data_breach", secure), l = run("data_breach", leaky);  // conservation checked
-  const double breaches = l.metrics.at("risk.data_breaches");
-  REQUIRE(breaches > 0);
-  CHECK(s.metrics.at("risk.data_breaches") == 0);
-  CHECK(l.metrics.at("risk.events") == breaches);  // nothing else goes wrong in this chain
-  CHECK(l.metrics.at("bullwhip.tier1") > s.metrics.at("bullwhip.tier1"));
-  CHECK(l.metrics.at("bullwhip.tier2") > s.metrics.at("bullwhip.tier2"));
-  // the stores (group 3, after maker, national and regionals) pay 500 per incident, and only
-  // the stores are breached
-  CHECK(groupSum(l, l.otherExpense, 3) == Approx(500 * breaches).epsilon(1e-12));
-  for (const chan::Event& e : l.events)
-    if (e.type == chan::Event::Type::DataBreach) CHECK(l.kind[static_cast<std::size_t>(e.member)] == chan::MemberKind::OfflineStore);
 }

@@ -67,9 +67,10 @@ void checkControls(const std::string& name) {
 }  // namespace
 
 TEST_CASE("the form's bounds are the loader's, for core keys and mechanism sections", "[serve]") {
-  checkControls("flagship");        // brands, markups, counts, monitoring and enforcement
+  checkControls("flagship");         // brands, markups, counts, monitoring and enforcement offered
   checkControls("store_promotion");  // a mechanism section: promotions[0].discount etc. from the schema
   checkControls("partner_review");
+  checkControls("map_enforcement");  // monitoring and enforcement given
 }
 
 TEST_CASE("the form lists the scenario's outlet groups and its mechanism sections", "[serve]") {
@@ -84,4 +85,24 @@ TEST_CASE("the form lists the scenario's outlet groups and its mechanism section
     for (const json& c : section["controls"])
       if (c["path"] == "promotions[0].discount") discount = c["unit"] == "fraction" && c["max"] == 0.99;
   CHECK(discount);
+}
+
+TEST_CASE("monitoring and enforcement can be switched on from the form, and show a scenario's own values", "[serve]") {
+  auto valueOf = [](const json& controls, const std::string& path) {
+    for (const json& section : controls["sections"])
+      for (const json& c : section["controls"])
+        if (c["path"] == path) return c["value"];
+    return json();
+  };
+  // flagship.yaml has neither section: offered, switched off, at the schema's defaults
+  const json flagship = chan::serve::controlsOf(chan::io::loadScenario(scenario("flagship")));
+  CHECK(valueOf(flagship, "monitoring.enabled") == false);
+  CHECK(valueOf(flagship, "enforcement.enabled") == false);
+  CHECK(valueOf(flagship, "enforcement.fine") == 200.0);
+  // map_enforcement.yaml gives both: online_detection 0.6, fine 60, deposit 500
+  const json map = chan::serve::controlsOf(chan::io::loadScenario(scenario("map_enforcement")));
+  CHECK(valueOf(map, "monitoring.enabled") == true);
+  CHECK(valueOf(map, "monitoring.online_detection") == 0.6);
+  CHECK(valueOf(map, "enforcement.fine") == 60.0);
+  CHECK(valueOf(map, "enforcement.deposit") == 500.0);
 }
