@@ -145,6 +145,14 @@ def set_field(b, path, value):
         i.value = {json.dumps(str(value))}; i.dispatchEvent(new Event('input')); }})()""")
 
 
+def run_from_form(b, label, job):
+    """Names the run, presses Run, and waits until job `job` is done and shown."""
+    b.js(f"document.querySelector('#label').value = {json.dumps(label)}")
+    b.js("document.querySelector('#run').click()")
+    b.wait(f"document.querySelector('#runs tr[data-id=\"{job}\"]')?.dataset.state === 'done'", f"run {job}")
+    b.wait(f"document.querySelector('#view-title').textContent.startsWith('{job}')", f"the view of {job}")
+
+
 def card(b, metric):
     return b.js(f"document.querySelector('#cards .card[data-metric=\"{metric}\"] .value')?.textContent")
 
@@ -162,10 +170,7 @@ def browser_part(base, work):
         # small enough for a test: 20,000 consumers, 90 days
         set_field(b, "consumers.count", 20000)
         set_field(b, "ticks", 90)
-        b.js("document.querySelector('#label').value = 'base'")
-        b.js("document.querySelector('#run').click()")
-        b.wait("document.querySelector('#runs tr[data-id=\"r0001\"]')?.dataset.state === 'done'", "the base run")
-        b.wait("document.querySelector('#view-title').textContent.startsWith('r0001')", "the base run's view")
+        run_from_form(b, "base", "r0001")
         base_undercut = card(b, "conflict.undercut_rate")
         print("   base: undercut rate", base_undercut, "channel profit", card(b, "margin.channel_profit"))
         if not base_undercut or float(base_undercut.rstrip("%")) <= 0:
@@ -174,10 +179,7 @@ def browser_part(base, work):
 
         print("== change the MAP to 24 and run")
         set_field(b, "brands[0].min_advertised_price", 24)
-        b.js("document.querySelector('#label').value = 'MAP 24'")
-        b.js("document.querySelector('#run').click()")
-        b.wait("document.querySelector('#runs tr[data-id=\"r0002\"]')?.dataset.state === 'done'", "the MAP run")
-        b.wait("document.querySelector('#view-title').textContent.startsWith('r0002')", "the MAP run's view")
+        run_from_form(b, "MAP 24", "r0002")
         undercut = card(b, "conflict.undercut_rate")
         print("   MAP 24: undercut rate", undercut)
         if undercut != "0.0%":
