@@ -4,7 +4,8 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <regex>
+#include <optional>
+#include <sstream>
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -90,6 +91,21 @@ int spawnAndRead(const std::vector<std::string>& argv, OnStart started, OnLine l
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/// "D/N" from a progress line: `chansim run --progress` prints "progress: T/N ticks", sweeps
+/// and optimisations "... D/N runs (...)"; nothing for other lines.
+std::optional<std::pair<long long, long long>> progressOf(const std::string& line) {
+  for (const char* unit : {" ticks", " runs"}) {
+    const std::size_t end = line.find(unit);
+    if (end == std::string::npos) continue;
+    const std::size_t start = line.find_last_of(' ', end - 1) + 1;  // npos + 1 == 0: the line's start
+    long long done = 0, total = 0;
+    char slash = 0;
+    std::istringstream in(line.substr(start, end - start));
+    if (in >> done >> slash >> total && slash == '/' && in.peek() == EOF) return std::pair{done, total};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -222,9 +238,6 @@ void JobQueue::work() {
 }
 
 void JobQueue::execute(Job& job) {
-  // progress lines: `chansim run --progress` prints "progress: T/N ticks", sweeps and
-  // optimisations "... D/N runs (...)"
-  static const std::regex progress(R"((\d+)/(\d+) (ticks|runs))");
   std::vector<std::string> argv{m_program.string()};
   std::vector<std::string> arguments;
   {
@@ -244,11 +257,10 @@ void JobQueue::execute(Job& job) {
           if (job.cancelRequested) kill(-pid, SIGTERM);
         },
         [&](const std::string& line) {
-          std::smatch m;
-          if (std::regex_search(line, m, progress)) {
+          if (const auto p = progressOf(line)) {
             std::lock_guard lock(m_mutex);
-            job.done = std::stoll(m[1]);
-            job.total = std::stoll(m[2]);
+            job.done = p->first;
+            job.total = p->second;
           }
           if (line.rfind("error:", 0) == 0) lastError = line.substr(7);
         });
