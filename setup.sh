@@ -32,6 +32,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   python3-dev pybind11-dev python3-numpy graphviz chromium fonts-dejavu-core
   libcpp-httplib-dev python3-websocket
+  dpkg-dev file
 )
 
 step() { printf '\n==> %s\n' "$*"; }
