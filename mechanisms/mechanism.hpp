@@ -19,24 +19,6 @@
 
 namespace chan {
 
-/// The places in a member group's mapping (`members[i]`) where a mechanism declares keys of
-/// its own for each group. They are read and written at their place, in registration order, so
-/// that a key keeps its position in a group's mapping (scenario.resolved.yaml) and its checks
-/// their order among the group's checks (the first error of a file is reported).
-enum class GroupSlot : std::uint8_t {
-  Territories,  // after `territories`: the rights the group holds there
-  Terms,        // in `terms`, after `fixed_fee`: the supply contract with the group's supplier
-  Economics,    // after `commission`: what the group earns and pays per sale
-  Diversion,    // in `diversion` (given: an outlet sourcing off-contract), after `transport_cost`
-};
-/// Every slot, in the order they come in a group's mapping.
-inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Territories, GroupSlot::Terms, GroupSlot::Economics,
-                                            GroupSlot::Diversion};
-/// Where a slot's keys are, as the reference writes them ("members[].terms.").
-inline const char* groupSlotPath(GroupSlot slot) {
-  return slot == GroupSlot::Terms ? "members[].terms." : slot == GroupSlot::Diversion ? "members[].diversion." : "members[].";
-}
-
 /// The running state of one mechanism in one run, consulted at the engine's stages.
 class Mechanism {
  public:

@@ -6,6 +6,7 @@
 // README's YAML reference). Defaults are the struct's member initialisers (Box2D's
 // b2Default*Def: one source for defaults, docs and validation). Knows no YAML.
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <string>
@@ -22,7 +23,30 @@ struct Key {
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
   bool required = false;
+  /// The default as the reference writes it, where the value alone would mislead ("kind
+  /// default" for a -1 that means "the kind's value"); empty: the value.
+  std::string_view fallback = "";
+  /// A list of numbers written on one line, `[x0, y0, x1, y1]`.
+  bool flow = false;
 };
+
+/// The places in a member group's mapping (`members[i]`) where a mechanism declares keys of
+/// its own for each group (mechanisms/mechanism.hpp). They are read and written at their place, in registration order, so
+/// that a key keeps its position in a group's mapping (scenario.resolved.yaml) and its checks
+/// their order among the group's checks (the first error of a file is reported).
+enum class GroupSlot : std::uint8_t {
+  Territories,  // after `territories`: the rights the group holds there
+  Terms,        // in `terms`, after `fixed_fee`: the supply contract with the group's supplier
+  Economics,    // after `commission`: what the group earns and pays per sale
+  Diversion,    // in `diversion` (given: an outlet sourcing off-contract), after `transport_cost`
+};
+/// Every slot, in the order they come in a group's mapping.
+inline constexpr GroupSlot kGroupSlots[] = {GroupSlot::Territories, GroupSlot::Terms, GroupSlot::Economics,
+                                            GroupSlot::Diversion};
+/// Where a slot's keys are, as the reference writes them ("members[].terms.").
+inline const char* groupSlotPath(GroupSlot slot) {
+  return slot == GroupSlot::Terms ? "members[].terms." : slot == GroupSlot::Diversion ? "members[].diversion." : "members[].";
+}
 
 /// Raises the one input error of a failed cross-key check, located at `key` of the mapping
 /// being checked ("file:line:col: path.key: problem").
@@ -58,6 +82,8 @@ class FieldVisitor {
   virtual Purpose purpose() const = 0;
   virtual void number(const Key& k, double& value) = 0;
   virtual void integer(const Key& k, int& value) = 0;
+  /// An integer of 0 .. 2^63 - 1 (seeds).
+  virtual void wide(const Key& k, std::uint64_t& value) = 0;
   virtual void boolean(const Key& k, bool& value) = 0;
   virtual void text(const Key& k, std::string& value) = 0;
   /// One of `names` (an enum's names in enum order, sim/core/names.hpp); value is the index.
@@ -65,8 +91,20 @@ class FieldVisitor {
   /// A list of `names` (YAML `[a, b]`), each value an index as for choice(); a missing key
   /// keeps the default list.
   virtual void choices(const Key& k, std::vector<int>& values, const std::vector<std::string>& names) = 0;
+  /// A list of numbers, each within the key's bounds; a missing key keeps the default list.
+  virtual void numbers(const Key& k, std::vector<double>& values) = 0;
   /// A member group of the scenario, by name in YAML; value is its index (groups above only).
   virtual void groupRef(const Key& k, int& group) = 0;
+  /// One of the scenario's named things (`names`: brands, territories, groups above), by name
+  /// in YAML; `index` is its position (-1: none). `what` names the kind in errors ("brand").
+  virtual void named(const Key& k, int& index, const std::vector<std::string>& names, std::string_view what) = 0;
+  /// A list of such names (missing: empty; written only when not empty).
+  virtual void namedList(const Key& k, std::vector<int>& indices, const std::vector<std::string>& names,
+                         std::string_view what) = 0;
+  /// A file that an importer reads (sim/io/import): declared here for the reference and the
+  /// resolved scenario (`path`, absolute; empty: not given); the loader reads it through the
+  /// importer once the mapping's other keys are read.
+  virtual void file(const Key& k, const std::string& path) = 0;
   /// A list of mappings; a missing key is an empty list.
   virtual void list(const Key& k, ListAccess& items) = 0;
   /// An optional mapping: reading sets `present` when the key is given, then visits its keys

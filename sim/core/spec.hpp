@@ -2,11 +2,13 @@
 // ScenarioSpec: everything that stays fixed during a run, built once (from YAML by
 // sim/io/scenario_loader) and passed as const&. Plain structs with defaults; units in comments.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/core/imported.hpp"
+#include "sim/core/schema.hpp"
 
 namespace chan {
 
@@ -56,6 +58,8 @@ struct CarriageSpec {
   double delayProbability = 0;  // chance a shipment is late, 0..1
   int delayTicks = 0;           // extra ticks of a late shipment
   double feePerUnit = 0;        // currency per unit carried, paid by the buyer to the provider
+  /// Its keys (`members[].logistics`), sim/core/spec_schema.cpp.
+  void fields(FieldVisitor& v);
 };
 
 /// A named random distribution (Repast-style), used for consumer attributes.
@@ -64,6 +68,8 @@ struct Distribution {
   Type type = Type::Constant;
   double a = 0;  // constant value, uniform low, normal mean, lognormal log-mean
   double b = 0;  // uniform high, normal sd, lognormal log-sd
+  /// Its keys (`dist` and the keys of that distribution).
+  void fields(FieldVisitor& v);
 };
 
 struct PricingSpec {
@@ -79,6 +85,8 @@ struct PricingSpec {
   double initialHigh = 0;      //   (both 0: start at cost-plus price)
   double undercut = 0.1;       // Opportunistic: price = MAP x (1 - undercut) when undercutting
   double believedDetection = 0.3; // Opportunistic: prior chance per day that undercutting is seen
+  /// Its keys (`members[].pricing`).
+  void fields(FieldVisitor& v);
 };
 
 enum class ForecastMethod : std::uint8_t {
@@ -95,6 +103,8 @@ struct ForecastSpec {
   double gamma = 0.2;          // smoothing of the seasonal factors (holt_winters)
   int season = 7;              // days per season (holt_winters), e.g. 7 for a weekly pattern
   bool multiplicative = false; // seasonal factors multiply the level (else they add to it)
+  /// Its keys (`members[].replenishment.forecast`).
+  void fields(FieldVisitor& v);
 };
 
 struct ReplenishSpec {
@@ -105,7 +115,11 @@ struct ReplenishSpec {
   double reorderPoint = 0;     // MinMax: s, units
   double orderUpTo = 0;        // MinMax: S, units
   double initialStock = 0;     // units on hand at tick 0
+  /// Its keys (`members[].replenishment`).
+  void fields(FieldVisitor& v);
 };
+
+struct ScenarioSpec;
 
 /// A group of identical members (the YAML `members:` list entry).
 struct MemberGroupSpec {
@@ -149,6 +163,11 @@ struct MemberGroupSpec {
   PricingSpec pricing;
   ReplenishSpec replenish;
   std::shared_ptr<const MemberTable> table;  // from_csv: one member per row (null: count and placement)
+  /// Declares the keys that registered mechanisms keep at `slot` of the group's mapping.
+  using SlotKeys = std::function<void(FieldVisitor&, GroupSlot)>;
+  /// Its keys (`members[]`); `scenario` holds the groups above it when reading (every group when
+  /// writing), `slotKeys` the mechanisms' keys at their slots.
+  void fields(FieldVisitor& v, const ScenarioSpec& scenario, const SlotKeys& slotKeys);
 };
 
 struct BrandSpec {
@@ -157,6 +176,8 @@ struct BrandSpec {
   double suggestedRetail = 0;  // MSRP, currency per unit (0 = none)
   double minAdvertised = 0;    // MAP, currency per unit (0 = none)
   double capacity = 0;         // units per tick (0 = unlimited)
+  /// Its keys (`brands[]`).
+  void fields(FieldVisitor& v);
 };
 
 struct TerritoryArea;  // sim/core/territory_area.hpp
@@ -167,6 +188,8 @@ struct TerritorySpec {
   std::shared_ptr<const TerritoryArea> area;  // imported polygons, km (null: the rectangle)
   std::string geojson;                        // imported: the GeoJSON file (absolute path) ...
   std::string geojsonProperty;                // ... and the feature property naming it
+  /// Its keys (`territories[]`); a GeoJSON entry is read by the importer (sim/io/import).
+  void fields(FieldVisitor& v, const ScenarioSpec& scenario);
 };
 
 struct SegmentSpec {
@@ -181,6 +204,8 @@ struct SegmentSpec {
   double purchaseProbability = 1;   // chance of shopping on a given tick
   double noise = 1;                 // mu: logit scale (> 0)
   bool outsideOption = true;        // no-purchase option with utility 0
+  /// Its keys (`consumers.segments[]`).
+  void fields(FieldVisitor& v);
 };
 
 struct ConsumerSpec {
@@ -197,6 +222,8 @@ struct ConsumerSpec {
   std::vector<MemberKind> stockVisible{MemberKind::EStore, MemberKind::Marketplace, MemberKind::SocialSeller};
   std::vector<SegmentSpec> segments;
   std::shared_ptr<const ConsumerTable> table;  // from_csv: imported places (null: count and placement)
+  /// Its keys (`consumers`); from_csv is read by the importer once the others are read.
+  void fields(FieldVisitor& v);
 };
 
 /// KPIs of the scorecard (models/scorecard) a partner policy can rank partners by.
@@ -248,6 +275,10 @@ struct ScenarioSpec {
   struct Outputs {
     bool memberTimeseries = false;  // member_timeseries.csv: one row per member per tick
   } outputs;
+  /// The top-level keys above the lists (`name` .. `map`), sim/core/spec_schema.cpp.
+  void fields(FieldVisitor& v);
+  /// The `outputs` section's keys.
+  void outputFields(FieldVisitor& v);
 };
 
 /// Which optional mechanisms a scenario uses (they add summary metrics and timeseries columns).

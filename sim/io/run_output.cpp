@@ -13,20 +13,12 @@
 #include "models/scorecard.hpp"
 #include "sim/io/atomic_file.hpp"
 #include "sim/io/scenario_loader.hpp"
+#include "sim/io/schema_io.hpp"
 
 namespace chan::io {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-/// Keys of the scenario schema whose values are text whatever they look like ("2024"): names
-/// and references to named things (a group name in `terms.logistics`, `promotions[].group`).
-bool isTextKey(const std::string& key) {
-  static const char* const text[] = {"name",      "description",   "group",       "kind",     "brand",
-                                     "supplier",  "owner",         "rule",        "mode",     "dist",
-                                     "placement", "supplier_rule", "territories", "logistics"};
-  return std::any_of(std::begin(text), std::end(text), [&](const char* k) { return key == k; });
-}
 
 /// The resolved scenario as JSON: text keys stay strings; other scalars become integers
 /// (exactly), numbers or booleans when they read as such.
@@ -36,7 +28,7 @@ Json yamlToJson(const YAML::Node& n, bool text = false) {
       Json j = Json::object();
       for (const auto& kv : n) {
         const std::string key = kv.first.as<std::string>();
-        j[key] = yamlToJson(kv.second, isTextKey(key));
+        j[key] = yamlToJson(kv.second, textKeyNames().contains(key));
       }
       return j;
     }

@@ -2,7 +2,11 @@
 // The three consumers of the scenario schema (sim/core/schema.hpp): reading a section through
 // the strict Reader, writing it to scenario.resolved.yaml, and documenting it as the README's
 // YAML reference tables (`chansim schema --markdown`).
+#include <cstdint>
+#include <filesystem>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -21,6 +25,12 @@ class SchemaReader final : public FieldVisitor {
   Purpose purpose() const override { return Purpose::Read; }
   void number(const Key& k, double& value) override;
   void integer(const Key& k, int& value) override;
+  void wide(const Key& k, std::uint64_t& value) override;
+  void numbers(const Key& k, std::vector<double>& values) override;
+  void named(const Key& k, int& index, const std::vector<std::string>& names, std::string_view what) override;
+  void namedList(const Key& k, std::vector<int>& indices, const std::vector<std::string>& names,
+                 std::string_view what) override;
+  void file(const Key& k, const std::string& path) override;
   void boolean(const Key& k, bool& value) override;
   void text(const Key& k, std::string& value) override;
   void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
@@ -39,10 +49,18 @@ class SchemaReader final : public FieldVisitor {
 /// Writes declared keys into a YAML mapping (groups by name); an empty list writes nothing.
 class SchemaWriter final : public FieldVisitor {
  public:
-  SchemaWriter(YAML::Node node, const ScenarioSpec& spec) : m_n(std::move(node)), m_spec(spec) {}
+  /// Files (`file` keys) are written relative to `base` where they lie below it.
+  SchemaWriter(YAML::Node node, const ScenarioSpec& spec, std::filesystem::path base = {})
+      : m_n(std::move(node)), m_spec(spec), m_base(std::move(base)) {}
   Purpose purpose() const override { return Purpose::Write; }
   void number(const Key& k, double& value) override;
   void integer(const Key& k, int& value) override;
+  void wide(const Key& k, std::uint64_t& value) override;
+  void numbers(const Key& k, std::vector<double>& values) override;
+  void named(const Key& k, int& index, const std::vector<std::string>& names, std::string_view what) override;
+  void namedList(const Key& k, std::vector<int>& indices, const std::vector<std::string>& names,
+                 std::string_view what) override;
+  void file(const Key& k, const std::string& path) override;
   void boolean(const Key& k, bool& value) override;
   void text(const Key& k, std::string& value) override;
   void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
@@ -56,6 +74,7 @@ class SchemaWriter final : public FieldVisitor {
  private:
   YAML::Node m_n;
   const ScenarioSpec& m_spec;
+  std::filesystem::path m_base;
 };
 
 /// Markdown rows `| key | type | default | range and unit | meaning |` of declared keys (list
@@ -66,6 +85,12 @@ class SchemaDocs final : public FieldVisitor {
   Purpose purpose() const override { return Purpose::Document; }
   void number(const Key& k, double& value) override;
   void integer(const Key& k, int& value) override;
+  void wide(const Key& k, std::uint64_t& value) override;
+  void numbers(const Key& k, std::vector<double>& values) override;
+  void named(const Key& k, int& index, const std::vector<std::string>& names, std::string_view what) override;
+  void namedList(const Key& k, std::vector<int>& indices, const std::vector<std::string>& names,
+                 std::string_view what) override;
+  void file(const Key& k, const std::string& path) override;
   void boolean(const Key& k, bool& value) override;
   void text(const Key& k, std::string& value) override;
   void choice(const Key& k, int& value, const std::vector<std::string>& names) override;
@@ -85,7 +110,16 @@ class SchemaDocs final : public FieldVisitor {
   std::string m_rows;
 };
 
-/// The YAML reference of every registered mechanism's section, as Markdown.
-std::string mechanismReferenceMarkdown();
+/// The sections of the YAML reference, in README order: `top` (the top-level keys), `brands`,
+/// `territories`, `members`, `consumers` (the core keys, sim/core/spec_schema.cpp) and
+/// `mechanisms` (every registered mechanism's keys, mechanisms/).
+const std::vector<std::string>& referenceSections();
+
+/// One section of the YAML reference as Markdown (a table; the mechanisms: one table each).
+std::string referenceMarkdown(std::string_view section);
+
+/// The keys whose values are text whatever they look like ("2024"): names, choices, references
+/// and files, anywhere in the schema.
+const std::set<std::string>& textKeyNames();
 
 }  // namespace chan::io

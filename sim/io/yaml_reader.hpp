@@ -13,6 +13,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "sim/core/spec_limits.hpp"
+
 namespace chan::io {
 
 /// The one error type for bad input; what() is "file:line:col: key.path: problem".
@@ -22,7 +24,7 @@ class InputError : public std::runtime_error {
 };
 
 /// Largest number of elements any list or count in a scenario may have (absurd-size guard).
-inline constexpr std::int64_t kMaxCount = 50'000'000;
+inline constexpr std::int64_t kMaxCount = limits::kMaxCount;
 
 /// A view of one YAML mapping with the strict getters the loader uses.
 class Reader {

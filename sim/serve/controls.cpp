@@ -15,12 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-// the loader's bounds (sim/io/scenario_loader.cpp); tests/serve checks each against it
-constexpr double kHuge = 1e12;
-constexpr double kMaxTicks = 1e7;
-constexpr double kMaxConsumers = 5e7;
-constexpr double kMaxMembersPerGroup = 1e6;
-constexpr double kMaxSeed = 9223372036854775807.0;  // the largest int64
 // mechanisms the form offers to switch on when a scenario leaves them off (the levers a team
 // reaches for first); others appear when the scenario uses them (the YAML view adds any)
 constexpr std::array<std::string_view, 1> kOfferedWhenOff = {"monitoring_enforcement"};
@@ -45,6 +39,7 @@ class ControlCollector final : public FieldVisitor {
   Purpose purpose() const override { return m_purpose; }
   void number(const Key& k, double& value) override { add(k, "number", value); }
   void integer(const Key& k, int& value) override { add(k, "integer", value); }
+  void wide(const Key& k, std::uint64_t& value) override { add(k, "integer", value); }
   void boolean(const Key& k, bool& value) override { add(k, "boolean", value); }
   void text(const Key&, std::string&) override {}
   void choice(const Key& k, int& value, const std::vector<std::string>& names) override {
@@ -54,6 +49,11 @@ class ControlCollector final : public FieldVisitor {
   }
   void choices(const Key&, std::vector<int>&, const std::vector<std::string>&) override {}  // lists: the YAML view
   void groupRef(const Key&, int&) override {}
+  // lists of numbers, names and files: the YAML view
+  void numbers(const Key&, std::vector<double>&) override {}
+  void named(const Key&, int&, const std::vector<std::string>&, std::string_view) override {}
+  void namedList(const Key&, std::vector<int>&, const std::vector<std::string>&, std::string_view) override {}
+  void file(const Key&, const std::string&) override {}
   void list(const Key& k, ListAccess& items) override {
     for (std::size_t i = 0; i < items.size(); ++i) {
       ControlCollector item(m_out, path(k) + "[" + std::to_string(i) + "].", "", m_purpose);
@@ -84,6 +84,21 @@ class ControlCollector final : public FieldVisitor {
   Purpose m_purpose;
 };
 
+/// Appends the controls of core keys `keys` ({path below `prefix`, label}, in that order) with
+/// the bounds, unit and doc that the core schema declares in `fields` (sim/core/spec_schema.cpp).
+void addCore(json& out, const std::string& prefix, const std::function<void(FieldVisitor&)>& fields,
+             const std::vector<std::pair<std::string, std::string>>& keys) {
+  json all = json::array();
+  ControlCollector collector(all, prefix);
+  fields(collector);
+  for (const auto& [path, label] : keys)
+    for (json& c : all)
+      if (c["path"] == prefix + path) {
+        c["label"] = label;
+        out.push_back(c);
+      }
+}
+
 }  // namespace
 
 json controlsOf(const ScenarioSpec& spec) {
@@ -93,24 +108,15 @@ json controlsOf(const ScenarioSpec& spec) {
     return sections.back()["controls"];
   };
 
+  auto& scenario = const_cast<ScenarioSpec&>(spec);  // Write visits only read
   json& run = section("Run");
-  run.push_back(control("ticks", "ticks", "integer", spec.ticks, {"ticks", "days simulated", "ticks", 1, kMaxTicks}));
-  run.push_back(control("seed", "seed", "integer", spec.seed,
-                        {"seed", "random seed of demand and behaviour (the map keeps its own)", "", 0, kMaxSeed}));
-  run.push_back(control("consumers.count", "consumers", "integer", spec.consumers.count,
-                        {"count", "consumers on the map", "consumers", 1, kMaxConsumers}));
+  addCore(run, "", [&](FieldVisitor& v) { scenario.fields(v); }, {{"ticks", "ticks"}, {"seed", "seed"}});
+  addCore(run, "consumers.", [&](FieldVisitor& v) { scenario.consumers.fields(v); }, {{"count", "consumers"}});
 
   for (std::size_t b = 0; b < spec.brands.size(); ++b) {
-    const BrandSpec& brand = spec.brands[b];
-    const std::string at = "brands[" + std::to_string(b) + "].";
-    json& c = section("Brand " + brand.name);
-    c.push_back(control(at + "unit_cost", "unit cost", "number", brand.unitCost,
-                        {"unit_cost", "production cost", "currency per unit", 0, kHuge}));
-    c.push_back(control(at + "suggested_retail_price", "MSRP", "number", brand.suggestedRetail,
-                        {"suggested_retail_price", "suggested retail price; 0 = none", "currency per unit", 0, kHuge}));
-    c.push_back(control(at + "min_advertised_price", "MAP", "number", brand.minAdvertised,
-                        {"min_advertised_price", "minimum advertised price, at most the MSRP; 0 = none",
-                         "currency per unit", 0, kHuge}));
+    json& c = section("Brand " + spec.brands[b].name);
+    addCore(c, "brands[" + std::to_string(b) + "].", [&](FieldVisitor& v) { scenario.brands[b].fields(v); },
+            {{"unit_cost", "unit cost"}, {"suggested_retail_price", "MSRP"}, {"min_advertised_price", "MAP"}});
   }
 
   json& groups = section("Member groups");
@@ -118,24 +124,14 @@ json controlsOf(const ScenarioSpec& spec) {
   for (std::size_t g = 0; g < spec.groups.size(); ++g) {
     const MemberGroupSpec& group = spec.groups[g];
     const std::string at = "members[" + std::to_string(g) + "].";
-    if (!group.table)  // imported groups take their count from the file
-      groups.push_back(control(at + "count", group.name + ": members", "integer", group.count,
-                               {"count", "members in the group", "members", 1, kMaxMembersPerGroup}));
-    if (group.pricing.rule == PricingRule::CostPlus)
-      groups.push_back(control(at + "pricing.markup", group.name + ": markup", "number", group.pricing.markup,
-                               {"markup", "price = unit cost x (1 + markup)", "fraction", -0.99, 1000}));
-    if (group.pricing.rule == PricingRule::Fixed)
-      groups.push_back(control(at + "pricing.price", group.name + ": price", "number", group.pricing.price,
-                               {"price", "fixed price; 0 = the brand's suggested retail price", "currency per unit", 0,
-                                kHuge}));
-    // the territory design: which of several supplier members a member buys from, and the
-    // rights of groups holding territories
-    if (group.supplierGroup >= 0 && spec.groups[static_cast<std::size_t>(group.supplierGroup)].count > 1) {
-      groups.push_back(control(at + "supplier_rule", group.name + ": supplier rule", "choice",
-                               names::of(names::kSupplierRules, group.supplierRule),
-                               {"supplier_rule", "which supplier member each member buys from"}));
-      groups.back()["options"] = names::kSupplierRules;
-    }
+    std::vector<std::pair<std::string, std::string>> keys = {{"count", group.name + ": members"}};  // (imported: none)
+    if (group.pricing.rule == PricingRule::CostPlus) keys.push_back({"pricing.markup", group.name + ": markup"});
+    if (group.pricing.rule == PricingRule::Fixed) keys.push_back({"pricing.price", group.name + ": price"});
+    // the territory design: which of several supplier members a member buys from
+    if (group.supplierGroup >= 0 && spec.groups[static_cast<std::size_t>(group.supplierGroup)].count > 1)
+      keys.push_back({"supplier_rule", group.name + ": supplier rule"});
+    addCore(groups, at,
+            [&](FieldVisitor& v) { scenario.groups[g].fields(v, spec, [](FieldVisitor&, GroupSlot) {}); }, keys);
     // the keys registered mechanisms declare in the group's mapping (territory rights, terms)
     for (std::size_t i = 0; i < mechanismRegistry().size(); ++i) {
       const MechanismEntry& entry = mechanismRegistry()[i];

@@ -42,16 +42,6 @@ std::vector<std::string> territoryNamesOf(const ScenarioSpec& spec) {
 
 }  // namespace
 
-MapOrigin readMapOrigin(Reader r) {
-  MapOrigin o;
-  o.set = true;
-  // the equirectangular projection's scale cos(lat) vanishes at the poles
-  o.lat = r.number("lat", -89, 89);
-  o.lon = r.number("lon", -180, 180);
-  r.finish();
-  return o;
-}
-
 void importTerritories(Reader t, ScenarioSpec& spec, std::vector<std::string>& territoryNames) {
   const std::string file = importPath(t, "geojson");
   const std::string property = t.text("property", "name");

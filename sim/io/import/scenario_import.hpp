@@ -18,9 +18,6 @@
 
 namespace chan::io {
 
-/// map.origin: {lat, lon} of the map's south-west corner, degrees.
-MapOrigin readMapOrigin(Reader r);
-
 /// A territories entry with `geojson: FILE` (and `property`, default "name"): one territory
 /// per feature, appended to spec.territories and names in feature order.
 void importTerritories(Reader t, ScenarioSpec& spec, std::vector<std::string>& territoryNames);
