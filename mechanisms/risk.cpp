@@ -29,6 +29,8 @@ namespace {
 constexpr double kHuge = 1e12;              // bound on money amounts
 constexpr double kMaxTicks = 10'000'000;    // bound on ticks
 constexpr double kMaxMembersPerGroup = 1e6;  // as the loader's bound on a group's count
+constexpr double kRecovered = 0.99;          // daily sales back to this share of the pre-disruption mean ...
+constexpr std::size_t kRecoveryWindow = 7;   // ... as a trailing mean over this many days (a week)
 
 /// A member that stops shipping for a while (supply disruption).
 struct Disruption {
@@ -126,9 +128,74 @@ class Risk final : public Mechanism {
   void start(World& w) override { w.riskResponse = m_spec.response; }
   void review(World& w) override;
 
+  void afterDemand(World&, const std::vector<double>& served, const std::vector<double>&) override {
+    m_soldToday = 0;
+    for (double units : served) m_soldToday += units;
+  }
+
+  void endTick(const World& w) override {
+    bool disrupted = false;  // a supply disruption is under way (reviews set it, terminations end it)
+    for (std::size_t m = 0; m < w.members.size() && !disrupted; ++m) disrupted = models::disrupted(w, static_cast<int>(m));
+    m_days.push_back({w.tick, m_soldToday, disrupted});
+  }
+
+  void beginMeasurement() override { m_days.clear(); }
+
+  void summarize(const World& w, Summary& s) const override;
+
  private:
+  /// One measured tick: units sold to consumers, and whether a disruption was under way.
+  struct Day {
+    int tick;
+    double sold;
+    bool disrupted;
+  };
+
   const RiskSpec& m_spec;
+  double m_soldToday = 0;
+  std::vector<Day> m_days;
 };
+
+void Risk::summarize(const World& w, Summary& s) const {
+  double defaults = 0, disruptions = 0, lapses = 0, breaches = 0;
+  for (const Event& e : w.events) {
+    defaults += e.type == Event::Type::Default;
+    disruptions += e.type == Event::Type::Disruption;
+    lapses += e.type == Event::Type::LicenceLapse;
+    breaches += e.type == Event::Type::DataBreach;
+  }
+  // Sales lost while a disruption lasts, against the mean daily sales before it, and the ticks
+  // from its start until sales, having fallen below kRecovered of that mean, are back above
+  // it. Sales are smoothed over kRecoveryWindow days: one lucky day must not count as a
+  // recovery (nor one unlucky day as a fall).
+  const std::size_t skip = w.spec->warmup > 0 ? 0 : m_days.size() / kUnsettledShare;
+  double before = 0, beforeN = 0, lost = 0;
+  int firstDisrupted = -1, recovered = -1;
+  bool fell = false;
+  std::vector<double> recent;  // daily sales since the disruption started
+  for (const Day& d : m_days) {
+    if (d.disrupted && firstDisrupted < 0) firstDisrupted = d.tick;
+    if (firstDisrupted < 0) {
+      if (d.tick > static_cast<int>(skip)) before += d.sold, beforeN += 1;
+      continue;
+    }
+    const double baseline = beforeN > 0 ? before / beforeN : 0.0;
+    if (d.disrupted) lost += std::max(0.0, baseline - d.sold);
+    recent.push_back(d.sold);
+    if (recent.size() < kRecoveryWindow || recovered >= 0) continue;
+    double smoothed = 0;
+    for (std::size_t k = recent.size() - kRecoveryWindow; k < recent.size(); ++k) smoothed += recent[k];
+    smoothed /= static_cast<double>(kRecoveryWindow);
+    if (smoothed < kRecovered * baseline) fell = true;
+    else if (fell) recovered = d.tick;
+  }
+  if (firstDisrupted >= 0 && !fell) recovered = firstDisrupted;  // sales never fell: nothing to recover
+  s.emplace_back("risk.events", defaults + disruptions + lapses + breaches);
+  s.emplace_back("risk.defaults", defaults);
+  s.emplace_back("risk.data_breaches", breaches);
+  s.emplace_back("risk.lost_units_in_disruption", lost);
+  s.emplace_back("risk.recovery_ticks", firstDisrupted < 0 ? 0.0 : recovered < 0 ? -1.0 : recovered - firstDisrupted);
+}
 
 void Risk::review(World& w) {
   Members& mb = w.members;

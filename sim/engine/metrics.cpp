@@ -11,9 +11,6 @@
 namespace chan {
 namespace {
 
-constexpr std::size_t kBullwhipWarmup = 10;  // bullwhip leaves out the first 1/kBullwhipWarmup of the run
-constexpr double kRecovered = 0.99;           // daily sales back to this share of the pre-disruption mean ...
-constexpr std::size_t kRecoveryWindow = 7;    // ... as a trailing mean over this many days (a week)
 
 double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
 
@@ -86,7 +83,7 @@ void addMechanismMetrics(const World& w, std::span<const TickRecord> records, Su
   // bullwhip: variance of each tier's orders over the variance of consumer demand (without a
   // warm-up key, the first tenth of the run left out as one)
   std::vector<double> demand;
-  const std::size_t skip = w.spec->warmup > 0 ? 0 : records.size() / kBullwhipWarmup;
+  const std::size_t skip = w.spec->warmup > 0 ? 0 : records.size() / kUnsettledShare;
   for (std::size_t k = skip; k < records.size(); ++k) demand.push_back(records[k].obs.demand);
   const double demandVar = variance(demand);
   for (int t = 1; t < w.tierCount(); ++t) {
@@ -94,42 +91,13 @@ void addMechanismMetrics(const World& w, std::span<const TickRecord> records, Su
     for (std::size_t k = skip; k < records.size(); ++k) orders.push_back(records[k].obs.ordersByTier[static_cast<std::size_t>(t)]);
     s.emplace_back("bullwhip.tier" + std::to_string(t), ratio(variance(orders), demandVar));
   }
-  // early warnings and risk: sales lost while a disruption lasts, against the mean daily
-  // sales before it, and the ticks from its start until sales, having fallen below kRecovered
-  // of that mean, are back above it. Sales are smoothed over kRecoveryWindow days: one lucky
-  // day must not count as a recovery (nor one unlucky day as a fall).
-  double overstock = 0, stockout = 0, memberDays = 0, before = 0, beforeN = 0, lostInDisruption = 0;
-  int firstDisrupted = -1, recovered = -1;
-  bool fell = false;
-  std::vector<double> recent;  // daily sales since the disruption started
-  for (const TickRecord& r : records) {
-    overstock += r.obs.overstockWarnings, stockout += r.obs.stockoutWarnings;
-    if (r.obs.disrupted && firstDisrupted < 0) firstDisrupted = r.tick;
-    if (firstDisrupted < 0) {
-      if (r.tick > static_cast<int>(skip)) before += r.obs.sold, beforeN += 1;
-      continue;
-    }
-    const double baseline = ratio(before, beforeN);
-    if (r.obs.disrupted) lostInDisruption += std::max(0.0, baseline - r.obs.sold);
-    recent.push_back(r.obs.sold);
-    if (recent.size() < kRecoveryWindow || recovered >= 0) continue;
-    double smoothed = 0;
-    for (std::size_t k = recent.size() - kRecoveryWindow; k < recent.size(); ++k) smoothed += recent[k];
-    smoothed /= static_cast<double>(kRecoveryWindow);
-    if (smoothed < kRecovered * baseline) fell = true;
-    else if (fell) recovered = r.tick;
-  }
-  if (firstDisrupted >= 0 && !fell) recovered = firstDisrupted;  // sales never fell: nothing to recover
+  // early warnings: the share of member-days on which a member's stock crossed a bound
+  double overstock = 0, stockout = 0, memberDays = 0;
+  for (const TickRecord& r : records) overstock += r.obs.overstockWarnings, stockout += r.obs.stockoutWarnings;
   for (std::size_t m = 0; m < w.members.size(); ++m) memberDays += w.members.kind[m] != MemberKind::Manufacturer && w.members.kind[m] != MemberKind::Logistics;
   memberDays *= static_cast<double>(records.size());
   s.emplace_back("warnings.overstock_rate", ratio(overstock, memberDays));
   s.emplace_back("warnings.stockout_risk_rate", ratio(stockout, memberDays));
-  s.emplace_back("risk.events", count[of(Event::Type::Default)] + count[of(Event::Type::Disruption)] +
-                                    count[of(Event::Type::LicenceLapse)] + count[of(Event::Type::DataBreach)]);
-  s.emplace_back("risk.defaults", count[of(Event::Type::Default)]);
-  s.emplace_back("risk.data_breaches", count[of(Event::Type::DataBreach)]);
-  s.emplace_back("risk.lost_units_in_disruption", lostInDisruption);
-  s.emplace_back("risk.recovery_ticks", firstDisrupted < 0 ? 0.0 : recovered < 0 ? -1.0 : recovered - firstDisrupted);
   s.emplace_back("partners.terminated", count[of(Event::Type::Termination)]);
   s.emplace_back("partners.recruited", count[of(Event::Type::Recruitment)]);
   double activeEnd = 0;
