@@ -21,6 +21,7 @@
 #include "sim/engine/engine.hpp"
 #include "sim/io/run_output.hpp"
 #include "sim/io/scenario_loader.hpp"
+#include "sim/io/schema_io.hpp"
 
 namespace fs = std::filesystem;
 using chan::io::formatNumber;
@@ -304,4 +305,17 @@ TEST_CASE("run output: member_timeseries.csv only when the scenario records it, 
     CHECK_FALSE(files(dir.path));
     CHECK(fs::exists(dir.path / "members.csv"));
   }
+}
+
+TEST_CASE("run output: the manifest's text keys are those the schema declares as names, choices or files", "[output]") {
+  // scenario.resolved.yaml turned into the manifest's JSON keeps these values as text even when
+  // they read as numbers (a group named "2024"); the set comes from the declarations
+  const auto& text = chan::io::textKeyNames();
+  for (const char* key : {"name", "description", "group", "kind", "brand", "supplier", "owner", "supplier_rule",
+                          "territories", "placement", "logistics", "rule", "method", "seasonality", "dist", "mode",
+                          "stock_visible", "from_csv", "geojson", "property"})
+    CHECK(text.contains(key));
+  for (const char* key : {"count", "seed", "map_seed", "ticks", "markup", "discount", "lead_time", "rect", "price_factors",
+                          "substitution", "weight"})
+    CHECK_FALSE(text.contains(key));
 }
