@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -38,6 +39,8 @@ double orDefault(double value, double fallback) { return value >= 0 ? value : fa
 /// Set-up work is split into fixed blocks of this many agents; every agent's result is a pure
 /// function of its own random stream, so blocks may run on any thread in any order.
 constexpr std::size_t kSetupBlock = 8192;
+/// Stores found for the choice sets kept between set-up's two passes (4 bytes each) at most.
+constexpr std::size_t kMaxKeptStores = 64u << 20;
 
 /// Runs body(begin, end) over [0, count) in kSetupBlock pieces in parallel.
 template <class Body>
@@ -317,75 +320,94 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
     }
   }
   const SpatialGrid grid(px, py, spec.width, spec.height);
-  // rows of fixed blocks of consumers built in parallel into the blocks' own arrays, then
-  // copied in block order into arrays of the exact size (each row depends on its consumer only)
-  struct RowBlock {
-    std::vector<std::int32_t> outlet;
-    std::vector<double> weight, logWeight;
-    std::vector<std::uint32_t> length;
-    std::size_t longest = 0;
+  const int nearest = spec.consumers.nearest;
+  const double radius = spec.consumers.radius;
+  // whether online outlet o (index into `online`) is in consumer i's choice set: reach is drawn
+  // once per consumer and outlet from the set-up stream
+  auto reaches = [&](std::size_t i, int o) {
+    const double reach = mb.reach[static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)])];
+    if (reach >= 1) return true;
+    Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup,
+               (static_cast<std::uint64_t>(o) << 40) ^ i ^ 0x5EED0000000000ULL);
+    return rng.uniform() < reach;
   };
-  std::vector<RowBlock> blocks((c.size() + kSetupBlock - 1) / kSetupBlock);
-  tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, blocks.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
-        std::vector<std::pair<double, int>> near;
-        std::vector<double> utility;
-        for (std::size_t b = r.begin(); b != r.end(); ++b) {
-          RowBlock& rows = blocks[b];
-          for (std::size_t i = b * kSetupBlock; i < std::min(c.size(), (b + 1) * kSetupBlock); ++i) {
-            const SegmentSpec& seg = spec.consumers.segments[c.segment[i]];
-            const bool exact = seg.noise == 0;  // deterministic choice keeps utilities, not weights
-            grid.nearest(c.x[i], c.y[i], spec.consumers.nearest, spec.consumers.radius, near);
-            utility.clear();
-            auto add = [&](int o, double distance) {
-              const auto m = static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)]);
-              const double u = c.valuation[i] * mb.valuationFactor[m] +
-                               (isOnline(mb.kind[m]) ? seg.onlinePreference : 0.0) - seg.travelCost * distance -
-                               seg.deliveryCost * mb.deliveryDays[m];
-              rows.outlet.push_back(o);
-              utility.push_back(exact ? u : u / seg.noise);
-            };
-            for (const auto& [d, k] : near) add(physical[static_cast<std::size_t>(k)], d);
-            for (int o : online) {
-              const double reach = mb.reach[static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)])];
-              Stream rng(spec.seed, static_cast<std::uint64_t>(spec.run), 0, StreamPurpose::Setup,
-                         (static_cast<std::uint64_t>(o) << 40) ^ i ^ 0x5EED0000000000ULL);
-              if (reach >= 1 || rng.uniform() < reach) add(o, 0.0);
-            }
-            // scale by the row maximum so weights lie in (0, 1]; the outside option keeps utility 0
-            const double top = utility.empty() || exact ? 0.0 : *std::max_element(utility.begin(), utility.end());
-            for (double u : utility) {
-              rows.weight.push_back(exact ? 1.0 : std::exp(u - top));
-              rows.logWeight.push_back(u - top);
-            }
-            c.logOutside[i] = seg.outsideOption ? -top : -std::numeric_limits<double>::infinity();
-            rows.length.push_back(static_cast<std::uint32_t>(utility.size()));
-            rows.longest = std::max(rows.longest, utility.size());
-          }
-        }
-      });
+  auto onlineReached = [&](std::size_t i) {
+    std::size_t n = 0;
+    for (int o : online) n += reaches(i, o);
+    return n;
+  };
+  // Two passes over fixed blocks of consumers: the rows' lengths, then the rows written in place
+  // into arrays of the exact size (no per-block copies: set-up touches one copy of the choice
+  // sets). Without a radius a row holds min(nearest, stores) stores, so the first pass only
+  // draws the online reach; with one it finds the stores in range (each row depends on its
+  // consumer only).
+  const auto kNearest = static_cast<std::size_t>(std::max(nearest, 0));
+  const std::size_t storesWithoutRadius = std::min(kNearest, physical.size());
+  // with a radius the first pass finds the stores; it keeps them (index, nearest first) for the
+  // second unless that would take more than kMaxKeptStores entries (it then searches again)
+  const bool keepStores = radius > 0 && c.size() * kNearest <= kMaxKeptStores;
+  std::vector<std::int32_t> kept(keepStores ? c.size() * kNearest : 0);
   c.rowStart.assign(c.size() + 1, 0);
-  std::vector<std::size_t> blockStart(blocks.size() + 1, 0);
-  for (std::size_t b = 0; b < blocks.size(); ++b) {
-    for (std::size_t k = 0; k < blocks[b].length.size(); ++k) {
-      const std::size_t i = b * kSetupBlock + k;
-      c.rowStart[i + 1] = c.rowStart[i] + blocks[b].length[k];
+  parallelBlocks(c.size(), [&](std::size_t begin, std::size_t end) {
+    std::vector<std::pair<double, int>> near;
+    for (std::size_t i = begin; i < end; ++i) {
+      std::size_t length = storesWithoutRadius;
+      if (radius > 0) {
+        grid.nearest(c.x[i], c.y[i], nearest, radius, near);
+        length = near.size();
+        if (keepStores)
+          for (std::size_t j = 0; j < near.size(); ++j) kept[i * kNearest + j] = near[j].second;
+      }
+      for (int o : online) length += reaches(i, o);
+      c.rowStart[i + 1] = static_cast<std::uint32_t>(length);
     }
-    blockStart[b + 1] = blockStart[b] + blocks[b].outlet.size();
-    c.longestRow = std::max(c.longestRow, blocks[b].longest);
+  });
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    c.longestRow = std::max<std::size_t>(c.longestRow, c.rowStart[i + 1]);
+    c.rowStart[i + 1] += c.rowStart[i];
   }
-  // appended block by block, each block freed once copied: the arrays' pages are touched
-  // only as they fill, so set-up holds about one copy of the choice sets, not two
-  c.choiceOutlet.clear(), c.choiceWeight.clear(), c.choiceLogWeight.clear();
-  c.choiceOutlet.reserve(blockStart.back());
-  c.choiceWeight.reserve(blockStart.back());
-  c.choiceLogWeight.reserve(blockStart.back());
-  for (RowBlock& rows : blocks) {
-    c.choiceOutlet.insert(c.choiceOutlet.end(), rows.outlet.begin(), rows.outlet.end());
-    c.choiceWeight.insert(c.choiceWeight.end(), rows.weight.begin(), rows.weight.end());
-    c.choiceLogWeight.insert(c.choiceLogWeight.end(), rows.logWeight.begin(), rows.logWeight.end());
-    rows = RowBlock();
-  }
+  c.choiceOutlet.assign(c.rowStart.back(), 0);
+  c.choiceWeight.assign(c.rowStart.back(), 0.0);
+  c.choiceLogWeight.assign(c.rowStart.back(), 0.0);
+  parallelBlocks(c.size(), [&](std::size_t begin, std::size_t end) {
+    std::vector<std::pair<double, int>> near;
+    std::vector<double> utility;
+    for (std::size_t i = begin; i < end; ++i) {
+      const SegmentSpec& seg = spec.consumers.segments[c.segment[i]];
+      const bool exact = seg.noise == 0;  // deterministic choice keeps utilities, not weights
+      if (keepStores) {  // the stores the first pass found; the grid's distance, computed again
+        near.clear();
+        const std::size_t stores = c.rowStart[i + 1] - c.rowStart[i] - onlineReached(i);
+        for (std::size_t j = 0; j < stores; ++j) {
+          const int k = kept[i * kNearest + j];
+          near.emplace_back(std::hypot(px[static_cast<std::size_t>(k)] - c.x[i], py[static_cast<std::size_t>(k)] - c.y[i]), k);
+        }
+      } else {
+        grid.nearest(c.x[i], c.y[i], nearest, radius, near);
+      }
+      utility.clear();
+      std::uint32_t at = c.rowStart[i];
+      auto add = [&](int o, double distance) {
+        const auto m = static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)]);
+        const double u = c.valuation[i] * mb.valuationFactor[m] + (isOnline(mb.kind[m]) ? seg.onlinePreference : 0.0) -
+                         seg.travelCost * distance - seg.deliveryCost * mb.deliveryDays[m];
+        c.choiceOutlet[at++] = o;
+        utility.push_back(exact ? u : u / seg.noise);
+      };
+      for (const auto& [d, k] : near) add(physical[static_cast<std::size_t>(k)], d);
+      for (int o : online)
+        if (reaches(i, o)) add(o, 0.0);
+      if (at != c.rowStart[i + 1]) throw std::logic_error("buildChoiceSets: a row's length changed between passes");
+      // scale by the row maximum so weights lie in (0, 1]; the outside option keeps utility 0
+      const double top = utility.empty() || exact ? 0.0 : *std::max_element(utility.begin(), utility.end());
+      for (std::size_t j = 0; j < utility.size(); ++j) {
+        c.choiceWeight[c.rowStart[i] + j] = exact ? 1.0 : std::exp(utility[j] - top);
+        c.choiceLogWeight[c.rowStart[i] + j] = utility[j] - top;
+      }
+      c.logOutside[i] = seg.outsideOption ? -top : -std::numeric_limits<double>::infinity();
+    }
+  });
+  std::vector<std::int32_t>().swap(kept);  // freed before the lanes are built
   // the sampled-mode choice kernel's layout (models/consumer_choice.cpp); expected mode never reads it
   if (!spec.consumers.expected)
     c.lanes = buildChoiceLanes(c.rowStart, c.choiceOutlet, c.choiceWeight, c.logOutside, c.segment, w.outlets.size());
