@@ -197,14 +197,16 @@ struct CalendarSpec final : MechanismSpec {
   std::vector<double> month = std::vector<double>(12, 1.0);   // January first
   double trend = 0;
   std::vector<CalendarEvent> events;
+  std::vector<int> forecastGroups;  // member groups with the event-aware forecast
 
   void fields(FieldVisitor& v, const ScenarioSpec& scenario) {
-    std::vector<std::string> segmentNames;
+    std::vector<std::string> segmentNames, groupNames;
     for (const SegmentSpec& s : scenario.consumers.segments) segmentNames.push_back(s.name);
+    for (const MemberGroupSpec& g : scenario.groups) groupNames.push_back(g.name);
     v.section(
         {.name = "calendar", .doc = "calendar demand: seasons, weekdays, trend and named events (off when absent)"},
         present,
-        [this, &segmentNames](FieldVisitor& s) {
+        [this, &segmentNames, &groupNames](FieldVisitor& s) {
           s.text({.name = "start", .doc = "date of tick 1, YYYY-MM-DD"}, startText);
           s.section(
               {.name = "weekdays", .doc = "factor on purchase probability per day of the week (default 1 each)"},
@@ -220,6 +222,10 @@ struct CalendarSpec final : MechanismSpec {
                    trend);
           EventAccess access(events, segmentNames);
           s.list({.name = "events", .doc = "named shopping events with uplift, pre-event dip and hangover"}, access);
+          s.choices({.name = "forecast_groups",
+                     .doc = "member groups whose order-up-to forecast knows the calendar (event-aware: the baseline "
+                            "of demand divided by each day's factor, times the factors of the days an order covers)"},
+                    forecastGroups, groupNames);
         },
         [this](const Checker& c) {
           if (!parseDate(startText, false, start)) c.fail("start", "'" + startText + "' is not a date YYYY-MM-DD");
@@ -229,7 +235,12 @@ struct CalendarSpec final : MechanismSpec {
  private:
   static void profile(FieldVisitor& v, const std::vector<std::string>& keys, std::vector<double>& values) {
     for (std::size_t k = 0; k < keys.size(); ++k)
-      v.number({.name = keys[k], .doc = "factor", .unit = "factor", .min = 0, .max = kMaxFactor}, values[k]);
+      v.number({.name = keys[k],
+                .doc = "factor on purchase probability that day",
+                .unit = "factor",
+                .min = 0,
+                .max = kMaxFactor},
+               values[k]);
   }
 };
 
@@ -245,13 +256,22 @@ class Calendar final : public Mechanism {
     for (double& x : m_share) x = total > 0 ? x / total : 0;
   }
 
-  void start(World& w) override { apply(w, 0); }
+  void start(World& w) override {
+    // the event-aware forecasts' daily factors, from set-up to beyond the last tick
+    DemandCalendar day;
+    for (int t = 0; t <= w.spec->ticks + DemandCalendar::kHorizon; ++t) {
+      factorsOf(w, t, day);
+      w.calendar.daily.push_back(shareWeighted(day));
+    }
+    w.calendar.forecastGroups.assign(w.spec->groups.size(), 0);
+    for (int g : m_spec.forecastGroups) w.calendar.forecastGroups[idx(g)] = 1;
+    factorsOf(w, 0, w.calendar);
+  }
 
-  void review(World& w) override { apply(w, w.tick); }
+  void review(World& w) override { m_eventToday = factorsOf(w, w.tick, w.calendar); }
 
   void endTick(const World& w) override {
-    double mean = 0;
-    for (std::size_t s = 0; s < m_segments; ++s) mean += m_share[s] * w.calendar.shop[s];
+    const double mean = shareWeighted(w.calendar);
     m_factor.push_back(mean);
     m_run.factor += mean, m_run.ticks += 1, m_run.eventDays += m_eventToday ? 1 : 0;
   }
@@ -267,9 +287,16 @@ class Calendar final : public Mechanism {
   }
 
  private:
-  /// Factors of tick `tick` (its date: start + tick - 1 days; tick 0, set-up, is the day before).
-  void apply(World& w, int tick) {
-    DemandCalendar& cal = w.calendar;
+  /// The segments' purchase-probability factors weighted by their shares.
+  double shareWeighted(const DemandCalendar& cal) const {
+    double mean = 0;
+    for (std::size_t s = 0; s < m_segments; ++s) mean += m_share[s] * cal.shop[s];
+    return mean;
+  }
+
+  /// Factors of tick `tick` into `cal` (its date: start + tick - 1 days; tick 0, set-up, is the
+  /// day before); true when it is an event day of some event.
+  bool factorsOf(const World& w, int tick, DemandCalendar& cal) const {
     cal.shop.assign(m_segments, 1.0);
     cal.priceSensitivity.assign(m_segments, 1.0);
     cal.outlet.assign(m_segments * m_outlets, 1.0);
@@ -280,7 +307,7 @@ class Calendar final : public Mechanism {
     const double base = m_spec.weekday[weekday] * m_spec.month[month] *
                         std::pow(1.0 + m_spec.trend, static_cast<double>(day - m_startDay) / 365.0);
     for (double& f : cal.shop) f = base;
-    m_eventToday = false;
+    bool eventDay = false;
     const int year = static_cast<int>(ymd.year());
     for (const CalendarEvent& e : m_spec.events) {
       // occurrences that can reach today: the one-off date, or last, this and next year's
@@ -295,7 +322,7 @@ class Calendar final : public Mechanism {
         else if (offset < 0 && offset >= -e.preDays) factor = 1 - e.preDip;
         else if (offset >= e.days && offset < e.days + e.postDays) factor = 1 - e.postDip;
         else continue;
-        m_eventToday = m_eventToday || onEvent;
+        eventDay = eventDay || onEvent;
         for (std::size_t s = 0; s < m_segments; ++s) {
           if (!e.segments.empty() &&
               std::find(e.segments.begin(), e.segments.end(), static_cast<int>(s)) == e.segments.end())
@@ -310,6 +337,7 @@ class Calendar final : public Mechanism {
         }
       }
     }
+    return eventDay;
   }
 
   struct Totals {

@@ -218,6 +218,12 @@ struct DemandCalendar {
   std::vector<double> shop;              // per segment: factor on purchase_probability, >= 0 (product capped at 1)
   std::vector<double> priceSensitivity;  // per segment: factor on price_sensitivity, > 0
   std::vector<double> outlet;  // [segment * outlets + o]: factor on outlet o's choice weight, > 0 (logit segments)
+  /// Per tick from 0 (set-up) to the last tick + kHorizon: the segments' factors weighted by their
+  /// shares, which the event-aware forecast (models/replenishment) divides out of the demand it
+  /// records and multiplies into the days it covers (empty: no calendar).
+  std::vector<double> daily;
+  std::vector<std::uint8_t> forecastGroups;  // per member group: 1 when its order-up-to forecast knows the calendar
+  static constexpr int kHorizon = 400;       // days past the last tick that `daily` covers
 };
 
 struct World {
