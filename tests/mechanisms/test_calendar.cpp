@@ -18,10 +18,11 @@ using chan::testing::parseSmall;
 namespace {
 
 /// A maker selling at 12 to one store (fixed price 20, unlimited stock) and, with `online`, to a
-/// marketplace at the same price; 100 consumers in expected mode, valuation 100, no travel or
+/// marketplace at `marketPrice`; 100 consumers in expected mode, valuation 100, no travel or
 /// delivery cost; `segment` adds keys to the one segment, `calendar` is the section (its lines
 /// indented by two).
-std::string channel(const std::string& calendar, bool online = false, const std::string& segment = "noise: 0") {
+std::string channel(const std::string& calendar, bool online = false, const std::string& segment = "noise: 0",
+                    const std::string& marketPrice = "20") {
   std::string doc =
       "name: t\nticks: 8\ncheck: true\nmap: {width: 10, height: 10, cities: 1}\nbrands:\n"
       "  - {name: acme, unit_cost: 10}\nmembers:\n"
@@ -31,7 +32,8 @@ std::string channel(const std::string& calendar, bool online = false, const std:
   if (online)
     doc +=
         "  - {group: market, kind: marketplace, supplier: maker, shipping_cost: 0, holding_cost: 0, commission: 0,\n"
-        "     pricing: {rule: fixed, price: 20}, replenishment: {rule: none, initial_stock: 1.0e9}}\n";
+        "     pricing: {rule: fixed, price: " +
+        marketPrice + "}, replenishment: {rule: none, initial_stock: 1.0e9}}\n";
   doc +=
       "consumers:\n  count: 100\n  mode: expected\n  choice_set: {nearest: 5}\n"
       "  segments:\n    - {name: all, valuation: {dist: constant, value: 100}, travel_cost: 0, delivery_cost: 0,\n"
@@ -153,4 +155,18 @@ TEST_CASE("calendar: the loader rejects bad dates, unknown keys and out-of-range
   REQUIRE_THROWS_WITH(parseSmall("calendar:\n  events:\n    - {name: x, date: 11-11, channels: [{kind: distributor, "
                                  "uplift: 1}]}\n"),
                       Catch::Contains("calendar.events[0].channels[0].kind: not an outlet kind"));
+}
+
+TEST_CASE("calendar: price sensitivity scaled on event days sends more shoppers to the cheaper outlet", "[mechanisms]") {
+  // store at 20, marketplace at 15, logit with alpha 0.1 and no outside option: the marketplace's
+  // share is 1 / (1 + exp(-0.1 x 5)); on the event day alpha doubles: 1 / (1 + exp(-0.2 x 5))
+  const std::string hunt = "  start: 2026-01-01\n  events:\n    - {name: sale, date: 2026-01-02, price_sensitivity: 2}\n";
+  const chan::ScenarioSpec spec =
+      load(channel(hunt, true, "noise: 1, service_weight: 0, price_sensitivity: 0.1, outside_option: false", "15"));
+  chan::Engine engine(spec);
+  engine.run();
+  const auto& records = engine.metrics().records();
+  CHECK(records[0].obs.onlineSold / records[0].obs.sold == Approx(1 / (1 + std::exp(-0.5))).epsilon(1e-12));
+  CHECK(records[1].obs.onlineSold / records[1].obs.sold == Approx(1 / (1 + std::exp(-1.0))).epsilon(1e-12));
+  CHECK(records[2].obs.onlineSold / records[2].obs.sold == Approx(1 / (1 + std::exp(-0.5))).epsilon(1e-12));
 }
