@@ -57,6 +57,16 @@ struct SegmentTable {
       noise.push_back(s.noise);
     }
   }
+  /// Today's: the purchase probabilities times the calendar's factors (World::calendar).
+  explicit SegmentTable(const World& world) : SegmentTable(*world.spec) { applyCalendar(world.calendar); }
+
+ private:
+  void applyCalendar(const DemandCalendar& calendar) {
+    if (calendar.shop.empty()) return;  // no calendar: the scenario's probabilities, untouched
+    // a consumer shops at most once a tick: a festival's factor saturates at probability 1
+    for (std::size_t s = 0; s < shopProbability.size(); ++s)
+      shopProbability[s] = std::min(1.0, shopProbability[s] * calendar.shop[s]);
+  }
 };
 
 /// Stream keys of one (tick, purpose) for every agent. streamKey (sim/core/rng.hpp) mixes
@@ -631,8 +641,10 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
       std::any_of(segments.begin(), segments.end(), [](const SegmentSpec& g) { return g.noise == 0; });
   out.utility.assign(anyExact ? segments.size() * n : 0, 0.0);
   std::vector<double> cost(n);
+  const DemandCalendar& calendar = world.calendar;
   for (std::size_t s = 0; s < segments.size(); ++s) {
-    const SegmentSpec& seg = segments[s];
+    SegmentSpec seg = segments[s];
+    if (!calendar.priceSensitivity.empty()) seg.priceSensitivity *= calendar.priceSensitivity[s];
     if (seg.noise == 0) {  // exact choice: utilities, and factors that only say "available"
       out.exact[s] = 1;
       for (std::size_t o = 0; o < n; ++o) {
@@ -646,6 +658,7 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
     for (std::size_t o = 0; o < n; ++o) {
       const double service = world.members.serviceLevel[static_cast<std::size_t>(world.outlets[o])];
       cost[o] = (seg.priceSensitivity * outletPrice[o] - seg.serviceWeight * service) / seg.noise;
+      if (!calendar.outlet.empty()) cost[o] -= std::log(calendar.outlet[s * n + o]);  // weight x calendar factor
       lowest = std::min(lowest, cost[o]);
     }
     out.offset[s] = std::isfinite(lowest) ? lowest : 0.0;
@@ -691,7 +704,7 @@ double choiceWeights(const World& world, const OutletFactors& f, std::size_t i, 
 }
 
 void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
-  const SegmentTable seg(*world.spec);
+  const SegmentTable seg(world);
   const bool expected = world.spec->consumers.expected;
   const double weight = world.spec->consumers.weight;
   const std::vector<std::uint8_t> online = onlineFlags(world);
@@ -843,7 +856,7 @@ double consumersReached(const World& world, const OutletFactors& f) {
 
 void substitute(World& world, const OutletFactors& first, const OutletFactors& second, std::span<const double> fill,
                 DemandRound& out) {
-  const SegmentTable seg(*world.spec);
+  const SegmentTable seg(world);
   const bool expected = world.spec->consumers.expected;
   const double weight = world.spec->consumers.weight;
   const std::vector<std::uint8_t> online = onlineFlags(world);
@@ -943,7 +956,7 @@ std::vector<std::int32_t> singleGroupRows(const World& world, const SourceOfVolu
 void addSourceOfVolume(const World& world, const OutletFactors& first, std::span<const double> fill1,
                        const OutletFactors* second, std::span<const double> fill2,
                        std::span<const std::uint8_t> secondChoice, SourceOfVolume& out) {
-  const SegmentTable seg(*world.spec);
+  const SegmentTable seg(world);
   const bool expected = world.spec->consumers.expected;
   const double weight = world.spec->consumers.weight;
   const auto& c = world.consumers;
@@ -1151,7 +1164,7 @@ double expectedSales(const World& world, std::span<const int> targets, std::span
   computeFactors(world, outletPrice, all, f);
   std::vector<std::uint8_t> isTarget(world.outlets.size(), 0);
   for (int o : targets) isTarget[static_cast<std::size_t>(o)] = 1;
-  const SegmentTable seg(*world.spec);
+  const SegmentTable seg(world);
   const auto& c = world.consumers;
   std::vector<double> weights(c.longestRow);
   double units = 0;
@@ -1177,7 +1190,7 @@ std::vector<double> expectedSalesByOutlet(const World& world, std::span<const do
   const std::vector<std::uint8_t> all(world.outlets.size(), 1);
   OutletFactors f;
   computeFactors(world, outletPrice, all, f);
-  std::vector<double> units = salesByOutlet(world, f, SegmentTable(*world.spec));
+  std::vector<double> units = salesByOutlet(world, f, SegmentTable(world));
   for (double& u : units) u *= world.spec->consumers.weight;
   return units;
 }

@@ -36,12 +36,34 @@ void smooth(Members& mb, std::size_t m, const ForecastSpec& f, double x) {
   factor = f.gamma * observed + (1 - f.gamma) * factor;
 }
 
+/// True when member's group forecasts with the calendar (the `calendar` section's
+/// forecast_groups, mechanisms/calendar.cpp).
+bool calendarAware(const World& w, int member) {
+  const DemandCalendar& c = w.calendar;
+  const auto g = static_cast<std::size_t>(w.members.group[static_cast<std::size_t>(member)]);
+  return !c.daily.empty() && g < c.forecastGroups.size() && c.forecastGroups[g];
+}
+
+/// The calendar's share-weighted factor of `tick` (the last day it covers beyond).
+double dayFactor(const World& w, int tick) {
+  const std::vector<double>& daily = w.calendar.daily;
+  return daily[std::min(daily.size() - 1, static_cast<std::size_t>(std::max(0, tick)))];
+}
+
 }  // namespace
 
 void recordDemand(World& w, int member, double units) {
   Members& mb = w.members;
   const auto m = static_cast<std::size_t>(member);
   const ForecastSpec& f = w.groupOf(member).replenish.forecast;
+  if (calendarAware(w, member)) {
+    // event-aware: the forecaster learns the baseline, demand with today's calendar factor divided
+    // out (multiplicative decomposition, Hyndman & Athanasopoulos 2021, ch. 3.2); a day the
+    // calendar shuts (factor 0) says nothing about the baseline
+    const double factor = dayFactor(w, w.tick);
+    if (!(factor > 0)) return;
+    units /= factor;
+  }
   if (f.method != ForecastMethod::MovingAverage) smooth(mb, m, f, units);
   const auto slotIndex = static_cast<std::size_t>(mb.recorded[m] % mb.window[m]);
   // the value being overwritten leaves the window sum
@@ -80,7 +102,15 @@ namespace {
 
 /// Stock an order-up-to member aims to hold, on hand and on order.
 double target(const World& w, int member, int leadTime) {
-  return forecast(w, member) * (leadTime + w.groupOf(member).replenish.coverDays);
+  const double days = leadTime + w.groupOf(member).replenish.coverDays;
+  if (!calendarAware(w, member)) return forecast(w, member) * days;
+  // event-aware: the baseline times the calendar's factors of the days the order covers,
+  // tomorrow first (the last day counted by the fraction of it covered)
+  const auto whole = static_cast<int>(days);
+  double sum = 0;
+  for (int k = 1; k <= whole; ++k) sum += dayFactor(w, w.tick + k);
+  sum += (days - whole) * dayFactor(w, w.tick + whole + 1);
+  return forecast(w, member) * sum;
 }
 
 /// Adds the targets and inventory positions of the active, authorised members below `member`

@@ -18,7 +18,10 @@ void recordDemand(World& world, int member, double units);
 double forecast(const World& world, int member);
 
 /// Units member m orders now (before the supplier's minimum order is applied).
-///  order-up-to: target = forecast * (lead time + cover days) (+ nothing for safety: set cover)
+///  order-up-to: target = forecast * (lead time + cover days) (+ nothing for safety: set cover);
+///               event-aware (a group in calendar.forecast_groups): forecast * the sum of the
+///               calendar's daily factors of the next lead time + cover days, whose demand
+///               recordDemand recorded divided by that day's factor (the forecast is the baseline)
 ///  (s,S):       if stock + on order <= s, order up to S
 ///  With coordination.visibility an upstream member using order-up-to sees the stock and
 ///  pipeline of every authorised member below it and orders on echelon inventory position:

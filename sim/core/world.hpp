@@ -211,6 +211,21 @@ struct Coordination {
   int delayTicks = 0;           // ... by this many ticks
 };
 
+/// Today's demand calendar (the `calendar` section, mechanisms/calendar.cpp): set by that
+/// mechanism at the policy-review stage of every tick and read by the choice model
+/// (models/consumer_choice). Every vector is empty (all factors 1) without a calendar.
+struct DemandCalendar {
+  std::vector<double> shop;              // per segment: factor on purchase_probability, >= 0 (product capped at 1)
+  std::vector<double> priceSensitivity;  // per segment: factor on price_sensitivity, > 0
+  std::vector<double> outlet;  // [segment * outlets + o]: factor on outlet o's choice weight, > 0 (logit segments)
+  /// Per tick from 0 (set-up) to the last tick + kHorizon: the segments' factors weighted by their
+  /// shares, which the event-aware forecast (models/replenishment) divides out of the demand it
+  /// records and multiplies into the days it covers (empty: no calendar).
+  std::vector<double> daily;
+  std::vector<std::uint8_t> forecastGroups;  // per member group: 1 when its order-up-to forecast knows the calendar
+  static constexpr int kHorizon = 400;       // days past the last tick that `daily` covers
+};
+
 struct World {
   const ScenarioSpec* spec = nullptr;
   Policing policing;
@@ -231,6 +246,7 @@ struct World {
   MemberFlows flows;
   Ledger ledger;
   int tick = 0;
+  DemandCalendar calendar;  // today's calendar factors (empty: none)
 
   /// Pays `amount` (> 0, else nothing) between ledger accounts (members or externals) as other
   /// income and expense of the members involved: fines, rebates, fees, compensation.

@@ -181,3 +181,29 @@ TEST_CASE("replenishment: an order-up-to target uses the group's forecaster", "[
   const double cover = b.world.spec->groups[2].replenish.coverDays;  // 7 by default
   CHECK(orderQuantity(b.world, 2, 1) == Approx(10.0 * (1 + cover)));
 }
+
+TEST_CASE("replenishment: the event-aware forecast learns the baseline and covers the calendar's coming days",
+          "[replenish]") {
+  Built b(kYaml);
+  chan::World& w = b.world;
+  chan::Members& mb = w.members;
+  // the calendar's daily factors from tick 0 (as mechanisms/calendar publishes them); group 1
+  // (`upto`: window 3, cover 4 days) forecasts with them, the others do not
+  w.calendar.daily = {1, 1, 2, 0.5, 3, 1, 0.5, 1, 1, 2};
+  w.calendar.forecastGroups = {0, 1, 0, 0};
+  const double demand[] = {10, 40, 6};  // ticks 1..3, factors 1, 2, 0.5: baselines 10, 20, 12
+  for (int t = 1; t <= 3; ++t) {
+    w.tick = t;
+    recordDemand(w, 1, demand[t - 1]);
+    recordDemand(w, 3, demand[t - 1]);
+  }
+  CHECK(forecast(w, 1) == Approx((10.0 + 20.0 + 12.0) / 3));  // the baseline: 14
+  CHECK(forecast(w, 3) == Approx((10.0 + 40.0 + 6.0) / 3));   // not calendar-aware: the raw mean
+  // lead time 1 + cover 4 = ticks 4..8, factors 3 + 1 + 0.5 + 1 + 1 = 6.5: target 14 x 6.5 = 91
+  mb.stock[1] = 11;
+  mb.onOrder[1] = 0;
+  CHECK(orderQuantity(w, 1, 1) == Approx(14.0 * 6.5 - 11));
+  // lead 6 + cover 4 = ticks 4..13: 6.5, then tick 9's 2, and ticks 10..13 past the published
+  // factors count with the last one (2)
+  CHECK(orderQuantity(w, 1, 6) == Approx(14.0 * (6.5 + 2 + 4 * 2) - 11));
+}

@@ -247,6 +247,19 @@ std::string randomScenarioYaml(Stream& rng, int index) {
          std::to_string(d.between(1, 6)) + ", discount: " + num(d.range(0, 0.5)) + ", maker_share: " +
          num(d.range(0, 1)) + "}\n";
   }
+  if (d.chance(0.3)) {
+    y += "calendar:\n  start: 2026-" + std::string(d.chance(0.5) ? "11-05" : "06-14") +
+         "\n  weekdays: {saturday: " + num(d.range(0.5, 2)) + "}\n  months: {june: " + num(d.range(0.5, 2)) +
+         ", november: " + num(d.range(0.5, 2)) + "}\n  trend: " + num(d.range(-0.5, 1)) +
+         "\n  events:\n    - {name: festival, date: " + (d.chance(0.5) ? "11-11" : "06-18") +
+         ", days: " + std::to_string(d.between(1, 3)) + ", uplift: " + num(d.range(0, 5)) +
+         ", pre_days: " + std::to_string(d.between(0, 4)) + ", pre_dip: " + num(d.range(0, 1)) +
+         ", post_days: " + std::to_string(d.between(0, 4)) + ", post_dip: " + num(d.range(0, 1)) +
+         ", price_sensitivity: " + num(d.range(0.5, 2)) +
+         ", channels: [{kind: " + d.pick(std::vector<std::string>{"e_store", "marketplace", "offline_store"}) +
+         ", uplift: " + num(d.range(0, 2)) + "}]}\n";
+    if (d.chance(0.5)) y += "  forecast_groups: [" + d.pick(outletGroups) + "]\n";
+  }
   return y;
 }
 
