@@ -211,6 +211,17 @@ struct Coordination {
   int delayTicks = 0;           // ... by this many ticks
 };
 
+/// Service that spills over from outlet to outlet (showrooming and webrooming,
+/// mechanisms/showrooming.cpp), as the choice model reads it: outlet o's service in consumer
+/// utility is its own service level plus, for k in [start[o], start[o + 1]), weight[k] x the
+/// service level of outlet `from[k]` while that outlet is active. Set by that mechanism at start;
+/// empty (no spill-over) otherwise.
+struct ServiceSpillover {
+  std::vector<std::uint32_t> start;  // per outlet index, CSR row bounds (size outlets + 1); empty: none
+  std::vector<std::int32_t> from;    // outlet index whose service spills over
+  std::vector<double> weight;        // service units carried per unit of the source's service, 0..1
+};
+
 struct World {
   const ScenarioSpec* spec = nullptr;
   Policing policing;
@@ -231,6 +242,7 @@ struct World {
   MemberFlows flows;
   Ledger ledger;
   int tick = 0;
+  ServiceSpillover spillover;  // showrooming and webrooming (mechanisms/showrooming.cpp)
 
   /// Pays `amount` (> 0, else nothing) between ledger accounts (members or externals) as other
   /// income and expense of the members involved: fines, rebates, fees, compensation.

@@ -247,6 +247,9 @@ std::string randomScenarioYaml(Stream& rng, int index) {
          std::to_string(d.between(1, 6)) + ", discount: " + num(d.range(0, 0.5)) + ", maker_share: " +
          num(d.range(0, 1)) + "}\n";
   }
+  if (d.chance(0.3))
+    y += "showrooming: {share: " + num(d.range(0, 1)) + ", spillover: " + num(d.range(0, 1)) + ", webrooming: " +
+         num(d.range(0, 1)) + ", webrooming_spillover: " + num(d.range(0, 1)) + "}\n";
   return y;
 }
 
