@@ -13,7 +13,10 @@
 // service of the brand's online outlets its consumers reach. They are published in
 // World::spillover at start and read by models::computeFactors from the current service levels,
 // so a store choosing its effort (service_effort) sees that a part of its service now sells the
-// online rival's units: the free-riding that starves service as phi rises.
+// online rival's units: the free-riding that starves service as phi rises. The mean field spreads
+// one store's service over all the online outlet's consumers (1/N of it each); a store weighing
+// its own effort reckons with its own customers, whose showroomers carry phi x spillover of it
+// (World::spillover.focus/carried): in a network of alike stores the two agree.
 //
 // Traffic and conversion per channel (deck ch. 3 asks for them): a store's traffic is its buyers
 // plus the showroomers who visited it (phi x the online units bought by consumers with a store of
@@ -73,6 +76,7 @@ ServiceSpillover buildSpillover(const ShowroomingSpec& spec, const World& w, std
   auto brand = [&](std::size_t o) { return w.members.brand[idx(w.outlets[o])]; };
   ServiceSpillover sp;
   sp.start.assign(n + 1, 0);
+  sp.carried.assign(n, 0.0);
   nearby.assign(n, 0.0);
   std::vector<double> from(n);  // per source outlet: this outlet's weight on it
   for (std::size_t o = 0; o < n; ++o) {
@@ -101,6 +105,8 @@ ServiceSpillover buildSpillover(const ShowroomingSpec& spec, const World& w, std
     const double consumers = static_cast<double>(reaching.size());
     const double carried = isOnlineOutlet ? spec.share * spec.spillover : spec.webrooming * spec.webroomingSpillover;
     if (consumers > 0) nearby[o] /= consumers;
+    // what o's own customers carry of o's service to the other channel
+    sp.carried[o] = isOnlineOutlet ? spec.webrooming * spec.webroomingSpillover : spec.share * spec.spillover;
     for (std::size_t k = 0; k < n; ++k) {
       if (from[k] <= 0 || carried <= 0) continue;
       sp.from.push_back(static_cast<std::int32_t>(k));
@@ -206,8 +212,9 @@ MechanismEntry showrooming() {
              "`webrooming` of store shoppers first research the brand's online outlets, whose service "
              "(× `webrooming_spillover`) lifts the store's. Mean field: an online outlet's service in utility gains φ "
              "× `spillover` × the mean service level of its consumers' nearest stores of the brand (a store's, "
-             "likewise), read from the current levels, so a store choosing its effort (`service_effort`) sees part "
-             "of its service sell the online rival's units. Timeseries: `showroomers`, `webroomers`, "
+             "likewise), read from the current levels; a store choosing its effort (`service_effort`) reckons that its "
+             "own customers' showroomers carry φ × `spillover` of it online, so part of its service sells the "
+             "online rival's units and less of it pays as φ rises. Timeseries: `showroomers`, `webroomers`, "
              "`store_conversion`, `online_conversion`. Summary (only when the section is given): "
              "`showrooming.showroomers`, `.webroomers`, `.store_units`, `.store_traffic` (buyers + showroomers), "
              "`.store_conversion`, `.online_units`, `.online_traffic` (buyers + webroomers), `.online_conversion`. "

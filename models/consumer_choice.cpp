@@ -618,7 +618,7 @@ inline void laneCounts(const float* P, std::size_t slots, const float* target, c
 /// Each outlet's service level as consumers value it: its own plus the service that spills over
 /// to it from other outlets (World::spillover: showrooming, webrooming), per outlet index. Once
 /// per computeFactors call, so that a member probing its service level (service effort) moves
-/// the outlets its service spills over to as well.
+/// the outlets its service spills over to as well (by its own customers' share: focus).
 std::vector<double> outletService(const World& w) {
   std::vector<double> service(w.outlets.size());
   for (std::size_t o = 0; o < service.size(); ++o) service[o] = w.members.serviceLevel[static_cast<std::size_t>(w.outlets[o])];
@@ -628,7 +628,11 @@ std::vector<double> outletService(const World& w) {
   for (std::size_t o = 0; o < service.size(); ++o)
     for (std::uint32_t k = sp.start[o]; k < sp.start[o + 1]; ++k) {
       const auto from = static_cast<std::size_t>(sp.from[k]);
-      if (w.members.active[static_cast<std::size_t>(w.outlets[from])]) spilt[o] += sp.weight[k] * service[from];
+      if (!w.members.active[static_cast<std::size_t>(w.outlets[from])]) continue;
+      if (sp.focus == static_cast<int>(from))  // the outlet probing its own service (ServiceSpillover::focus)
+        spilt[o] += sp.weight[k] * sp.focusLevel + sp.carried[from] * (service[from] - sp.focusLevel);
+      else
+        spilt[o] += sp.weight[k] * service[from];
     }
   for (std::size_t o = 0; o < service.size(); ++o) service[o] += spilt[o];
   return service;

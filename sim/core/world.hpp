@@ -220,6 +220,14 @@ struct ServiceSpillover {
   std::vector<std::uint32_t> start;  // per outlet index, CSR row bounds (size outlets + 1); empty: none
   std::vector<std::int32_t> from;    // outlet index whose service spills over
   std::vector<double> weight;        // service units carried per unit of the source's service, 0..1
+  /// Per outlet index: what its own customers carry of its service to the other channel
+  /// (showrooming: share x spillover), which an outlet weighing its own service reckons with:
+  /// while `focus` (an outlet index, -1: none) probes its level, its service moves the outlets
+  /// it spills over to by carried x (level - focusLevel) on top of their mean-field lift at
+  /// focusLevel (its customers are the ones its showroomers come from, not 1/N of them).
+  std::vector<double> carried;
+  int focus = -1;
+  double focusLevel = 0;
 };
 
 struct World {

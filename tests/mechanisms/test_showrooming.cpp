@@ -104,3 +104,34 @@ TEST_CASE("showrooming: off, the summary has no showrooming keys; the section re
       chan::io::parseScenario(chan::io::loadYamlText(market("showrooming: {shares: 0.5}\n"), "t.yaml"), "t.yaml"),
       Catch::Contains("t.yaml:") && Catch::Contains("shares"));
 }
+
+// scenarios/map_service.yaml, made small (5,000 consumers, 30 days' warm-up, 60 measured): the
+// directions its comment block reports at full size.
+namespace {
+
+chan::testing::Run mapService(double phi, bool map, double serviceWeight = 1) {
+  std::vector<std::string> sets = {"consumers.count=5000", "ticks=90", "showrooming.share=" + std::to_string(phi),
+                                   "consumers.segments[0].service_weight=" + std::to_string(serviceWeight)};
+  if (map) sets.push_back("monitoring.enabled=true"), sets.push_back("enforcement.enabled=true");
+  return chan::testing::run("map_service", sets);
+}
+
+}  // namespace
+
+TEST_CASE("map_service: without MAP store service falls as showrooming rises; a monitored MAP restores it and pays "
+          "the maker, unless service is worth nothing",
+          "[mechanisms][scenario]") {
+  const auto none = mapService(0, false), free = mapService(0.5, false), map = mapService(0.5, true);
+  // free riding: the stores' effort buys less of their own demand, so they choose less of it
+  CHECK(free.metrics.at("service_effort.mean_level") < none.metrics.at("service_effort.mean_level"));
+  CHECK(free.metrics.at("conflict.map_violation_days") > 0);  // the discounter (and stores) undercut
+  // MAP, watched and enforced: nobody undercuts, the margin buys service back, the maker gains
+  CHECK(map.metrics.at("conflict.map_violation_days") == 0);
+  CHECK(map.metrics.at("service_effort.mean_level") > free.metrics.at("service_effort.mean_level"));
+  CHECK(map.metrics.at("margin.manufacturer_profit") > free.metrics.at("margin.manufacturer_profit"));
+  // service worth nothing: no effort either way, and MAP only raises prices: the maker loses
+  const auto plain = mapService(0.5, false, 0), plainMap = mapService(0.5, true, 0);
+  CHECK(plain.metrics.at("service_effort.mean_level") < 1e-6);
+  CHECK(plainMap.metrics.at("margin.manufacturer_profit") < plain.metrics.at("margin.manufacturer_profit"));
+  CHECK(plainMap.metrics.at("sales.units") < plain.metrics.at("sales.units"));
+}
