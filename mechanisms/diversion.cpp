@@ -7,7 +7,9 @@
 // prices from. Shipments from a distributor into a territory another distributor holds
 // exclusively are counted (`diversion.*` summary keys, the conflict index) and queued for
 // monitoring to trace; the distributor ships such an order only when its margin on it beats the
-// chance of a trace times the enforcement ladder ahead of it (deterrence, models::ladderCost). Unauthorised resellers (Members::authorised = 0) source by
+// chance of a trace times the enforcement ladder ahead of it (deterrence, models::ladderCost).
+// Distributors of a shared (non-exclusive) group compete for the stores instead: after pricing
+// each meets the lowest landed cost a rival offers the diverting stores it supplies. Unauthorised resellers (Members::authorised = 0) source by
 // mechanisms/gray_market.cpp's rules and are left alone here.
 //
 // The `diversion` section's `enabled` and `transport_cost` are still read by
@@ -48,6 +50,32 @@ class Diversion final : public Mechanism {
       if (w.members.kind[m] == MemberKind::Distributor && spec.exclusiveOf(idx(w.members.group[m])) &&
           w.members.territory[m] >= 0)
         m_exclusiveHolder[idx(w.members.territory[m])] = static_cast<int>(m);
+    // distributors of shared (non-exclusive) groups compete for their stores on price
+    for (std::size_t m = 0; m < w.members.size(); ++m)
+      if (w.members.kind[m] == MemberKind::Distributor && !spec.exclusiveOf(idx(w.members.group[m])))
+        m_shared.push_back(static_cast<int>(m));
+  }
+
+  void afterPricing(World& w) override {
+    // Shared territories: a distributor meets the lowest landed cost a rival of its group offers
+    // any diverting store it supplies (Bertrand; a tie keeps the store with its own supplier),
+    // down to what a unit costs it. An exclusive holder need not: its territory is protected
+    // (where monitoring and the ladder deter the rivals, see consents).
+    Members& mb = w.members;
+    for (int d : m_shared) {
+      if (!mb.active[idx(d)]) continue;
+      double match = mb.price[idx(d)];
+      for (int s : w.outlets) {
+        if (mb.supplier[idx(s)] != d || !mb.active[idx(s)] || !mb.authorised[idx(s)] || !w.groupOf(s).divert) continue;
+        const double discount = w.termsFor(d, s).discount;
+        for (int r : w.groupMembers[idx(mb.group[idx(d)])])
+          if (r != d && mb.active[idx(r)] && !models::disrupted(w, r) && discount < 1)
+            match = std::min(match, landedCost(w, s, r) / (1.0 - discount));
+      }
+      const int supplier = mb.supplier[idx(d)];
+      const double floor = supplier >= 0 ? mb.price[idx(supplier)] * (1.0 - w.discountOf(d)) : 0.0;
+      mb.price[idx(d)] = std::max(match, std::min(floor, mb.price[idx(d)]));  // never above its own price
+    }
   }
 
   void chooseSource(const World& w, int m, double units, int& source) const override {
@@ -127,6 +155,7 @@ class Diversion final : public Mechanism {
   }
 
   std::vector<int> m_exclusiveHolder;  // per territory: the distributor with exclusive rights (-1: none)
+  std::vector<int> m_shared;           // distributors of non-exclusive groups (they meet rivals' prices)
 };
 
 }  // namespace
@@ -143,7 +172,10 @@ MechanismEntry diversion() {
           "holds exclusively are counted (summary `diversion.*`, "
           "the conflict index, timeseries `cross_territory_units`) and queued for monitoring; a distributor ships "
           "such an order only when its margin on it beats monitoring's trace probability × the cost of the "
-          "enforcement ladder ahead of it (see monitoring_enforcement). Scenarios: "
+          "enforcement ladder ahead of it (see monitoring_enforcement). Shared territories (`exclusive: false`): each "
+          "distributor of the group meets, after pricing, the lowest landed cost a rival of its group offers a "
+          "diverting store it supplies (down to its own buying cost; a tie keeps the store), so competition for the "
+          "stores moves wholesale prices and margins. Scenarios: "
           "`scenarios/territory_diversion.yaml`.",
       .makeSpec = [] { return std::make_unique<DiversionSpec>(); },
       .fields = [](MechanismSpec&, FieldVisitor&, const ScenarioSpec&) {},
