@@ -89,7 +89,7 @@ TEST_CASE("webrooming: the online outlets' service lifts the store by psi x spil
         Approx(on.online / (on.online + 0.5 * on.store)).epsilon(1e-9));
 }
 
-TEST_CASE("showrooming: off, the summary has no showrooming keys; the section reads back; bad shares are errors",
+TEST_CASE("showrooming: off, the summary has no showrooming keys, the section reads back and bad shares are errors",
           "[mechanisms]") {
   const Outcome off = run("");
   for (const auto& [k, v] : off.summary) CHECK(k.rfind("showrooming.", 0) == std::string::npos);
@@ -105,12 +105,14 @@ TEST_CASE("showrooming: off, the summary has no showrooming keys; the section re
       Catch::Contains("t.yaml:") && Catch::Contains("shares"));
 }
 
-// scenarios/map_service.yaml, made small (5,000 consumers, 30 days' warm-up, 60 measured): the
-// directions its comment block reports at full size.
+// scenarios/map_service.yaml, made small (5,000 consumers, 30 days' warm-up, 60 measured: the
+// opening stock orders would otherwise dominate the maker's profit): the directions its comment
+// block reports at full size.
 namespace {
 
 chan::testing::Run mapService(double phi, bool map, double serviceWeight = 1) {
-  std::vector<std::string> sets = {"consumers.count=5000", "ticks=90", "showrooming.share=" + std::to_string(phi),
+  std::vector<std::string> sets = {"consumers.count=5000", "ticks=90", "warmup=30",
+                                   "showrooming.share=" + std::to_string(phi),
                                    "consumers.segments[0].service_weight=" + std::to_string(serviceWeight)};
   if (map) sets.push_back("monitoring.enabled=true"), sets.push_back("enforcement.enabled=true");
   return chan::testing::run("map_service", sets);
@@ -118,8 +120,8 @@ chan::testing::Run mapService(double phi, bool map, double serviceWeight = 1) {
 
 }  // namespace
 
-TEST_CASE("map_service: without MAP store service falls as showrooming rises; a monitored MAP restores it and pays "
-          "the maker, unless service is worth nothing",
+TEST_CASE("map_service: without MAP store service falls as showrooming rises, and a monitored MAP restores it and "
+          "pays the maker unless service is worth nothing",
           "[mechanisms][scenario]") {
   const auto none = mapService(0, false), free = mapService(0.5, false), map = mapService(0.5, true);
   // free riding: the stores' effort buys less of their own demand, so they choose less of it
