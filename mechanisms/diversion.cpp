@@ -9,8 +9,9 @@
 // monitoring to trace; the distributor ships such an order only when its margin on it beats the
 // chance of a trace times the enforcement ladder ahead of it (deterrence, models::ladderCost).
 // Distributors of a shared (non-exclusive) group compete for the stores instead: after pricing
-// each meets the lowest landed cost a rival offers the diverting stores it supplies. Unauthorised resellers (Members::authorised = 0) source by
-// mechanisms/gray_market.cpp's rules and are left alone here.
+// each meets the lowest landed cost a rival offers the diverting stores it supplies. Unauthorised
+// resellers (Members::authorised = 0) source by mechanisms/gray_market.cpp's rules and are left
+// alone here.
 //
 // The `diversion` section's `enabled` and `transport_cost` are still read by
 // sim/io/scenario_loader.cpp (the gray market reads them too).
@@ -149,8 +150,8 @@ class Diversion final : public Mechanism {
     if (expected <= 0) return true;
     const int own = mb.supplier[idx(s)];
     const double cost = mb.stock[idx(s)] > 0 ? mb.stockValue[idx(s)] / mb.stock[idx(s)]
-                        : own >= 0       ? mb.price[idx(own)] * (1.0 - w.discountOf(s))
-                                         : 0.0;
+                        : own >= 0           ? mb.price[idx(own)] * (1.0 - w.discountOf(s))
+                                             : 0.0;
     return units * (mb.price[idx(s)] * (1.0 - w.termsFor(s, m).discount) - cost) > expected;
   }
 

@@ -190,9 +190,9 @@ MechanismEntry gray_market() {
           "supplier group with the lowest landed cost, price × (1 − discount) + `diversion.transport_cost` (paid on "
           "every unit), among those that will sell: a member sells only when the brand's authorised retail price "
           "(mean list price of its active authorised outlets) less its own price covers the transport and the "
-          "penalty it expects per unit (monitoring's trace probability × the cost of the enforcement ladder ahead of it, "
-          "models::ladderCost, spread over the "
-          "order); it prices from that landed cost. Every sale to it is a `gray_market` event monitoring may "
+          "penalty it expects per unit (monitoring's trace probability × the cost of the enforcement ladder ahead of "
+          "it, models::ladderCost, spread over the order); it prices from that landed cost. Every sale to it is a "
+          "`gray_market` event monitoring may "
           "trace. Timeseries: `gray_shipped_units`, `gray_units` (with unauthorised resellers). Summary: `gray.*`. "
           "Scenario: `scenarios/gray_market.yaml`.",
       .makeSpec = [] { return std::make_unique<GrayMarketSpec>(); },

@@ -127,7 +127,9 @@ struct EnforcementSpec {
                 s.number({.name = "termination_days",
                           .doc = "what members reckon termination costs them: this many days of their margin (the "
                                  "value of their future margin in the channel)",
-                          .unit = "days", .min = 0, .max = kMaxTicks},
+                          .unit = "days",
+                          .min = 0,
+                          .max = kMaxTicks},
                          terminationDays);
               },
               [this](const Checker& c) {
@@ -280,27 +282,28 @@ void MonitoringEnforcement::monitor(World& w, std::vector<Event>& traceable) {
 MechanismEntry monitoring_enforcement() {
   return {
       .name = "monitoring_enforcement",
-      .doc = "Price and diversion monitoring and the enforcement ladder (deck ch. 2, 6), sections `monitoring` and "
-             "`enforcement`. Every day each active authorised outlet priced below its brand's MAP commits a "
-             "violation (a `price_undercut` event, recorded even unmonitored); monitoring sees it with "
-             "`online_detection` or `offline_detection`, and traces each off-contract shipment of the day "
-             "(`territory_diversion`, `gray_market` events) with `diversion_detection`, or `traceability_detection` "
-             "with `traceability`. The n-th detected violation of a member gets the n-th rung of `ladder`, the last "
-             "repeating: `warning`; `fine` (paid to the manufacturer); `forfeit_deposit` (the `deposit` every "
-             "reseller posts with its brand's manufacturer at set-up; `forfeit_none_posted` without one); `suspend` "
-             "(no supply for `suspension_ticks`); `terminate` (stock written off, deposit returned, goods still "
-             "arriving written off). The manufacturer pays `cost_per_outlet_day` for each active outlet of its "
-             "network. Opportunistic pricers, gray-market sellers and distributors asked to ship into another's "
-             "exclusive territory weigh the chance of detection × the whole ladder ahead of them (the mean cost of "
-             "its remaining rungs: fine, their deposit, `suspension_ticks` × their daily margin, `termination_days` × "
-             "their daily margin); "
-             "`audit_probability` drives risk's licence audits. Summary: `conflict.*` (MAP violations, detection), "
-             "`enforcement.<action>`, `diversion.detected_share`. Mediation: each day the units an online outlet sold that "
-             "consumers would otherwise have bought at its brand's stores (the choice model's counterfactual: "
-             "`cannibalization` events, recorded always) are paid to those stores at `compensation_per_unit`, shared "
-             "by their sales of the day (action `compensate`). Scenarios: `scenarios/map_enforcement.yaml`, "
-             "`scenarios/territory_diversion.yaml`, `scenarios/gray_market.yaml`, `scenarios/estore_launch.yaml` "
-             "(mediation).",
+      .doc =
+          "Price and diversion monitoring and the enforcement ladder (deck ch. 2, 6), sections `monitoring` and "
+          "`enforcement`. Every day each active authorised outlet priced below its brand's MAP commits a "
+          "violation (a `price_undercut` event, recorded even unmonitored); monitoring sees it with "
+          "`online_detection` or `offline_detection`, and traces each off-contract shipment of the day "
+          "(`territory_diversion`, `gray_market` events) with `diversion_detection`, or `traceability_detection` "
+          "with `traceability`. The n-th detected violation of a member gets the n-th rung of `ladder`, the last "
+          "repeating: `warning`; `fine` (paid to the manufacturer); `forfeit_deposit` (the `deposit` every "
+          "reseller posts with its brand's manufacturer at set-up; `forfeit_none_posted` without one); `suspend` "
+          "(no supply for `suspension_ticks`); `terminate` (stock written off, deposit returned, goods still "
+          "arriving written off). The manufacturer pays `cost_per_outlet_day` for each active outlet of its "
+          "network. Opportunistic pricers, gray-market sellers and distributors asked to ship into another's "
+          "exclusive territory weigh the chance of detection × the whole ladder ahead of them (the mean cost of "
+          "its remaining rungs: fine, their deposit, `suspension_ticks` × their daily margin, `termination_days` × "
+          "their daily margin); `audit_probability` drives risk's licence audits. Summary: `conflict.*` (MAP "
+          "violations, detection), "
+          "`enforcement.<action>`, `diversion.detected_share`. Mediation: each day the units an online outlet sold "
+          "that consumers would otherwise have bought at its brand's stores (the choice model's counterfactual: "
+          "`cannibalization` events, recorded always) are paid to those stores at `compensation_per_unit`, shared "
+          "by their sales of the day (action `compensate`). Scenarios: `scenarios/map_enforcement.yaml`, "
+          "`scenarios/territory_diversion.yaml`, `scenarios/gray_market.yaml`, `scenarios/estore_launch.yaml` "
+          "(mediation).",
       .makeSpec = [] { return std::make_unique<PolicingSpec>(); },
       .fields =
           [](MechanismSpec& s, FieldVisitor& v, const ScenarioSpec&) {

@@ -33,36 +33,45 @@ namespace chan::mechanisms {
 namespace {
 
 struct ShowroomingSpec final : MechanismSpec {
-  bool present = false;             // the section is given
-  double share = 0;                 // phi: share of online shoppers who visit a store first, 0..1
-  double spillover = 1;             // of the store's service, the part they carry online, 0..1
-  double webrooming = 0;            // psi: share of store shoppers who research online first, 0..1
-  double webroomingSpillover = 1;   // of the online outlets' service, the part they carry to the store, 0..1
+  bool present = false;            // the section is given
+  double share = 0;                // phi: share of online shoppers who visit a store first, 0..1
+  double spillover = 1;            // of the store's service, the part they carry online, 0..1
+  double webrooming = 0;           // psi: share of store shoppers who research online first, 0..1
+  double webroomingSpillover = 1;  // of the online outlets' service, the part they carry to the store, 0..1
 
   void fields(FieldVisitor& v) {
-    v.section({.name = "showrooming",
-               .doc = "free-riding on service: online shoppers who visit a store first, store shoppers who research "
-                      "online first"},
-              present,
-              [this](FieldVisitor& s) {
-                s.number({.name = "share",
-                          .doc = "phi: share of online shoppers who first visit the nearest store of the brand",
-                          .unit = "fraction", .min = 0, .max = 1},
-                         share);
-                s.number({.name = "spillover",
-                          .doc = "part of that store's service level they carry to the online offer",
-                          .unit = "fraction", .min = 0, .max = 1},
-                         spillover);
-                s.number({.name = "webrooming",
-                          .doc = "share of store shoppers who first research the brand's online outlets",
-                          .unit = "fraction", .min = 0, .max = 1},
-                         webrooming);
-                s.number({.name = "webrooming_spillover",
-                          .doc = "part of the online outlets' service level they carry to the store",
-                          .unit = "fraction", .min = 0, .max = 1},
-                         webroomingSpillover);
-              },
-              nullptr);
+    v.section(
+        {.name = "showrooming",
+         .doc = "free-riding on service: online shoppers who visit a store first, store shoppers who research "
+                "online first"},
+        present,
+        [this](FieldVisitor& s) {
+          s.number({.name = "share",
+                    .doc = "phi: share of online shoppers who first visit the nearest store of the brand",
+                    .unit = "fraction",
+                    .min = 0,
+                    .max = 1},
+                   share);
+          s.number({.name = "spillover",
+                    .doc = "part of that store's service level they carry to the online offer",
+                    .unit = "fraction",
+                    .min = 0,
+                    .max = 1},
+                   spillover);
+          s.number({.name = "webrooming",
+                    .doc = "share of store shoppers who first research the brand's online outlets",
+                    .unit = "fraction",
+                    .min = 0,
+                    .max = 1},
+                   webrooming);
+          s.number({.name = "webrooming_spillover",
+                    .doc = "part of the online outlets' service level they carry to the store",
+                    .unit = "fraction",
+                    .min = 0,
+                    .max = 1},
+                   webroomingSpillover);
+        },
+        nullptr);
   }
 };
 
@@ -206,21 +215,23 @@ class Showrooming final : public Mechanism {
 MechanismEntry showrooming() {
   return {
       .name = "showrooming",
-      .doc = "Showrooming and webrooming (deck ch. 3; Telser 1960): with section `showrooming`, a share `share` (φ) "
-             "of online shoppers first visit the nearest store of the brand in their choice set: `spillover` × that "
-             "store's service level lifts their utility for the online offer while the store gets no sale; a share "
-             "`webrooming` of store shoppers first research the brand's online outlets, whose service "
-             "(× `webrooming_spillover`) lifts the store's. Mean field: an online outlet's service in utility gains φ "
-             "× `spillover` × the mean service level of its consumers' nearest stores of the brand (a store's, "
-             "likewise), read from the current levels; a store choosing its effort (`service_effort`) reckons that its "
-             "own customers' showroomers carry φ × `spillover` of it online, so part of its service sells the "
-             "online rival's units and less of it pays as φ rises. Timeseries: `showroomers`, `webroomers`, "
-             "`store_conversion`, `online_conversion`. Summary (only when the section is given): "
-             "`showrooming.showroomers`, `.webroomers`, `.store_units`, `.store_traffic` (buyers + showroomers), "
-             "`.store_conversion`, `.online_units`, `.online_traffic` (buyers + webroomers), `.online_conversion`. "
-             "Scenario: `scenarios/map_service.yaml`.",
+      .doc =
+          "Showrooming and webrooming (deck ch. 3; Telser 1960): with section `showrooming`, a share `share` (φ) "
+          "of online shoppers first visit the nearest store of the brand in their choice set: `spillover` × that "
+          "store's service level lifts their utility for the online offer while the store gets no sale; a share "
+          "`webrooming` of store shoppers first research the brand's online outlets, whose service "
+          "(× `webrooming_spillover`) lifts the store's. Mean field: an online outlet's service in utility gains φ "
+          "× `spillover` × the mean service level of its consumers' nearest stores of the brand (a store's, "
+          "likewise), read from the current levels; a store choosing its effort (`service_effort`) reckons that its "
+          "own customers' showroomers carry φ × `spillover` of it online, so part of its service sells the "
+          "online rival's units and less of it pays as φ rises. Timeseries: `showroomers`, `webroomers`, "
+          "`store_conversion`, `online_conversion`. Summary (only when the section is given): "
+          "`showrooming.showroomers`, `.webroomers`, `.store_units`, `.store_traffic` (buyers + showroomers), "
+          "`.store_conversion`, `.online_units`, `.online_traffic` (buyers + webroomers), `.online_conversion`. "
+          "Scenario: `scenarios/map_service.yaml`.",
       .makeSpec = [] { return std::make_unique<ShowroomingSpec>(); },
-      .fields = [](MechanismSpec& s, FieldVisitor& v, const ScenarioSpec&) { static_cast<ShowroomingSpec&>(s).fields(v); },
+      .fields = [](MechanismSpec& s, FieldVisitor& v,
+                   const ScenarioSpec&) { static_cast<ShowroomingSpec&>(s).fields(v); },
       .used = [](const MechanismSpec& s) { return static_cast<const ShowroomingSpec&>(s).present; },
       .create = [](const MechanismSpec& s, const World& w) -> std::unique_ptr<Mechanism> {
         return std::make_unique<Showrooming>(static_cast<const ShowroomingSpec&>(s), w);

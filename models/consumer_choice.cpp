@@ -621,7 +621,8 @@ inline void laneCounts(const float* P, std::size_t slots, const float* target, c
 /// the outlets its service spills over to as well (by its own customers' share: focus).
 std::vector<double> outletService(const World& w) {
   std::vector<double> service(w.outlets.size());
-  for (std::size_t o = 0; o < service.size(); ++o) service[o] = w.members.serviceLevel[static_cast<std::size_t>(w.outlets[o])];
+  for (std::size_t o = 0; o < service.size(); ++o)
+    service[o] = w.members.serviceLevel[static_cast<std::size_t>(w.outlets[o])];
   const ServiceSpillover& sp = w.spillover;
   if (sp.start.empty()) return service;
   std::vector<double> spilt(service.size(), 0.0);
@@ -631,8 +632,7 @@ std::vector<double> outletService(const World& w) {
       if (!w.members.active[static_cast<std::size_t>(w.outlets[from])]) continue;
       if (sp.focus == static_cast<int>(from))  // the outlet probing its own service (ServiceSpillover::focus)
         spilt[o] += sp.weight[k] * sp.focusLevel + sp.carried[from] * (service[from] - sp.focusLevel);
-      else
-        spilt[o] += sp.weight[k] * service[from];
+      else spilt[o] += sp.weight[k] * service[from];
     }
   for (std::size_t o = 0; o < service.size(); ++o) service[o] += spilt[o];
   return service;

@@ -189,9 +189,9 @@ struct Policing {
   double fine = 0;              // currency per fine (0 without enforcement)
   double auditProbability = 0;  // chance of a licence audit per member-day, 0..1
   // the whole ladder, as members weigh it (models::ladderCost); empty ladder: no enforcement
-  std::vector<int> ladder;       // rungs in order: 0 warning, 1 fine, 2 forfeit_deposit, 3 suspend, 4 terminate
-  int suspensionTicks = 0;       // days without supply a suspension costs, ticks
-  double terminationDays = 0;    // days of margin a member loses when terminated (its future margin), ticks
+  std::vector<int> ladder;     // rungs in order: 0 warning, 1 fine, 2 forfeit_deposit, 3 suspend, 4 terminate
+  int suspensionTicks = 0;     // days without supply a suspension costs, ticks
+  double terminationDays = 0;  // days of margin a member loses when terminated (its future margin), ticks
 };
 
 /// The risk responses (mechanisms/risk.cpp) that the channel control shared by every mechanism

@@ -167,9 +167,10 @@ Outcome territories(std::vector<std::string> sets) {
 
 }  // namespace
 
-TEST_CASE("diversion: an exclusive, policed territory protects its distributor's price, and a shared one makes it "
-          "meet its rival's",
-          "[mechanisms]") {
+TEST_CASE(
+    "diversion: an exclusive, policed territory protects its distributor's price, and a shared one makes it "
+    "meet its rival's",
+    "[mechanisms]") {
   // the east distributor (member 2) prices 17.92 x 1.25 = 22.4, the west (member 1) 17.92 (cost
   // plus 12% on 16); east stores buy where the landed cost is lowest, the west's being 17.92 +
   // 0.6 transport = 18.52. Exclusive, a cross-territory order is a violation the west ships only

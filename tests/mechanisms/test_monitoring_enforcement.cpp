@@ -134,7 +134,8 @@ TEST_CASE("monitoring: what a violation is expected to cost is published for the
 TEST_CASE("monitoring: more detection leaves fewer violations unseen and triggers the ladder", "[mechanisms]") {
   // opportunists who hardly believe in detection (0.001: the whole ladder would deter them at
   // the scenario's prior of 0.1) violate until they learn otherwise
-  const std::vector<std::string> small{"consumers.count=6000", "ticks=120", "members[3].pricing.believed_detection=0.001",
+  const std::vector<std::string> small{"consumers.count=6000", "ticks=120",
+                                       "members[3].pricing.believed_detection=0.001",
                                        "members[4].pricing.believed_detection=0.001"};
   auto weak = small, strong = small;
   weak.insert(weak.end(), {"monitoring.online_detection=0.02", "monitoring.offline_detection=0.01"});
@@ -152,9 +153,10 @@ TEST_CASE("monitoring: more detection leaves fewer violations unseen and trigger
   CHECK(s.metrics.at("enforcement.forfeit_deposit") >= s.metrics.at("enforcement.terminate"));
 }
 
-TEST_CASE("enforcement: an opportunistic outlet that expects no penalty undercuts, one facing the whole ladder does "
-          "not, even with fine 0",
-          "[mechanisms]") {
+TEST_CASE(
+    "enforcement: an opportunistic outlet that expects no penalty undercuts, one facing the whole ladder does "
+    "not, even with fine 0",
+    "[mechanisms]") {
   const std::vector<std::string> base{"consumers.count=6000", "ticks=60"};
   auto free = base, deterred = base;
   free.insert(free.end(), {"enforcement.enabled=false"});
@@ -203,8 +205,7 @@ TEST_CASE("deterrence: with fine 0, violations fall as the deposit or the termin
   CHECK(valued < worthless);
 }
 
-TEST_CASE("deterrence: diverted and gray units fall as traceability raises the chance of detection",
-          "[mechanisms]") {
+TEST_CASE("deterrence: diverted and gray units fall as traceability raises the chance of detection", "[mechanisms]") {
   const std::vector<std::string> base{"consumers.count=6000", "ticks=90"},
       traced{"consumers.count=6000", "ticks=90", "monitoring.traceability=true"};
   // territory_diversion's own ladder (warning, fine 100)

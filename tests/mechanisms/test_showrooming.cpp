@@ -120,9 +120,10 @@ chan::testing::Run mapService(double phi, bool map, double serviceWeight = 1) {
 
 }  // namespace
 
-TEST_CASE("map_service: without MAP store service falls as showrooming rises, and a monitored MAP restores it and "
-          "pays the maker unless service is worth nothing",
-          "[mechanisms][scenario]") {
+TEST_CASE(
+    "map_service: without MAP store service falls as showrooming rises, and a monitored MAP restores it and "
+    "pays the maker unless service is worth nothing",
+    "[mechanisms][scenario]") {
   const auto none = mapService(0, false), free = mapService(0.5, false), map = mapService(0.5, true);
   // free riding: the stores' effort buys less of their own demand, so they choose less of it
   CHECK(free.metrics.at("service_effort.mean_level") < none.metrics.at("service_effort.mean_level"));

@@ -248,8 +248,8 @@ std::string randomScenarioYaml(Stream& rng, int index) {
          num(d.range(0, 1)) + "}\n";
   }
   if (d.chance(0.3))
-    y += "showrooming: {share: " + num(d.range(0, 1)) + ", spillover: " + num(d.range(0, 1)) + ", webrooming: " +
-         num(d.range(0, 1)) + ", webrooming_spillover: " + num(d.range(0, 1)) + "}\n";
+    y += "showrooming: {share: " + num(d.range(0, 1)) + ", spillover: " + num(d.range(0, 1)) +
+         ", webrooming: " + num(d.range(0, 1)) + ", webrooming_spillover: " + num(d.range(0, 1)) + "}\n";
   return y;
 }
 
