@@ -6,8 +6,12 @@
 // changes: where an outlet orders (once per order, never per consumer) and the unit cost it
 // prices from. Shipments from a distributor into a territory another distributor holds
 // exclusively are counted (`diversion.*` summary keys, the conflict index) and queued for
-// monitoring to trace. Unauthorised resellers (Members::authorised = 0) source by
-// mechanisms/gray_market.cpp's rules and are left alone here.
+// monitoring to trace; the distributor ships such an order only when its margin on it beats the
+// chance of a trace times the enforcement ladder ahead of it (deterrence, models::ladderCost).
+// Distributors of a shared (non-exclusive) group compete for the stores instead: after pricing
+// each meets the lowest landed cost a rival offers the diverting stores it supplies. Unauthorised
+// resellers (Members::authorised = 0) source by mechanisms/gray_market.cpp's rules and are left
+// alone here.
 //
 // The `diversion` section's `enabled` and `transport_cost` are still read by
 // sim/io/scenario_loader.cpp (the gray market reads them too).
@@ -47,9 +51,35 @@ class Diversion final : public Mechanism {
       if (w.members.kind[m] == MemberKind::Distributor && spec.exclusiveOf(idx(w.members.group[m])) &&
           w.members.territory[m] >= 0)
         m_exclusiveHolder[idx(w.members.territory[m])] = static_cast<int>(m);
+    // distributors of shared (non-exclusive) groups compete for their stores on price
+    for (std::size_t m = 0; m < w.members.size(); ++m)
+      if (w.members.kind[m] == MemberKind::Distributor && !spec.exclusiveOf(idx(w.members.group[m])))
+        m_shared.push_back(static_cast<int>(m));
   }
 
-  void chooseSource(const World& w, int m, double /*units*/, int& source) const override {
+  void afterPricing(World& w) override {
+    // Shared territories: a distributor meets the lowest landed cost a rival of its group offers
+    // any diverting store it supplies (Bertrand; a tie keeps the store with its own supplier),
+    // down to what a unit costs it. An exclusive holder need not: its territory is protected
+    // (where monitoring and the ladder deter the rivals, see consents).
+    Members& mb = w.members;
+    for (int d : m_shared) {
+      if (!mb.active[idx(d)]) continue;
+      double match = mb.price[idx(d)];
+      for (int s : w.outlets) {
+        if (mb.supplier[idx(s)] != d || !mb.active[idx(s)] || !mb.authorised[idx(s)] || !w.groupOf(s).divert) continue;
+        const double discount = w.termsFor(d, s).discount;
+        for (int r : w.groupMembers[idx(mb.group[idx(d)])])
+          if (r != d && mb.active[idx(r)] && !models::disrupted(w, r) && discount < 1)
+            match = std::min(match, landedCost(w, s, r) / (1.0 - discount));
+      }
+      const int supplier = mb.supplier[idx(d)];
+      const double floor = supplier >= 0 ? mb.price[idx(supplier)] * (1.0 - w.discountOf(d)) : 0.0;
+      mb.price[idx(d)] = std::max(match, std::min(floor, mb.price[idx(d)]));  // never above its own price
+    }
+  }
+
+  void chooseSource(const World& w, int m, double units, int& source) const override {
     const Members& mb = w.members;
     const MemberGroupSpec& g = w.groupOf(m);
     if (!g.divert || !mb.authorised[idx(m)]) return;
@@ -57,7 +87,7 @@ class Diversion final : public Mechanism {
     constexpr double kCheaper = 1e-12;
     int best = mb.supplier[idx(m)];
     for (int s : w.groupMembers[idx(g.supplierGroup)])
-      if (mb.active[idx(s)] && !models::disrupted(w, s) &&
+      if (mb.active[idx(s)] && !models::disrupted(w, s) && consents(w, s, m, units) &&
           (best < 0 || landedCost(w, m, s) < landedCost(w, m, best) - kCheaper))
         best = s;
     source = best;
@@ -104,7 +134,29 @@ class Diversion final : public Mechanism {
     return mb.price[idx(source)] * (1.0 - w.termsFor(source, m).discount) + (away ? g.transportCost : 0.0);
   }
 
+  /// Whether distributor s ships an order of `units` to outlet m (units > 0; 0 asks for the
+  /// cheapest source without its consent, for pricing): a shipment into a territory another
+  /// distributor holds exclusively is a violation, which s commits only when its margin on the
+  /// order beats the chance monitoring traces it times what a detection costs it on the whole
+  /// enforcement ladder ahead (models::ladderCost at its daily margin; 0 without enforcement).
+  bool consents(const World& w, int s, int m, double units) const {
+    const Members& mb = w.members;
+    if (units <= 0 || mb.kind[idx(s)] != MemberKind::Distributor || s == mb.supplier[idx(m)]) return true;
+    const int territory = mb.territory[idx(m)];
+    if (territory < 0 || mb.territory[idx(s)] == territory) return true;
+    const int holder = m_exclusiveHolder[idx(territory)];
+    if (holder < 0 || holder == s) return true;
+    const double expected = w.policing.traceProbability * models::ladderCost(w, s, models::dailyMargin(w, s));
+    if (expected <= 0) return true;
+    const int own = mb.supplier[idx(s)];
+    const double cost = mb.stock[idx(s)] > 0 ? mb.stockValue[idx(s)] / mb.stock[idx(s)]
+                        : own >= 0           ? mb.price[idx(own)] * (1.0 - w.discountOf(s))
+                                             : 0.0;
+    return units * (mb.price[idx(s)] * (1.0 - w.termsFor(s, m).discount) - cost) > expected;
+  }
+
   std::vector<int> m_exclusiveHolder;  // per territory: the distributor with exclusive rights (-1: none)
+  std::vector<int> m_shared;           // distributors of non-exclusive groups (they meet rivals' prices)
 };
 
 }  // namespace
@@ -119,7 +171,12 @@ MechanismEntry diversion() {
           "discount) + `diversion.transport_cost` when the goods come from another territory, and prices from that "
           "cost (unauthorised resellers: see gray_market). Distributor shipments into a territory another distributor "
           "holds exclusively are counted (summary `diversion.*`, "
-          "the conflict index, timeseries `cross_territory_units`) and queued for monitoring. Scenarios: "
+          "the conflict index, timeseries `cross_territory_units`) and queued for monitoring; a distributor ships "
+          "such an order only when its margin on it beats monitoring's trace probability × the cost of the "
+          "enforcement ladder ahead of it (see monitoring_enforcement). Shared territories (`exclusive: false`): each "
+          "distributor of the group meets, after pricing, the lowest landed cost a rival of its group offers a "
+          "diverting store it supplies (down to its own buying cost; a tie keeps the store), so competition for the "
+          "stores moves wholesale prices and margins. Scenarios: "
           "`scenarios/territory_diversion.yaml`.",
       .makeSpec = [] { return std::make_unique<DiversionSpec>(); },
       .fields = [](MechanismSpec&, FieldVisitor&, const ScenarioSpec&) {},

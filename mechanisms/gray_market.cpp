@@ -6,7 +6,8 @@
 // it, paying `diversion.transport_cost` on every unit; a member sells only when the gap between
 // the brand's authorised retail price (the mean list price of its active authorised outlets) and
 // its own price covers the transport and the penalty it expects per unit (the chance monitoring
-// traces the shipment times the fine, spread over the order). The decisions it changes: where
+// traces the shipment times what a detection costs it on the whole enforcement ladder ahead of
+// it, models::ladderCost, spread over the order). The decisions it changes: where
 // the reseller orders, whether anyone sells (once per order, never per consumer) and the unit
 // cost it prices from. Every sale to it is a `gray_market` event queued for monitoring to trace.
 //
@@ -51,9 +52,12 @@ struct GrayMarketSpec final : MechanismSpec {
   }
 };
 
-/// What a seller expects to pay for one off-contract shipment: the chance monitoring traces it
-/// times the fine (0 without enforcement), currency per shipment.
-double expectedPenalty(const World& w) { return w.policing.traceProbability * w.policing.fine; }
+/// What seller s expects to pay for one off-contract shipment: the chance monitoring traces it
+/// times what a detection costs it on the whole ladder ahead (models::ladderCost, at its daily
+/// margin; 0 without enforcement), currency per shipment.
+double expectedPenalty(const World& w, int s) {
+  return w.policing.traceProbability * models::ladderCost(w, s, models::dailyMargin(w, s));
+}
 
 /// Mean list price of the brand's active authorised outlets (the price a gray reseller
 /// undercuts), currency per unit; 0 when there are none.
@@ -84,8 +88,9 @@ class GrayMarket final : public Mechanism {
     // price covers the transport and the penalty it expects per unit (for an order: units > 0)
     const bool order = units > 0;
     const double gap = order ? authorisedRetailPrice(w, mb.brand[idx(m)]) : 0.0;
-    const double hurdle = order ? g.transportCost + expectedPenalty(w) / units : 0.0;
-    auto sells = [&](int s) { return !order || gap - mb.price[idx(s)] * (1.0 - g.discount) > hurdle; };
+    auto sells = [&](int s) {
+      return !order || gap - mb.price[idx(s)] * (1.0 - g.discount) > g.transportCost + expectedPenalty(w, s) / units;
+    };
     // a landed cost lower by more than rounding moves the order (ties stay with the earlier source)
     constexpr double kCheaper = 1e-12;
     int best = -1;  // nobody
@@ -185,8 +190,9 @@ MechanismEntry gray_market() {
           "supplier group with the lowest landed cost, price × (1 − discount) + `diversion.transport_cost` (paid on "
           "every unit), among those that will sell: a member sells only when the brand's authorised retail price "
           "(mean list price of its active authorised outlets) less its own price covers the transport and the "
-          "penalty it expects per unit (monitoring's trace probability × `enforcement.fine`, spread over the "
-          "order); it prices from that landed cost. Every sale to it is a `gray_market` event monitoring may "
+          "penalty it expects per unit (monitoring's trace probability × the cost of the enforcement ladder ahead of "
+          "it, models::ladderCost, spread over the order); it prices from that landed cost. Every sale to it is a "
+          "`gray_market` event monitoring may "
           "trace. Timeseries: `gray_shipped_units`, `gray_units` (with unauthorised resellers). Summary: `gray.*`. "
           "Scenario: `scenarios/gray_market.yaml`.",
       .makeSpec = [] { return std::make_unique<GrayMarketSpec>(); },

@@ -11,8 +11,9 @@
 // are compensated to those stores at `compensation_per_unit`, shared by their sales of the day.
 // The decisions it changes: a violator's supply (suspension), its place in
 // the channel (termination), and, through what it publishes in World::policing (the trace
-// probability, the fine, the audit probability), what opportunistic pricing and gray-market
-// sellers expect a violation to cost and how often risk audits licences.
+// probability, the ladder and what each rung costs, the audit probability), what opportunistic
+// pricing, gray-market sellers and diverting distributors expect a violation to cost (deterrence
+// by the whole ladder, models::ladderCost) and how often risk audits licences.
 //
 // The two sections are one mechanism because a detection and the action it triggers happen
 // together: a termination's event comes before the violation that caused it in events.csv, and
@@ -95,6 +96,7 @@ struct EnforcementSpec {
   double deposit = 0;              // security deposit each reseller posts at set-up
   int suspensionTicks = 14;        // supply suspension length
   double compensationPerUnit = 0;  // mediation: online outlets pay stores per cannibalised unit
+  double terminationDays = 365;    // days of margin a member reckons termination costs it
 
   void fields(FieldVisitor& v) {
     v.section({.name = "enforcement", .doc = "the escalation ladder, fines, deposits, mediation (on when given)"}, enabled,
@@ -122,6 +124,13 @@ struct EnforcementSpec {
                                  "shared by the stores' sales of the day",
                           .unit = "currency per unit", .min = 0, .max = kHuge},
                          compensationPerUnit);
+                s.number({.name = "termination_days",
+                          .doc = "what members reckon termination costs them: this many days of their margin (the "
+                                 "value of their future margin in the channel)",
+                          .unit = "days",
+                          .min = 0,
+                          .max = kMaxTicks},
+                         terminationDays);
               },
               [this](const Checker& c) {
                 if (ladder.empty()) c.fail("ladder", "needs at least one action");
@@ -144,7 +153,13 @@ class MonitoringEnforcement final : public Mechanism {
       w.policing.traceProbability = m_mon.traceability ? m_mon.traceabilityDetection : m_mon.diversionDetection;
       w.policing.auditProbability = m_mon.auditProbability;
     }
-    if (m_enf.enabled) w.policing.fine = m_enf.fine;
+    if (m_enf.enabled) {
+      // the whole ladder, which members weigh before a violation (models::ladderCost)
+      w.policing.fine = m_enf.fine;
+      w.policing.ladder = m_enf.ladder;
+      w.policing.suspensionTicks = m_enf.suspensionTicks;
+      w.policing.terminationDays = m_enf.terminationDays;
+    }
     postDeposits(w);
   }
 
@@ -267,24 +282,28 @@ void MonitoringEnforcement::monitor(World& w, std::vector<Event>& traceable) {
 MechanismEntry monitoring_enforcement() {
   return {
       .name = "monitoring_enforcement",
-      .doc = "Price and diversion monitoring and the enforcement ladder (deck ch. 2, 6), sections `monitoring` and "
-             "`enforcement`. Every day each active authorised outlet priced below its brand's MAP commits a "
-             "violation (a `price_undercut` event, recorded even unmonitored); monitoring sees it with "
-             "`online_detection` or `offline_detection`, and traces each off-contract shipment of the day "
-             "(`territory_diversion`, `gray_market` events) with `diversion_detection`, or `traceability_detection` "
-             "with `traceability`. The n-th detected violation of a member gets the n-th rung of `ladder`, the last "
-             "repeating: `warning`; `fine` (paid to the manufacturer); `forfeit_deposit` (the `deposit` every "
-             "reseller posts with its brand's manufacturer at set-up; `forfeit_none_posted` without one); `suspend` "
-             "(no supply for `suspension_ticks`); `terminate` (stock written off, deposit returned, goods still "
-             "arriving written off). The manufacturer pays `cost_per_outlet_day` for each active outlet of its "
-             "network. Opportunistic pricing and gray-market sellers weigh the trace probability and the fine; "
-             "`audit_probability` drives risk's licence audits. Summary: `conflict.*` (MAP violations, detection), "
-             "`enforcement.<action>`, `diversion.detected_share`. Mediation: each day the units an online outlet sold that "
-             "consumers would otherwise have bought at its brand's stores (the choice model's counterfactual: "
-             "`cannibalization` events, recorded always) are paid to those stores at `compensation_per_unit`, shared "
-             "by their sales of the day (action `compensate`). Scenarios: `scenarios/map_enforcement.yaml`, "
-             "`scenarios/territory_diversion.yaml`, `scenarios/gray_market.yaml`, `scenarios/estore_launch.yaml` "
-             "(mediation).",
+      .doc =
+          "Price and diversion monitoring and the enforcement ladder (deck ch. 2, 6), sections `monitoring` and "
+          "`enforcement`. Every day each active authorised outlet priced below its brand's MAP commits a "
+          "violation (a `price_undercut` event, recorded even unmonitored); monitoring sees it with "
+          "`online_detection` or `offline_detection`, and traces each off-contract shipment of the day "
+          "(`territory_diversion`, `gray_market` events) with `diversion_detection`, or `traceability_detection` "
+          "with `traceability`. The n-th detected violation of a member gets the n-th rung of `ladder`, the last "
+          "repeating: `warning`; `fine` (paid to the manufacturer); `forfeit_deposit` (the `deposit` every "
+          "reseller posts with its brand's manufacturer at set-up; `forfeit_none_posted` without one); `suspend` "
+          "(no supply for `suspension_ticks`); `terminate` (stock written off, deposit returned, goods still "
+          "arriving written off). The manufacturer pays `cost_per_outlet_day` for each active outlet of its "
+          "network. Opportunistic pricers, gray-market sellers and distributors asked to ship into another's "
+          "exclusive territory weigh the chance of detection × the whole ladder ahead of them (the mean cost of "
+          "its remaining rungs: fine, their deposit, `suspension_ticks` × their daily margin, `termination_days` × "
+          "their daily margin); `audit_probability` drives risk's licence audits. Summary: `conflict.*` (MAP "
+          "violations, detection), "
+          "`enforcement.<action>`, `diversion.detected_share`. Mediation: each day the units an online outlet sold "
+          "that consumers would otherwise have bought at its brand's stores (the choice model's counterfactual: "
+          "`cannibalization` events, recorded always) are paid to those stores at `compensation_per_unit`, shared "
+          "by their sales of the day (action `compensate`). Scenarios: `scenarios/map_enforcement.yaml`, "
+          "`scenarios/territory_diversion.yaml`, `scenarios/gray_market.yaml`, `scenarios/estore_launch.yaml` "
+          "(mediation).",
       .makeSpec = [] { return std::make_unique<PolicingSpec>(); },
       .fields =
           [](MechanismSpec& s, FieldVisitor& v, const ScenarioSpec&) {

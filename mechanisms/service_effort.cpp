@@ -85,11 +85,15 @@ class ServiceEffort final : public Mechanism {
       const double price = w.members.price[idx(m)];
       const double unitMargin = models::netUnitRevenue(w, m, price) - models::buyingCost(w, m, ctx);
       double& level = w.members.serviceLevel[idx(m)];
+      // with showrooming its own customers carry part of its service to the online offer
+      // (World::spillover): it probes with them, not with the network's mean
+      w.spillover.focus = w.members.outletIndex[idx(m)], w.spillover.focusLevel = level;
       auto profit = [&](double s) {
         level = s;
         return unitMargin * models::demandFaced(w, m, price, ctx) - 0.5 * e.cost * s * s;
       };
       level = models::maximizeScanned(profit, 0.0, e.max, e.grid, kEffortTolerance).first;
+      w.spillover.focus = -1;
     }
   }
 

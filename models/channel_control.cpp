@@ -101,4 +101,32 @@ SupplyTerms& contractTerms(World& w, int buyer) {
   return w.graph[supplyEdge(w.graph, idx(w.members.supplier[idx(buyer)]), idx(buyer)).first];
 }
 
+double dailyMargin(const World& w, int m) {
+  const Members& mb = w.members;
+  const auto i = idx(m);
+  const int supplier = mb.supplier[i];
+  double unitCost = 0;
+  if (mb.stock[i] > 0) unitCost = mb.stockValue[i] / mb.stock[i];
+  else if (supplier >= 0) unitCost = mb.price[idx(supplier)] * (1.0 - w.discountOf(m));
+  else unitCost = w.spec->brands[idx(mb.brand[i])].unitCost;
+  const double days = std::max(1, std::min(mb.recorded[i], mb.window[i]));
+  return std::max(0.0, (netUnitRevenue(w, m, mb.price[i]) - unitCost) * mb.forecastSum[i] / days);
+}
+
+double ladderCost(const World& w, int m, double margin) {
+  const Policing& p = w.policing;
+  if (p.ladder.empty()) return 0.0;
+  const int last = static_cast<int>(p.ladder.size()) - 1;
+  const int next = std::min(w.members.strikes[idx(m)], last);
+  double sum = 0;
+  for (int k = next; k <= last; ++k) switch (p.ladder[idx(k)]) {
+      case 1: sum += p.fine; break;
+      case 2: sum += w.members.depositPosted[idx(m)]; break;
+      case 3: sum += p.suspensionTicks * margin; break;
+      case 4: sum += p.terminationDays * margin; break;
+      default: break;  // a warning costs nothing
+    }
+  return sum / static_cast<double>(last - next + 1);
+}
+
 }  // namespace chan::models

@@ -51,4 +51,17 @@ bool disrupted(const World& world, int member);
 /// manufacturers, logistics providers or unauthorised resellers (Members::authorised).
 bool authorisedReseller(const World& world, int member);
 
+/// What member m makes a day at today's price: (net unit revenue − what a unit costs it, its
+/// stock's average cost or, with none, its supplier's price) × its forecast daily demand; >= 0.
+double dailyMargin(const World& world, int member);
+
+/// What member m expects one detected violation to cost (currency), weighing the whole ladder
+/// (World::policing): the mean, over the rungs still ahead of it (from the one its next
+/// detection triggers to the last, which repeats), of their costs to it: a warning 0, a fine
+/// the fine, a forfeit its posted deposit, a suspension suspensionTicks x `margin`, termination
+/// terminationDays x `margin` (`margin`: what it makes a day, e.g. dailyMargin). A member that
+/// keeps violating climbs one rung per detection, so this is what a detection costs it on average
+/// until it leaves. 0 without enforcement.
+double ladderCost(const World& world, int member, double margin);
+
 }  // namespace chan::models

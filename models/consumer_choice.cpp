@@ -625,6 +625,29 @@ inline void laneCounts(const float* P, std::size_t slots, const float* target, c
   }
 }
 
+/// Each outlet's service level as consumers value it: its own plus the service that spills over
+/// to it from other outlets (World::spillover: showrooming, webrooming), per outlet index. Once
+/// per computeFactors call, so that a member probing its service level (service effort) moves
+/// the outlets its service spills over to as well (by its own customers' share: focus).
+std::vector<double> outletService(const World& w) {
+  std::vector<double> service(w.outlets.size());
+  for (std::size_t o = 0; o < service.size(); ++o)
+    service[o] = w.members.serviceLevel[static_cast<std::size_t>(w.outlets[o])];
+  const ServiceSpillover& sp = w.spillover;
+  if (sp.start.empty()) return service;
+  std::vector<double> spilt(service.size(), 0.0);
+  for (std::size_t o = 0; o < service.size(); ++o)
+    for (std::uint32_t k = sp.start[o]; k < sp.start[o + 1]; ++k) {
+      const auto from = static_cast<std::size_t>(sp.from[k]);
+      if (!w.members.active[static_cast<std::size_t>(w.outlets[from])]) continue;
+      if (sp.focus == static_cast<int>(from))  // the outlet probing its own service (ServiceSpillover::focus)
+        spilt[o] += sp.weight[k] * sp.focusLevel + sp.carried[from] * (service[from] - sp.focusLevel);
+      else spilt[o] += sp.weight[k] * service[from];
+    }
+  for (std::size_t o = 0; o < service.size(); ++o) service[o] += spilt[o];
+  return service;
+}
+
 }  // namespace
 
 void computeFactors(const World& world, std::span<const double> outletPrice, std::span<const std::uint8_t> available,
@@ -642,22 +665,21 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
   out.utility.assign(anyExact ? segments.size() * n : 0, 0.0);
   std::vector<double> cost(n);
   const DemandCalendar& calendar = world.calendar;
+  const std::vector<double> service = outletService(world);
   for (std::size_t s = 0; s < segments.size(); ++s) {
     SegmentSpec seg = segments[s];
     if (!calendar.priceSensitivity.empty()) seg.priceSensitivity *= calendar.priceSensitivity[s];
     if (seg.noise == 0) {  // exact choice: utilities, and factors that only say "available"
       out.exact[s] = 1;
       for (std::size_t o = 0; o < n; ++o) {
-        const double service = world.members.serviceLevel[static_cast<std::size_t>(world.outlets[o])];
-        out.utility[s * n + o] = seg.serviceWeight * service - seg.priceSensitivity * outletPrice[o];
+        out.utility[s * n + o] = seg.serviceWeight * service[o] - seg.priceSensitivity * outletPrice[o];
         if (available[o]) out.factor[s * n + o] = 1, out.logFactor[s * n + o] = 0;
       }
       continue;
     }
     double lowest = std::numeric_limits<double>::infinity();
     for (std::size_t o = 0; o < n; ++o) {
-      const double service = world.members.serviceLevel[static_cast<std::size_t>(world.outlets[o])];
-      cost[o] = (seg.priceSensitivity * outletPrice[o] - seg.serviceWeight * service) / seg.noise;
+      cost[o] = (seg.priceSensitivity * outletPrice[o] - seg.serviceWeight * service[o]) / seg.noise;
       if (!calendar.outlet.empty()) cost[o] -= std::log(calendar.outlet[s * n + o]);  // weight x calendar factor
       lowest = std::min(lowest, cost[o]);
     }

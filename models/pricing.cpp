@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/channel_control.hpp"
 #include "models/consumer_choice.hpp"
 #include "models/optimize.hpp"
 #include "sim/core/supply_edge.hpp"
@@ -115,7 +116,9 @@ double minAdvertised(const World& w, int m) { return w.spec->brands[idx(w.member
 
 /// Undercuts MAP when the expected extra profit per day beats the expected penalty per day:
 /// the chance of being seen it believes in (its prior, updated by how often its violations were
-/// caught) times the fine. The extra profit comes from probing its demand at both prices.
+/// caught) times what a detection costs it on the whole ladder ahead (models::ladderCost: fine,
+/// deposit, suspension and termination valued at its compliant daily profit). The extra profit
+/// comes from probing its demand at both prices.
 double opportunisticPrice(const World& w, int m, double unitCost, const PriceContext& ctx) {
   const PricingSpec& p = pricingOf(w, m);
   const double map = minAdvertised(w, m);
@@ -124,9 +127,10 @@ double opportunisticPrice(const World& w, int m, double unitCost, const PriceCon
   if (map <= 0 || netUnitRevenue(w, m, undercut) <= unitCost) return compliant;
   const int days = w.members.violationDays[idx(m)];
   const double belief = (2.0 * p.believedDetection + w.members.detections[idx(m)]) / (2.0 + days);
-  const double penalty = belief * w.policing.fine;  // no fine without enforcement
   auto profit = [&](double x) { return (netUnitRevenue(w, m, x) - unitCost) * demandFaced(w, m, x, ctx); };
-  return profit(undercut) - profit(compliant) > penalty ? undercut : compliant;
+  const double compliantProfit = profit(compliant);
+  const double penalty = belief * ladderCost(w, m, std::max(0.0, compliantProfit));  // 0 without enforcement
+  return profit(undercut) - compliantProfit > penalty ? undercut : compliant;
 }
 
 }  // namespace

@@ -188,6 +188,10 @@ struct Policing {
   double traceProbability = 0;  // chance that one off-contract shipment is traced, 0..1
   double fine = 0;              // currency per fine (0 without enforcement)
   double auditProbability = 0;  // chance of a licence audit per member-day, 0..1
+  // the whole ladder, as members weigh it (models::ladderCost); empty ladder: no enforcement
+  std::vector<int> ladder;     // rungs in order: 0 warning, 1 fine, 2 forfeit_deposit, 3 suspend, 4 terminate
+  int suspensionTicks = 0;     // days without supply a suspension costs, ticks
+  double terminationDays = 0;  // days of margin a member loses when terminated (its future margin), ticks
 };
 
 /// The risk responses (mechanisms/risk.cpp) that the channel control shared by every mechanism
@@ -226,6 +230,25 @@ struct DemandCalendar {
   static constexpr int kHorizon = 400;       // days past the last tick that `daily` covers
 };
 
+/// Service that spills over from outlet to outlet (showrooming and webrooming,
+/// mechanisms/showrooming.cpp), as the choice model reads it: outlet o's service in consumer
+/// utility is its own service level plus, for k in [start[o], start[o + 1]), weight[k] x the
+/// service level of outlet `from[k]` while that outlet is active. Set by that mechanism at start;
+/// empty (no spill-over) otherwise.
+struct ServiceSpillover {
+  std::vector<std::uint32_t> start;  // per outlet index, CSR row bounds (size outlets + 1); empty: none
+  std::vector<std::int32_t> from;    // outlet index whose service spills over
+  std::vector<double> weight;        // service units carried per unit of the source's service, 0..1
+  /// Per outlet index: what its own customers carry of its service to the other channel
+  /// (showrooming: share x spillover), which an outlet weighing its own service reckons with:
+  /// while `focus` (an outlet index, -1: none) probes its level, its service moves the outlets
+  /// it spills over to by carried x (level - focusLevel) on top of their mean-field lift at
+  /// focusLevel (its customers are the ones its showroomers come from, not 1/N of them).
+  std::vector<double> carried;
+  int focus = -1;
+  double focusLevel = 0;
+};
+
 struct World {
   const ScenarioSpec* spec = nullptr;
   Policing policing;
@@ -246,7 +269,8 @@ struct World {
   MemberFlows flows;
   Ledger ledger;
   int tick = 0;
-  DemandCalendar calendar;  // today's calendar factors (empty: none)
+  DemandCalendar calendar;     // today's calendar factors (empty: none)
+  ServiceSpillover spillover;  // showrooming and webrooming (mechanisms/showrooming.cpp)
 
   /// Pays `amount` (> 0, else nothing) between ledger accounts (members or externals) as other
   /// income and expense of the members involved: fines, rebates, fees, compensation.

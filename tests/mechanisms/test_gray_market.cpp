@@ -38,7 +38,7 @@ std::string channel(double fine) {
          "true},\n"
          "     pricing: {rule: fixed, price: 15}, replenishment: {rule: order_up_to, initial_stock: 50}}\n"
          "monitoring: {diversion_detection: 0.1}\n"
-         "enforcement: {ladder: [warning], fine: " +
+         "enforcement: {ladder: [fine], fine: " +
          std::to_string(fine) +
          "}\n"
          "consumers:\n  count: 100\n  segments: [{name: s, valuation: {dist: constant, value: 100}, noise: 0}]\n";

@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/channel_control.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/io/scenario_loader.hpp"
 #include "tests/support/scenario_runs.hpp"
@@ -131,7 +132,11 @@ TEST_CASE("monitoring: what a violation is expected to cost is published for the
 }
 
 TEST_CASE("monitoring: more detection leaves fewer violations unseen and triggers the ladder", "[mechanisms]") {
-  const std::vector<std::string> small{"consumers.count=6000", "ticks=120"};
+  // opportunists who hardly believe in detection (0.001: the whole ladder would deter them at
+  // the scenario's prior of 0.1) violate until they learn otherwise
+  const std::vector<std::string> small{"consumers.count=6000", "ticks=120",
+                                       "members[3].pricing.believed_detection=0.001",
+                                       "members[4].pricing.believed_detection=0.001"};
   auto weak = small, strong = small;
   weak.insert(weak.end(), {"monitoring.online_detection=0.02", "monitoring.offline_detection=0.01"});
   strong.insert(strong.end(), {"monitoring.online_detection=0.95", "monitoring.offline_detection=0.9"});
@@ -148,15 +153,71 @@ TEST_CASE("monitoring: more detection leaves fewer violations unseen and trigger
   CHECK(s.metrics.at("enforcement.forfeit_deposit") >= s.metrics.at("enforcement.terminate"));
 }
 
-TEST_CASE("enforcement: an opportunistic outlet that expects no penalty undercuts, a deterred one does not",
-          "[mechanisms]") {
+TEST_CASE(
+    "enforcement: an opportunistic outlet that expects no penalty undercuts, one facing the whole ladder does "
+    "not, even with fine 0",
+    "[mechanisms]") {
   const std::vector<std::string> base{"consumers.count=6000", "ticks=60"};
   auto free = base, deterred = base;
-  free.insert(free.end(), {"enforcement.fine=0"});
-  deterred.insert(deterred.end(), {"enforcement.fine=100000"});
-  CHECK(run("map_enforcement", free).metrics.at("conflict.map_violation_days") >
-        run("map_enforcement", deterred).metrics.at("conflict.map_violation_days"));
+  free.insert(free.end(), {"enforcement.enabled=false"});
+  deterred.insert(deterred.end(), {"enforcement.fine=0"});  // deposit, suspension and termination remain
+  CHECK(run("map_enforcement", free).metrics.at("conflict.map_violation_days") > 0);
   CHECK(run("map_enforcement", deterred).metrics.at("conflict.map_violation_days") == 0);
+}
+
+TEST_CASE("deterrence: a detection costs the mean of the rungs ahead: fine, deposit, suspended and future margin",
+          "[mechanisms]") {
+  const chan::ScenarioSpec spec = belowMap(
+      "monitoring: {}\nenforcement: {ladder: [warning, fine, forfeit_deposit, suspend, terminate], fine: 60, "
+      "deposit: 500,\n  suspension_ticks: 14, termination_days: 100}\n");
+  chan::Engine engine(spec);
+  chan::World w = engine.world();  // a copy of the started world: deposits posted
+  REQUIRE(w.members.depositPosted[1] == 500);
+  // at a margin of 10 a day: (0 + 60 + 500 + 14 x 10 + 100 x 10) / 5 = 340
+  CHECK(chan::models::ladderCost(w, 1, 10) == Approx(340).epsilon(1e-12));
+  // three strikes on: suspension and termination left, (140 + 1000) / 2 = 570
+  w.members.strikes[1] = 3;
+  CHECK(chan::models::ladderCost(w, 1, 10) == Approx(570).epsilon(1e-12));
+  // past the end the last rung repeats: termination, 1000
+  w.members.strikes[1] = 9;
+  CHECK(chan::models::ladderCost(w, 1, 10) == Approx(1000).epsilon(1e-12));
+  // without enforcement nothing is weighed
+  const chan::ScenarioSpec off = belowMap("monitoring: {}\n");
+  CHECK(chan::models::ladderCost(chan::Engine(off).world(), 1, 10) == 0);
+}
+
+TEST_CASE("deterrence: with fine 0, violations fall as the deposit or the termination threat rises", "[mechanisms]") {
+  auto violations = [](std::vector<std::string> sets) {
+    sets.insert(sets.end(), {"consumers.count=6000", "ticks=60", "enforcement.fine=0"});
+    return run("map_enforcement", sets).metrics.at("conflict.map_violation_days");
+  };
+  const std::string deposits = "enforcement.ladder=[warning,fine,forfeit_deposit]";
+  const double noDeposit = violations({deposits, "enforcement.deposit=0"}),
+               smallDeposit = violations({deposits, "enforcement.deposit=300"}),
+               bigDeposit = violations({deposits, "enforcement.deposit=3000"});
+  CHECK(noDeposit > 0);
+  CHECK(smallDeposit < noDeposit);
+  CHECK(bigDeposit <= smallDeposit);
+  const std::string terminate = "enforcement.ladder=[warning,terminate]";
+  const double worthless = violations({terminate, "enforcement.termination_days=0"}),
+               valued = violations({terminate, "enforcement.termination_days=30"});
+  CHECK(worthless > 0);
+  CHECK(valued < worthless);
+}
+
+TEST_CASE("deterrence: diverted and gray units fall as traceability raises the chance of detection", "[mechanisms]") {
+  const std::vector<std::string> base{"consumers.count=6000", "ticks=90"},
+      traced{"consumers.count=6000", "ticks=90", "monitoring.traceability=true"};
+  // territory_diversion's own ladder (warning, fine 100)
+  CHECK(run("territory_diversion", traced).metrics.at("diversion.units") <
+        0.5 * run("territory_diversion", base).metrics.at("diversion.units"));
+  // gray_market with suspension and termination on its ladder (a distributor's margin at stake)
+  auto ladder = [](std::vector<std::string> sets) {
+    sets.push_back("enforcement.ladder=[warning,fine,suspend,terminate]");
+    return sets;
+  };
+  CHECK(run("gray_market", ladder(traced)).metrics.at("gray.units") <
+        0.8 * run("gray_market", ladder(base)).metrics.at("gray.units"));
 }
 
 TEST_CASE("monitoring: traceability raises the share of diverted and of gray units detected", "[mechanisms]") {

@@ -260,6 +260,9 @@ std::string randomScenarioYaml(Stream& rng, int index) {
          ", uplift: " + num(d.range(0, 2)) + "}]}\n";
     if (d.chance(0.5)) y += "  forecast_groups: [" + d.pick(outletGroups) + "]\n";
   }
+  if (d.chance(0.3))
+    y += "showrooming: {share: " + num(d.range(0, 1)) + ", spillover: " + num(d.range(0, 1)) +
+         ", webrooming: " + num(d.range(0, 1)) + ", webrooming_spillover: " + num(d.range(0, 1)) + "}\n";
   return y;
 }
 
