@@ -21,6 +21,7 @@
 
 #include "mechanisms/mechanism.hpp"
 #include "models/channel_control.hpp"
+#include "models/pricing.hpp"
 
 namespace chan::mechanisms {
 namespace {
@@ -122,6 +123,27 @@ class Diversion final : public Mechanism {
     crossTerritory += units;
     w.flows.divertedIn[b] += units;
     traceable.push_back({w.tick, Event::Type::TerritoryDiversion, supplier, holder, units, units, false, ""});
+  }
+
+  void summarize(const World& w, Summary& s) const override {
+    // diverted units and the share of them monitoring traced
+    double diverted = 0, detected = 0;
+    for (const Event& e : w.events)
+      if (e.type == Event::Type::TerritoryDiversion) diverted += e.units, detected += e.detected ? e.units : 0;
+    s.emplace_back("diversion.units", diverted);
+    s.emplace_back("diversion.detected_share", diverted > 0 ? detected / diverted : 0.0);
+    // price erosion: how far below the price it would charge buying from its own supplier an
+    // outlet that received diverted goods sells (mean over those outlets, at the end of the run)
+    double actual = 0, own = 0;
+    for (int m : w.outlets) {
+      const auto i = idx(m);
+      if (w.flows.divertedIn[i] <= 0 || !w.members.active[i]) continue;
+      const int s0 = w.members.supplier[i];
+      models::PriceContext ctx = w.members.price;
+      actual += w.members.price[i];
+      own += models::respond(w, m, w.members.price[idx(s0)] * (1 - w.discountOf(m)), ctx);
+    }
+    s.emplace_back("diversion.price_erosion", own > 0 ? 1 - actual / own : 0.0);
   }
 
  private:

@@ -166,6 +166,17 @@ class MonitoringEnforcement final : public Mechanism {
   void afterDemand(World& w, const std::vector<double>& served, const std::vector<double>& cannibalized) override;
   void monitor(World& w, std::vector<Event>& traceable) override;
 
+  void summarize(const World& w, Summary& s) const override {
+    // the actions taken on the run's events (the first word of an event's action), whichever
+    // rung, audit or mediation took them
+    const auto kActions = {"warning", "fine", "forfeit_deposit", "forfeit_none_posted", "suspend", "terminate", "compensate"};
+    for (const char* action : kActions) {
+      double count = 0;
+      for (const Event& e : w.events) count += e.action.substr(0, e.action.find(' ')) == action;
+      s.emplace_back(std::string("enforcement.") + action, count);
+    }
+  }
+
  private:
   void postDeposits(World& w) const;
   std::string enforce(World& w, int member) const;

@@ -45,12 +45,11 @@ void addMechanismMetrics(const World& w, std::span<const TickRecord> records, Su
   std::vector<double> count(names::kEventTypes.size(), 0.0), seen(names::kEventTypes.size(), 0.0);
   const auto of = [](Event::Type t) { return static_cast<std::size_t>(t); };
   std::map<std::string, double> actions;
-  double depth = 0, divertedDetected = 0, diverted = 0;
+  double depth = 0;
   for (const Event& e : w.events) {
     count[of(e.type)] += 1, seen[of(e.type)] += e.detected;
     if (!e.action.empty()) actions[e.action.substr(0, e.action.find(' '))] += 1;
     if (e.type == Event::Type::PriceUndercut) depth += e.severity;
-    if (e.type == Event::Type::TerritoryDiversion) diverted += e.units, divertedDetected += e.detected ? e.units : 0;
   }
   for (Event::Type t : {Event::Type::PriceUndercut, Event::Type::TerritoryDiversion, Event::Type::Cannibalization,
                         Event::Type::VerticalDispute}) {
@@ -62,24 +61,6 @@ void addMechanismMetrics(const World& w, std::span<const TickRecord> records, Su
   s.emplace_back("conflict.undetected_violation_days", violations - caught);
   s.emplace_back("conflict.detection_rate", ratio(caught, violations));
   s.emplace_back("conflict.mean_violation_depth", ratio(depth, violations));
-  for (const char* a : {"warning", "fine", "forfeit_deposit", "forfeit_none_posted", "suspend", "terminate", "compensate"})
-    s.emplace_back(std::string("enforcement.") + a, actions[a]);
-  // diversion: units, the share traced, and price erosion where diverted goods arrive
-  s.emplace_back("diversion.units", diverted);
-  s.emplace_back("diversion.detected_share", ratio(divertedDetected, diverted));
-  // erosion: how far below the price it would charge buying from its own supplier an outlet
-  // that received diverted goods sells (mean over those outlets, at the end of the run)
-  double actual = 0, own = 0;
-  for (int m : w.outlets) {
-    const auto i = static_cast<std::size_t>(m);
-    if (w.flows.divertedIn[i] <= 0 || !w.members.active[i]) continue;
-    const int s0 = w.members.supplier[i];
-    const double discount = w.discountOf(m);  // the contract's current discount
-    models::PriceContext ctx = w.members.price;
-    actual += w.members.price[i];
-    own += models::respond(w, m, w.members.price[static_cast<std::size_t>(s0)] * (1 - discount), ctx);
-  }
-  s.emplace_back("diversion.price_erosion", own > 0 ? 1 - actual / own : 0.0);
   // bullwhip: variance of each tier's orders over the variance of consumer demand (without a
   // warm-up key, the first tenth of the run left out as one)
   std::vector<double> demand;
