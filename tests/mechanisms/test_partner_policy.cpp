@@ -123,3 +123,35 @@ TEST_CASE("partner policy: the section is read strictly and written back only wh
   CHECK_FALSE(chan::io::toYaml(with(""))["partner_policy"]);
   CHECK_FALSE(chan::io::toYaml(with("partner_policy: {enabled: false}"))["partner_policy"]);
 }
+
+TEST_CASE("partner policy: terms act through prices when resellers price from their costs", "[mechanisms]") {
+  // partner_review's stores and marketplace sellers made cost-plus (markups 0.61 and 0.7): the
+  // deeper discounts and the direct line the policy gives its best performers lower what they
+  // pay, so they lower their prices, and volume moves to them
+  auto outcome = [](bool terms) {
+    std::vector<std::string> sets = {"consumers.count=5000", "ticks=120", "disputes.enabled=false", "check=true",
+                                     "members[2].pricing.rule=cost_plus", "members[2].pricing.markup=0.61",
+                                     "members[3].pricing.rule=cost_plus", "members[3].pricing.markup=0.7"};
+    if (!terms) sets.insert(sets.end(), {"partner_policy.term_share=0", "partner_policy.retier_share=0"});
+    const chan::ScenarioSpec spec = chan::io::loadScenario(chan::testing::scenarioPath("partner_review"), sets);
+    chan::Engine engine(spec);
+    engine.run();
+    const chan::World& w = engine.world();
+    struct {
+      double lowestSellerPrice = 1e300, sellerUnits = 0, storeUnits = 0;
+    } o;
+    for (int m : w.groupMembers[3]) {  // marketplace sellers
+      const auto i = static_cast<std::size_t>(m);
+      if (w.members.active[i]) o.lowestSellerPrice = std::min(o.lowestSellerPrice, w.members.price[i]);
+      o.sellerUnits += w.flows.unitsSold[i];
+    }
+    for (int m : w.groupMembers[2]) o.storeUnits += w.flows.unitsSold[static_cast<std::size_t>(m)];
+    return o;
+  };
+  const auto fixedTerms = outcome(false), policy = outcome(true);
+  // fixed terms: the distributor's 14 x 1.4 = 19.6, less the sellers' 10% discount, plus 70%
+  CHECK(fixedTerms.lowestSellerPrice == Approx(19.6 * 0.9 * 1.7));
+  CHECK(policy.lowestSellerPrice < fixedTerms.lowestSellerPrice - 1);
+  CHECK(policy.sellerUnits > fixedTerms.sellerUnits);
+  CHECK(policy.storeUnits < fixedTerms.storeUnits);
+}
