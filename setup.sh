@@ -7,7 +7,7 @@
 #                     build/ (unit, CLI, validation, ...), then build with ASan+UBSan into
 #                     build-asan/ and run each unit-test program there once, then build the
 #                     libFuzzer targets with clang into build-fuzz/, replay their corpus and
-#                     fuzz each for CHAN_FUZZ_SECONDS (default 30)
+#                     fuzz each for CHAN_FUZZ_SECONDS (default 20)
 #
 # Exits non-zero on the first failure. Builds are incremental: a second call rebuilds only
 # what changed. CHAN_JOBS sets the parallel build and test jobs (default 2).
@@ -108,9 +108,9 @@ case $mode in
     echo "asan tests: $((SECONDS - start)) s"
     # coverage-guided fuzzing of the loaders (tests/fuzz, README "Fuzzing"): clang + libFuzzer
     timed "fuzz build" build fuzz build-fuzz
-    step "fuzz corpus replay and ${CHAN_FUZZ_SECONDS:-30} s per fuzz target (build-fuzz/)"
+    step "fuzz corpus replay and ${CHAN_FUZZ_SECONDS:-20} s per fuzz target (build-fuzz/)"
     timed "fuzz corpus" ctest --preset fuzz
-    timed "fuzzing" tests/fuzz/run_fuzz.sh "${CHAN_FUZZ_SECONDS:-30}"
+    timed "fuzzing" tests/fuzz/run_fuzz.sh "${CHAN_FUZZ_SECONDS:-20}"
     step "all tests passed in $SECONDS s"
     ;;
   -h | --help | help)
