@@ -667,19 +667,20 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
   const DemandCalendar& calendar = world.calendar;
   const std::vector<double> service = outletService(world);
   for (std::size_t s = 0; s < segments.size(); ++s) {
-    SegmentSpec seg = segments[s];
-    if (!calendar.priceSensitivity.empty()) seg.priceSensitivity *= calendar.priceSensitivity[s];
+    const SegmentSpec& seg = segments[s];
+    // today's price sensitivity (a calendar event may scale it)
+    const double alpha = seg.priceSensitivity * (calendar.priceSensitivity.empty() ? 1.0 : calendar.priceSensitivity[s]);
     if (seg.noise == 0) {  // exact choice: utilities, and factors that only say "available"
       out.exact[s] = 1;
       for (std::size_t o = 0; o < n; ++o) {
-        out.utility[s * n + o] = seg.serviceWeight * service[o] - seg.priceSensitivity * outletPrice[o];
+        out.utility[s * n + o] = seg.serviceWeight * service[o] - alpha * outletPrice[o];
         if (available[o]) out.factor[s * n + o] = 1, out.logFactor[s * n + o] = 0;
       }
       continue;
     }
     double lowest = std::numeric_limits<double>::infinity();
     for (std::size_t o = 0; o < n; ++o) {
-      cost[o] = (seg.priceSensitivity * outletPrice[o] - seg.serviceWeight * service[o]) / seg.noise;
+      cost[o] = (alpha * outletPrice[o] - seg.serviceWeight * service[o]) / seg.noise;
       if (!calendar.outlet.empty()) cost[o] -= std::log(calendar.outlet[s * n + o]);  // weight x calendar factor
       lowest = std::min(lowest, cost[o]);
     }
