@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "mechanisms/mechanism.hpp"
+#include "sim/core/spec_limits.hpp"
 #include "models/channel_control.hpp"
 
 namespace chan::mechanisms {
@@ -37,8 +38,8 @@ namespace {
 enum class Action : int { Warning, Fine, ForfeitDeposit, Suspend, Terminate };
 const std::vector<std::string> kActions = {"warning", "fine", "forfeit_deposit", "suspend", "terminate"};
 
-constexpr double kHuge = 1e12;           // bound on money amounts
-constexpr double kMaxTicks = 10'000'000;  // bound on durations
+using limits::kHuge;                                                      // bound on money amounts
+constexpr double kMaxTicks = static_cast<double>(limits::kMaxTicks);  // bound on durations
 
 /// Price and diversion monitoring, licence audits (the `monitoring` section).
 struct MonitoringSpec {

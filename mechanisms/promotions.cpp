@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "mechanisms/mechanism.hpp"
+#include "sim/core/spec_limits.hpp"
 
 namespace chan::mechanisms {
 namespace {
 
-constexpr double kMaxTick = 1e7;  // as `ticks`
+constexpr double kMaxTick = static_cast<double>(limits::kMaxTicks);  // as `ticks`
 
 /// One promotion of the scenario's `promotions` list.
 struct Promotion {

@@ -21,14 +21,15 @@
 #include <vector>
 
 #include "mechanisms/mechanism.hpp"
+#include "sim/core/spec_limits.hpp"
 #include "models/channel_control.hpp"
 
 namespace chan::mechanisms {
 namespace {
 
-constexpr double kHuge = 1e12;              // bound on money amounts
-constexpr double kMaxTicks = 10'000'000;    // bound on ticks
-constexpr double kMaxMembersPerGroup = 1e6;  // as the loader's bound on a group's count
+using limits::kHuge;  // bound on money amounts
+constexpr double kMaxTicks = static_cast<double>(limits::kMaxTicks);
+constexpr double kMaxMembersPerGroup = static_cast<double>(limits::kMaxMembersPerGroup);
 constexpr double kRecovered = 0.99;          // daily sales back to this share of the pre-disruption mean ...
 constexpr std::size_t kRecoveryWindow = 7;   // ... as a trailing mean over this many days (a week)
 

@@ -11,12 +11,13 @@
 #include <vector>
 
 #include "mechanisms/mechanism.hpp"
+#include "sim/core/spec_limits.hpp"
 #include "models/replenishment.hpp"
 
 namespace chan::mechanisms {
 namespace {
 
-constexpr double kMaxUnits = 1e12;  // as every unit amount of a scenario
+constexpr double kMaxUnits = limits::kHuge;  // as every unit amount of a scenario
 
 /// One step: an order of at least `minUnits` gets `discount` off every unit.
 struct Step {

@@ -331,11 +331,6 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
                (static_cast<std::uint64_t>(o) << 40) ^ i ^ 0x5EED0000000000ULL);
     return rng.uniform() < reach;
   };
-  auto onlineReached = [&](std::size_t i) {
-    std::size_t n = 0;
-    for (int o : online) n += reaches(i, o);
-    return n;
-  };
   // Two passes over fixed blocks of consumers: the rows' lengths, then the rows written in place
   // into arrays of the exact size (no per-block copies: set-up touches one copy of the choice
   // sets). Without a radius a row holds min(nearest, stores) stores, so the first pass only
@@ -346,7 +341,7 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
   // with a radius the first pass finds the stores; it keeps them (index, nearest first) for the
   // second unless that would take more than kMaxKeptStores entries (it then searches again)
   const bool keepStores = radius > 0 && c.size() * kNearest <= kMaxKeptStores;
-  std::vector<std::int32_t> kept(keepStores ? c.size() * kNearest : 0);
+  std::vector<std::int32_t> kept(keepStores ? c.size() * kNearest : 0, -1);  // -1: no further store in range
   c.rowStart.assign(c.size() + 1, 0);
   parallelBlocks(c.size(), [&](std::size_t begin, std::size_t end) {
     std::vector<std::pair<double, int>> near;
@@ -377,8 +372,7 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
       const bool exact = seg.noise == 0;  // deterministic choice keeps utilities, not weights
       if (keepStores) {  // the stores the first pass found; the grid's distance, computed again
         near.clear();
-        const std::size_t stores = c.rowStart[i + 1] - c.rowStart[i] - onlineReached(i);
-        for (std::size_t j = 0; j < stores; ++j) {
+        for (std::size_t j = 0; j < kNearest && kept[i * kNearest + j] >= 0; ++j) {
           const int k = kept[i * kNearest + j];
           near.emplace_back(std::hypot(px[static_cast<std::size_t>(k)] - c.x[i], py[static_cast<std::size_t>(k)] - c.y[i]), k);
         }

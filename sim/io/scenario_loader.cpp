@@ -1,12 +1,9 @@
 #include "sim/io/scenario_loader.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
 #include <memory>
 
 #include "mechanisms/mechanism.hpp"
-#include "sim/core/names.hpp"
 #include "sim/core/spec_limits.hpp"
 #include "sim/io/import/scenario_import.hpp"
 #include "sim/io/schema_io.hpp"
