@@ -261,7 +261,7 @@ void MonitoringEnforcement::monitor(World& w, std::vector<Event>& traceable) {
   // price: a day below MAP is a violation; monitoring sees it with the channel's probability
   for (int m : w.outlets) {
     if (!mb.active[idx(m)] || !models::authorisedReseller(w, m)) continue;  // the brand cannot police a gray seller
-    const double map = w.spec->brands[idx(mb.brand[idx(m)])].minAdvertised;
+    const double map = w.productOf(m).minAdvertised;
     const double price = mb.price[idx(m)];
     if (!undercuts(price, map)) continue;
     ++mb.violationDays[idx(m)];

@@ -47,7 +47,7 @@ struct ShowroomingSpec final : MechanismSpec {
         present,
         [this](FieldVisitor& s) {
           s.number({.name = "share",
-                    .doc = "phi: share of online shoppers who first visit the nearest store of the brand",
+                    .doc = "phi: share of online shoppers who first visit the nearest store selling the same product",
                     .unit = "fraction",
                     .min = 0,
                     .max = 1},
@@ -59,7 +59,7 @@ struct ShowroomingSpec final : MechanismSpec {
                     .max = 1},
                    spillover);
           s.number({.name = "webrooming",
-                    .doc = "share of store shoppers who first research the brand's online outlets",
+                    .doc = "share of store shoppers who first research the online outlets selling the same product",
                     .unit = "fraction",
                     .min = 0,
                     .max = 1},
@@ -76,13 +76,14 @@ struct ShowroomingSpec final : MechanismSpec {
 };
 
 /// Builds World::spillover for `spec` and, per outlet index, the share of its consumers who have
-/// a counterpart of its brand in the other channel (`nearby`): a store of the brand for an online
-/// outlet, an online outlet of the brand for a store.
+/// a counterpart of its product in the other channel (`nearby`): a store selling it for an online
+/// outlet, an online outlet selling it for a store. (A brand without a `products` list has one
+/// product; a channel-exclusive product has no counterpart: nothing to showroom or webroom.)
 ServiceSpillover buildSpillover(const ShowroomingSpec& spec, const World& w, std::vector<double>& nearby) {
   const std::size_t n = w.outlets.size();
   const auto& c = w.consumers;
   auto online = [&](std::size_t o) { return isOnline(w.members.kind[idx(w.outlets[o])]); };
-  auto brand = [&](std::size_t o) { return w.members.brand[idx(w.outlets[o])]; };
+  auto product = [&](std::size_t o) { return w.members.product[idx(w.outlets[o])]; };
   ServiceSpillover sp;
   sp.start.assign(n + 1, 0);
   sp.carried.assign(n, 0.0);
@@ -93,12 +94,12 @@ ServiceSpillover buildSpillover(const ShowroomingSpec& spec, const World& w, std
     const auto& reaching = w.outletConsumers[o];
     const bool isOnlineOutlet = online(o);
     for (int i : reaching) {
-      // the consumer's options of o's brand in the other channel (stores: nearest first)
+      // the consumer's options of o's product in the other channel (stores: nearest first)
       const std::uint32_t begin = c.rowStart[idx(i)], end = c.rowStart[idx(i) + 1];
       double counterparts = 0;
       for (std::uint32_t j = begin; j < end; ++j) {
         const auto k = idx(c.choiceOutlet[j]);
-        if (k == o || online(k) == isOnlineOutlet || brand(k) != brand(o)) continue;
+        if (k == o || online(k) == isOnlineOutlet || product(k) != product(o)) continue;
         counterparts += 1;
         if (isOnlineOutlet) break;  // a showroomer visits the nearest store only
       }
@@ -106,7 +107,7 @@ ServiceSpillover buildSpillover(const ShowroomingSpec& spec, const World& w, std
       nearby[o] += 1;
       for (std::uint32_t j = begin; j < end; ++j) {
         const auto k = idx(c.choiceOutlet[j]);
-        if (k == o || online(k) == isOnlineOutlet || brand(k) != brand(o)) continue;
+        if (k == o || online(k) == isOnlineOutlet || product(k) != product(o)) continue;
         from[k] += 1 / counterparts;  // a webroomer reads every online outlet of the brand alike
         if (isOnlineOutlet) break;
       }
@@ -217,11 +218,12 @@ MechanismEntry showrooming() {
       .name = "showrooming",
       .doc =
           "Showrooming and webrooming (deck ch. 3; Telser 1960): with section `showrooming`, a share `share` (φ) "
-          "of online shoppers first visit the nearest store of the brand in their choice set: `spillover` × that "
+          "of online shoppers first visit the nearest store selling the same product in their choice set (with "
+          "`brands[].products`, a channel-exclusive product has none): `spillover` × that "
           "store's service level lifts their utility for the online offer while the store gets no sale; a share "
-          "`webrooming` of store shoppers first research the brand's online outlets, whose service "
+          "`webrooming` of store shoppers first research the online outlets selling the product, whose service "
           "(× `webrooming_spillover`) lifts the store's. Mean field: an online outlet's service in utility gains φ "
-          "× `spillover` × the mean service level of its consumers' nearest stores of the brand (a store's, "
+          "× `spillover` × the mean service level of its consumers' nearest stores selling it (a store's, "
           "likewise), read from the current levels; a store choosing its effort (`service_effort`) reckons that its "
           "own customers' showroomers carry φ × `spillover` of it online, so part of its service sells the "
           "online rival's units and less of it pays as φ rises. Timeseries: `showroomers`, `webroomers`, "

@@ -108,7 +108,7 @@ double dailyMargin(const World& w, int m) {
   double unitCost = 0;
   if (mb.stock[i] > 0) unitCost = mb.stockValue[i] / mb.stock[i];
   else if (supplier >= 0) unitCost = mb.price[idx(supplier)] * (1.0 - w.discountOf(m));
-  else unitCost = w.spec->brands[idx(mb.brand[i])].unitCost;
+  else unitCost = w.productOf(m).unitCost;
   const double days = std::max(1, std::min(mb.recorded[i], mb.window[i]));
   return std::max(0.0, (netUnitRevenue(w, m, mb.price[i]) - unitCost) * mb.forecastSum[i] / days);
 }

@@ -666,6 +666,13 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
   std::vector<double> cost(n);
   const DemandCalendar& calendar = world.calendar;
   const std::vector<double> service = outletService(world);
+  // each outlet's product appeal to the segment (brands[].products[].appeal): 0 unless a product has one
+  const bool anyAppeal = std::any_of(world.products.begin(), world.products.end(), [](const Product& p) {
+    return std::any_of(p.appeal.begin(), p.appeal.end(), [](double a) { return a != 0; });
+  });
+  auto appeal = [&](std::size_t s, std::size_t o) {
+    return anyAppeal ? world.productOf(world.outlets[o]).appeal[s] : 0.0;
+  };
   for (std::size_t s = 0; s < segments.size(); ++s) {
     const SegmentSpec& seg = segments[s];
     // today's price sensitivity (a calendar event may scale it)
@@ -673,14 +680,14 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
     if (seg.noise == 0) {  // exact choice: utilities, and factors that only say "available"
       out.exact[s] = 1;
       for (std::size_t o = 0; o < n; ++o) {
-        out.utility[s * n + o] = seg.serviceWeight * service[o] - alpha * outletPrice[o];
+        out.utility[s * n + o] = seg.serviceWeight * service[o] + appeal(s, o) - alpha * outletPrice[o];
         if (available[o]) out.factor[s * n + o] = 1, out.logFactor[s * n + o] = 0;
       }
       continue;
     }
     double lowest = std::numeric_limits<double>::infinity();
     for (std::size_t o = 0; o < n; ++o) {
-      cost[o] = (alpha * outletPrice[o] - seg.serviceWeight * service[o]) / seg.noise;
+      cost[o] = (alpha * outletPrice[o] - seg.serviceWeight * service[o] - appeal(s, o)) / seg.noise;
       if (!calendar.outlet.empty()) cost[o] -= std::log(calendar.outlet[s * n + o]);  // weight x calendar factor
       lowest = std::min(lowest, cost[o]);
     }

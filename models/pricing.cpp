@@ -112,7 +112,7 @@ double bestResponse(const World& w, int m, double unitCost, PriceContext& ctx) {
   return ctx[idx(m)];
 }
 
-double minAdvertised(const World& w, int m) { return w.spec->brands[idx(w.members.brand[idx(m)])].minAdvertised; }
+double minAdvertised(const World& w, int m) { return w.productOf(m).minAdvertised; }
 
 /// Undercuts MAP when the expected extra profit per day beats the expected penalty per day:
 /// the chance of being seen it believes in (its prior, updated by how often its violations were
@@ -150,8 +150,8 @@ double respond(const World& w, int m, double unitCost, PriceContext& ctx) {
   switch (p.rule) {
     case PricingRule::Fixed: {
       if (p.price > 0) return factor * p.price;
-      const auto& brand = w.spec->brands[idx(w.members.brand[idx(m)])];
-      return factor * (brand.suggestedRetail > 0 ? brand.suggestedRetail : unitCost);
+      const Product& product = w.productOf(m);
+      return factor * (product.suggestedRetail > 0 ? product.suggestedRetail : unitCost);
     }
     case PricingRule::CostPlus: return factor * unitCost * (1.0 + p.markup);
     case PricingRule::BestResponse: return bestResponse(w, m, unitCost, ctx);
@@ -189,7 +189,7 @@ void adjustSharePrices(World& w, const std::vector<double>& unitsLastTick) {
 
 double buyingCost(const World& w, int m, const PriceContext& ctx) {
   const int s = w.members.supplier[idx(m)];
-  if (s < 0) return w.spec->brands[idx(w.members.brand[idx(m)])].unitCost;
+  if (s < 0) return w.productOf(m).unitCost;
   const auto e = supplyEdge(w.graph, idx(s), idx(m)).first;
   return ctx[idx(s)] * (1.0 - w.graph[e].discount);
 }

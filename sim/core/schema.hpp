@@ -135,4 +135,25 @@ class VectorAccess final : public ListAccess {
   CheckFn m_check;
 };
 
+/// VectorAccess for items whose keys depend on something read elsewhere: calls
+/// items[i].fields(v, context).
+template <class T, class Context>
+class VectorAccessWith final : public ListAccess {
+ public:
+  using CheckFn = std::function<void(const std::vector<T>&, std::size_t, const Checker&)>;
+  VectorAccessWith(std::vector<T>& items, const Context& context, CheckFn check = {})
+      : m_items(items), m_context(context), m_check(std::move(check)) {}
+  std::size_t size() const override { return m_items.size(); }
+  void resize(std::size_t n) override { m_items.resize(n); }
+  void fields(std::size_t i, FieldVisitor& v) override { m_items[i].fields(v, m_context); }
+  void check(std::size_t i, const Checker& c) const override {
+    if (m_check) m_check(m_items, i, c);
+  }
+
+ private:
+  std::vector<T>& m_items;
+  const Context& m_context;
+  CheckFn m_check;
+};
+
 }  // namespace chan

@@ -163,11 +163,26 @@ struct MemberGroupSpec {
   PricingSpec pricing;
   ReplenishSpec replenish;
   std::shared_ptr<const MemberTable> table;  // from_csv: one member per row (null: count and placement)
+  std::vector<int> assortment;          // products of its brand it carries (indices into products; empty: all)
   /// Declares the keys that registered mechanisms keep at `slot` of the group's mapping.
   using SlotKeys = std::function<void(FieldVisitor&, GroupSlot)>;
   /// Its keys (`members[]`); `scenario` holds the groups above it when reading (every group when
   /// writing), `slotKeys` the mechanisms' keys at their slots.
   void fields(FieldVisitor& v, const ScenarioSpec& scenario, const SlotKeys& slotKeys);
+};
+
+/// A product (SKU) of a brand (`brands[].products`): its own cost, prices and appeal. A brand
+/// without a `products` list has one implicit product with the brand's values.
+struct ProductSpec {
+  std::string name;
+  double unitCost = -1;         // production cost per unit (-1: the brand's)
+  double suggestedRetail = -1;  // MSRP, currency per unit (-1: the brand's; 0: none)
+  double minAdvertised = -1;    // MAP, currency per unit (-1: the brand's; 0: none)
+  double capacity = -1;         // units per tick its manufacturer can make (-1: the brand's; 0: unlimited)
+  double appeal = 0;            // utility added to every option selling it (for `segments`)
+  std::vector<int> segments;    // consumer segments the appeal applies to (indices; empty: all)
+  /// Its keys (`brands[].products[]`); `segmentNames` are the scenario's consumer segments.
+  void fields(FieldVisitor& v, const std::vector<std::string>& segmentNames);
 };
 
 struct BrandSpec {
@@ -176,8 +191,9 @@ struct BrandSpec {
   double suggestedRetail = 0;  // MSRP, currency per unit (0 = none)
   double minAdvertised = 0;    // MAP, currency per unit (0 = none)
   double capacity = 0;         // units per tick (0 = unlimited)
-  /// Its keys (`brands[]`).
-  void fields(FieldVisitor& v);
+  std::vector<ProductSpec> products;  // its SKUs; empty: one implicit product, the brand itself
+  /// Its keys (`brands[]`); `segmentNames`: the scenario's consumer segments (products[].segments).
+  void fields(FieldVisitor& v, const std::vector<std::string>& segmentNames = {});
 };
 
 struct TerritoryArea;  // sim/core/territory_area.hpp

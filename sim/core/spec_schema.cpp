@@ -21,6 +21,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kMaxTicks = static_cast<double>(limits::kMaxTicks);
 constexpr double kMaxCount = static_cast<double>(limits::kMaxCount);
 constexpr double kMaxMembers = static_cast<double>(limits::kMaxMembersPerGroup);
+constexpr std::size_t kMaxProducts = limits::kMaxProductsPerBrand;
 
 /// An enum key through FieldVisitor::choice (values are indices into `names`).
 template <class E>
@@ -53,6 +54,31 @@ void kindDefault(FieldVisitor& v, Key k, double& value) {
   k.fallback = "kind default";
   if (!writing(v) || value >= 0) v.number(k, value);
 }
+
+/// A product's key that falls back to its brand's value (-1) unless given: written only when given.
+void brandDefault(FieldVisitor& v, Key k, double& value) {
+  k.fallback = "the brand's";
+  if (!writing(v) || value >= 0) v.number(k, value);
+}
+
+/// `brands[].products`: each product's keys, its name unique in the brand and its MAP at most
+/// its MSRP (either may come from the brand).
+class ProductList final : public ListAccess {
+ public:
+  ProductList(std::vector<ProductSpec>& items, const std::vector<std::string>& segmentNames)
+      : m_items(items), m_segmentNames(segmentNames) {}
+  std::size_t size() const override { return m_items.size(); }
+  void resize(std::size_t n) override { m_items.resize(n); }
+  void fields(std::size_t i, FieldVisitor& v) override { m_items[i].fields(v, m_segmentNames); }
+  void check(std::size_t i, const Checker& c) const override {
+    for (std::size_t j = 0; j < i; ++j)
+      if (m_items[j].name == m_items[i].name) c.fail("name", "duplicate product name '" + m_items[i].name + "'");
+  }
+
+ private:
+  std::vector<ProductSpec>& m_items;
+  const std::vector<std::string>& m_segmentNames;
+};
 
 }  // namespace
 
@@ -170,7 +196,29 @@ void CarriageSpec::fields(FieldVisitor& v) {
            feePerUnit);
 }
 
-void BrandSpec::fields(FieldVisitor& v) {
+void ProductSpec::fields(FieldVisitor& v, const std::vector<std::string>& segmentNames) {
+  v.text({.name = "name", .doc = "unique within the brand", .required = true}, name);
+  brandDefault(v, {.name = "unit_cost", .doc = "production cost", .unit = "currency per unit", .min = 0, .max = kHuge},
+               unitCost);
+  brandDefault(v, {.name = "suggested_retail_price", .doc = "MSRP (0: none)", .unit = "currency per unit", .min = 0,
+                   .max = kHuge},
+               suggestedRetail);
+  brandDefault(v, {.name = "min_advertised_price", .doc = "MAP (0: none), at most the MSRP", .unit = "currency per unit",
+                   .min = 0, .max = kHuge},
+               minAdvertised);
+  brandDefault(v, {.name = "capacity", .doc = "units the manufacturer can make of it per tick (0: unlimited)",
+                   .unit = "units", .min = 0, .max = kHuge},
+               capacity);
+  v.number({.name = "appeal",
+            .doc = "added to the utility of every option that sells it, for the consumers of `segments` (a product "
+                   "designed for them)",
+            .unit = "utility", .min = -1e6, .max = 1e6},
+           appeal);
+  v.namedList({.name = "segments", .doc = "consumer segments its appeal applies to (none: every segment)"}, segments,
+              segmentNames, "consumer segment");
+}
+
+void BrandSpec::fields(FieldVisitor& v, const std::vector<std::string>& segmentNames) {
   v.text({.name = "name", .doc = "unique", .required = true}, name);
   v.number({.name = "unit_cost", .doc = "production cost", .unit = "currency per unit", .min = 0, .max = kHuge,
             .required = true},
@@ -183,9 +231,21 @@ void BrandSpec::fields(FieldVisitor& v) {
   v.number({.name = "capacity", .doc = "units the manufacturer can produce per tick (0: unlimited)", .unit = "units",
             .min = 0, .max = kHuge},
            capacity);
+  ProductList list(products, segmentNames);
+  v.list({.name = "products",
+          .doc = "its products (SKUs), each with its own cost, prices and appeal; member groups carry them by "
+                 "`assortment` (none: one product, the brand itself)"},
+         list);
   v.check([this](const Checker& c) {
     if (suggestedRetail > 0 && minAdvertised > suggestedRetail)
       c.fail("min_advertised_price", "must not exceed suggested_retail_price");
+    if (products.size() > kMaxProducts) c.fail("products", "at most " + std::to_string(kMaxProducts) + " products per brand");
+    for (const ProductSpec& p : products) {
+      const double msrp = p.suggestedRetail >= 0 ? p.suggestedRetail : suggestedRetail;
+      const double map = p.minAdvertised >= 0 ? p.minAdvertised : minAdvertised;
+      if (msrp > 0 && map > msrp)
+        c.fail("products", "product '" + p.name + "': its min_advertised_price must not exceed its suggested_retail_price");
+    }
   });
 }
 
@@ -343,6 +403,22 @@ void MemberGroupSpec::fields(FieldVisitor& v, const ScenarioSpec& scenario, cons
     // (an outlet's revenue is consumer spending in every metric, so no outlet sells to members)
     if (isOutlet(s.kind)) c.fail("supplier", "group '" + s.name + "' is an outlet and cannot supply others");
     if (!c.has("brand")) brand = s.brand;
+  });
+  const std::vector<ProductSpec>& products = scenario.brands.empty() ? std::vector<ProductSpec>{}
+                                                                      : scenario.brands[static_cast<std::size_t>(brand)].products;
+  v.namedList({.name = "assortment",
+               .doc = "the products of its brand it carries (none: all); each member then holds one listing per "
+                      "product (its own stock, price and orders), and its supplier group must carry them too"},
+              assortment, namesOf(products), "product of its brand");
+  v.check([&](const Checker& c) {
+    if (supplierGroup < 0 || group(supplierGroup).brand != brand) return;
+    const std::vector<int>& theirs = group(supplierGroup).assortment;
+    std::vector<int> mine = assortment;  // (none: every product)
+    for (std::size_t p = 0; mine.empty() && p < products.size(); ++p) mine.push_back(static_cast<int>(p));
+    for (int p : mine)
+      if (!theirs.empty() && std::find(theirs.begin(), theirs.end(), p) == theirs.end())
+        c.fail("assortment", "its supplier group '" + group(supplierGroup).name + "' does not carry product '" +
+                                 products[static_cast<std::size_t>(p)].name + "'");
   });
   v.named({.name = "owner",
            .doc = "a group above with `count: 1` pricing by `best_response`: it sets this group's prices, maximising "

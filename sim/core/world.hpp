@@ -43,6 +43,9 @@ struct Members {
   std::vector<MemberKind> kind;
   std::vector<int> group;       // index into ScenarioSpec::groups
   std::vector<int> brand;       // index into ScenarioSpec::brands
+  std::vector<int> product;     // index into World::products: the one product this member (listing) trades
+  std::vector<int> site;        // member id of the first listing at its place: a member of a group that
+                                // carries k products is k listings, one per product, at one site
   std::vector<int> tier;        // 0 = manufacturer, +1 per supply step
   std::vector<int> territory;   // region the member sits in (-1: none)
   std::vector<double> x, y;     // km
@@ -249,6 +252,16 @@ struct ServiceSpillover {
   double focusLevel = 0;
 };
 
+/// A product as the world trades it: a brand's `products` entry with the brand's values filled
+/// in, or the brand itself when it lists none.
+struct Product {
+  int brand = 0;
+  std::string name;
+  double unitCost = 0, suggestedRetail = 0, minAdvertised = 0, capacity = 0;
+  std::vector<double> appeal;  // utility per consumer segment
+  bool listed = false;         // from a `products` list (not the brand's implicit product)
+};
+
 struct World {
   const ScenarioSpec* spec = nullptr;
   Policing policing;
@@ -263,6 +276,7 @@ struct World {
   std::vector<std::vector<int>> owned;            // member id -> members whose prices it sets
   std::vector<std::vector<int>> groupMembers;     // group -> member ids (reserves last)
   std::vector<int> brandMaker;                    // brand -> its (first) manufacturer
+  std::vector<Product> products;                  // every brand's products, brand by brand
   std::vector<Event> events;
   Consumers consumers;
   std::vector<Shipment> inTransit;
@@ -284,6 +298,10 @@ struct World {
   /// Terms on which `supplier` sells to `buyer`: their contract, or for a buyer sourcing
   /// off-contract (diversion, gray market) its group's usual terms.
   SupplyTerms termsFor(int supplier, int buyer) const;
+  /// The product member m trades (its cost, MSRP and MAP).
+  const Product& productOf(int member) const {
+    return products[static_cast<std::size_t>(members.product[static_cast<std::size_t>(member)])];
+  }
   /// The scenario group member m belongs to.
   const MemberGroupSpec& groupOf(int member) const {
     return spec->groups[static_cast<std::size_t>(members.group[static_cast<std::size_t>(member)])];

@@ -427,7 +427,7 @@ void Engine::replenish(TickObservations& obs) {
       if (mb.active[idx(m)] && !models::disrupted(w, m)) {
         available = asked;
         if (mb.kind[idx(m)] == MemberKind::Manufacturer) {
-          const double capacity = w.spec->brands[idx(mb.brand[idx(m)])].capacity;
+          const double capacity = w.productOf(m).capacity;
           if (capacity > 0) available = std::min(asked, capacity);
         } else {
           available = std::min(asked, mb.stock[idx(m)]);
@@ -475,8 +475,8 @@ void Engine::ship(int supplier, int buyer, double units, TickObservations& obs) 
   World& w = m_world;
   Members& mb = w.members;
   const auto s = idx(supplier), b = idx(buyer);
-  if (mb.kind[s] == MemberKind::Manufacturer) {  // produce to order at the brand's unit cost
-    const double cost = units * w.spec->brands[idx(mb.brand[s])].unitCost;
+  if (mb.kind[s] == MemberKind::Manufacturer) {  // produce to order at the product's unit cost
+    const double cost = units * w.productOf(supplier).unitCost;
     w.ledger.produced += units;
     w.ledger.transfer(supplier, w.ledger.account(External::Production), cost);
     w.flows.unitsBought[s] += units;
@@ -611,8 +611,8 @@ Summary Engine::summary() const {
   const int measured = w.tick - w.spec->warmup;  // ticks after the warm-up
   // integrated-channel optimum: one owner pricing every outlet alike at production cost
   double efficiency = -1;
-  if (w.spec->brands.size() == 1 && !w.outlets.empty() && measured > 0) {
-    const double cost = w.spec->brands[0].unitCost;
+  if (w.products.size() == 1 && !w.outlets.empty() && measured > 0) {
+    const double cost = w.products[0].unitCost;
     std::vector<int> all(w.outlets.size());
     for (std::size_t o = 0; o < all.size(); ++o) all[o] = static_cast<int>(o);
     auto contributionAt = [&](double p) {

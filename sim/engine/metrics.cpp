@@ -39,6 +39,29 @@ double variance(const std::vector<double>& x) {
   return m2 / (n - 1);
 }
 
+/// Sales by product, for brands that list their products (brands[].products): units to
+/// consumers, online units, revenue and the product's share of its brand's units.
+void addProductSummary(const World& w, Summary& s) {
+  const std::size_t n = w.products.size();
+  std::vector<double> units(n, 0.0), online(n, 0.0), revenue(n, 0.0), brandUnits(w.spec->brands.size(), 0.0);
+  for (int m : w.outlets) {
+    const auto i = static_cast<std::size_t>(m), p = static_cast<std::size_t>(w.members.product[i]);
+    units[p] += w.flows.unitsSold[i];
+    if (isOnline(w.members.kind[i])) online[p] += w.flows.unitsSold[i];
+    revenue[p] += w.flows.revenue[i];
+    brandUnits[static_cast<std::size_t>(w.products[p].brand)] += w.flows.unitsSold[i];
+  }
+  for (std::size_t p = 0; p < n; ++p) {
+    const Product& product = w.products[p];
+    if (!product.listed) continue;
+    const std::string key = "product." + w.spec->brands[static_cast<std::size_t>(product.brand)].name + "." + product.name;
+    s.emplace_back(key + ".units", units[p]);
+    s.emplace_back(key + ".online_units", online[p]);
+    s.emplace_back(key + ".revenue", revenue[p]);
+    s.emplace_back(key + ".brand_share", ratio(units[p], brandUnits[static_cast<std::size_t>(product.brand)]));
+  }
+}
+
 /// Metrics of the channel-control mechanisms (README "Output reference").
 void addMechanismMetrics(const World& w, std::span<const TickRecord> records, Summary& s) {
   // conflict events by type: how many happened, how many were detected, depth of MAP violations
@@ -104,6 +127,7 @@ void addMechanismMetrics(const World& w, std::span<const TickRecord> records, Su
     }
     for (std::size_t b = 0; b < units.size(); ++b) s.emplace_back("market." + w.spec->brands[b].name + ".share", ratio(units[b], total));
   }
+  addProductSummary(w, s);
 }
 
 /// Metrics of the optional mechanisms of mechanisms/, in registration order (README
@@ -164,8 +188,8 @@ void addKpiMetrics(const World& w, Summary& s) {
 }  // namespace
 
 double referencePrice(const World& w, int member) {
-  const BrandSpec& b = w.spec->brands[static_cast<std::size_t>(w.members.brand[static_cast<std::size_t>(member)])];
-  return b.minAdvertised > 0 ? b.minAdvertised : b.suggestedRetail;
+  const Product& p = w.productOf(member);
+  return p.minAdvertised > 0 ? p.minAdvertised : p.suggestedRetail;
 }
 
 std::vector<std::string> timeseriesColumns(int tiers, const ScenarioSpec& spec,

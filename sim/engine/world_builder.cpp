@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -49,21 +50,65 @@ void parallelBlocks(std::size_t count, const Body& body) {
                     [&](const tbb::blocked_range<std::size_t>& r) { body(r.begin(), r.end()); });
 }
 
+/// Every brand's products, brand by brand: a `products` entry with the brand's values where it
+/// gives none, or the brand itself when it lists none. Returns each brand's first product.
+std::vector<int> addProducts(const ScenarioSpec& spec, World& w) {
+  std::vector<int> first;
+  const std::size_t segments = spec.consumers.segments.size();
+  for (std::size_t b = 0; b < spec.brands.size(); ++b) {
+    const BrandSpec& brand = spec.brands[b];
+    first.push_back(static_cast<int>(w.products.size()));
+    if (brand.products.empty()) {
+      w.products.push_back({static_cast<int>(b), brand.name, brand.unitCost, brand.suggestedRetail, brand.minAdvertised,
+                            brand.capacity, std::vector<double>(segments, 0.0), false});
+      continue;
+    }
+    for (const ProductSpec& p : brand.products) {
+      Product& q = w.products.emplace_back();
+      q.brand = static_cast<int>(b);
+      q.name = p.name;
+      q.unitCost = p.unitCost >= 0 ? p.unitCost : brand.unitCost;
+      q.suggestedRetail = p.suggestedRetail >= 0 ? p.suggestedRetail : brand.suggestedRetail;
+      q.minAdvertised = p.minAdvertised >= 0 ? p.minAdvertised : brand.minAdvertised;
+      q.capacity = p.capacity >= 0 ? p.capacity : brand.capacity;
+      q.appeal.assign(segments, p.segments.empty() ? p.appeal : 0.0);
+      for (int s : p.segments) q.appeal[static_cast<std::size_t>(s)] = p.appeal;
+      q.listed = true;
+    }
+  }
+  return first;
+}
+
+/// The products group `gs` carries (World::products indices): its assortment, or every product
+/// of its brand.
+std::vector<int> carried(const ScenarioSpec& spec, const MemberGroupSpec& gs, int firstOfBrand) {
+  std::vector<int> out;
+  const auto& brandProducts = spec.brands[static_cast<std::size_t>(gs.brand)].products;
+  if (gs.kind == MemberKind::Logistics) return {firstOfBrand};  // carries goods, trades none
+  if (gs.assortment.empty())
+    for (std::size_t p = 0; p < std::max<std::size_t>(1, brandProducts.size()); ++p) out.push_back(firstOfBrand + static_cast<int>(p));
+  for (int p : gs.assortment) out.push_back(firstOfBrand + p);
+  return out;
+}
+
+/// Adds each group's members: per instance (a site: one place, one territory) one member per
+/// product it carries, consecutive ids, the first being the site.
 void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& cities, World& w,
                 std::vector<std::vector<int>>& groupMembers) {
   Members& mb = w.members;
+  const std::vector<int> firstProduct = addProducts(spec, w);
   for (std::size_t g = 0; g < spec.groups.size(); ++g) {
     const MemberGroupSpec& gs = spec.groups[g];
     const KindDefaults def = kindDefaults(gs.kind);
+    const std::vector<int> products = carried(spec, gs, firstProduct[static_cast<std::size_t>(gs.brand)]);
     // logistics providers carry goods but hold none: they belong to no tier of the supply chain
     const int tier = gs.kind == MemberKind::Logistics ? -1
                      : gs.supplierGroup < 0
                          ? 0
                          : mb.tier[static_cast<std::size_t>(groupMembers[static_cast<std::size_t>(gs.supplierGroup)][0])] + 1;
     for (int k = 0; k < gs.count + gs.reserve; ++k) {
-      const int id = static_cast<int>(mb.size());
-      groupMembers[g].push_back(id);
-      Stream rng(spec.mapSeed, models::kMapRun, 0, StreamPurpose::Setup, 0x100000000ULL + static_cast<std::uint64_t>(id));
+      const int site = static_cast<int>(mb.size());
+      Stream rng(spec.mapSeed, models::kMapRun, 0, StreamPurpose::Setup, 0x100000000ULL + static_cast<std::uint64_t>(site));
       int territory = gs.territories.empty() ? -1 : gs.territories[static_cast<std::size_t>(k) % gs.territories.size()];
       const ImportedMember* row = gs.table ? &gs.table->rows[static_cast<std::size_t>(k)] : nullptr;
       models::Point p;
@@ -79,38 +124,59 @@ void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& citi
       } else {
         p = {spec.width / 2, spec.height / 2};
       }
-      mb.kind.push_back(gs.kind);
-      mb.group.push_back(static_cast<int>(g));
-      mb.brand.push_back(gs.brand);
-      mb.tier.push_back(tier);
-      mb.territory.push_back(territory);
-      mb.x.push_back(p.x);
-      mb.y.push_back(p.y);
-      mb.fixedCost.push_back(orDefault(gs.fixedCost, def.fixedCost));
-      mb.holdingCost.push_back(orDefault(gs.holdingCost, def.holdingCost));
-      mb.shippingCost.push_back(orDefault(gs.shippingCost, def.shippingCost));
-      mb.commission.push_back(orDefault(gs.commission, def.commission));
-      mb.serviceLevel.push_back(orDefault(gs.serviceLevel, def.serviceLevel));
-      mb.deliveryDays.push_back(orDefault(gs.deliveryDays, def.deliveryDays));
-      mb.reach.push_back(orDefault(gs.reach, def.reach));
-      mb.valuationFactor.push_back(gs.valuationFactor);
-      mb.window.push_back(std::max(1, gs.replenish.forecastWindow));
-      mb.active.push_back(k < gs.count);
-      mb.priceFactor.push_back(gs.priceFactors.empty() ? 1.0 : gs.priceFactors[static_cast<std::size_t>(k) % gs.priceFactors.size()]);
-      mb.roleCost.push_back(gs.roleCostPerUnit);
-      mb.capacity.push_back(std::numeric_limits<double>::infinity());
-      mb.openingStock.push_back(gs.replenish.initialStock);
-      if (row) {  // the row's overrides
-        if (row->priceFactor >= 0) mb.priceFactor.back() = row->priceFactor;
-        if (row->serviceLevel >= 0) mb.serviceLevel.back() = row->serviceLevel;
-        if (row->capacity >= 0) mb.capacity.back() = row->capacity;
-        if (row->openingStock >= 0) mb.openingStock.back() = row->openingStock;
+      for (int product : products) {
+        groupMembers[g].push_back(static_cast<int>(mb.size()));
+        mb.site.push_back(site);
+        mb.product.push_back(product);
+        mb.kind.push_back(gs.kind);
+        mb.group.push_back(static_cast<int>(g));
+        mb.brand.push_back(gs.brand);
+        mb.tier.push_back(tier);
+        mb.territory.push_back(territory);
+        mb.x.push_back(p.x);
+        mb.y.push_back(p.y);
+        mb.fixedCost.push_back(orDefault(gs.fixedCost, def.fixedCost));
+        mb.holdingCost.push_back(orDefault(gs.holdingCost, def.holdingCost));
+        mb.shippingCost.push_back(orDefault(gs.shippingCost, def.shippingCost));
+        mb.commission.push_back(orDefault(gs.commission, def.commission));
+        mb.serviceLevel.push_back(orDefault(gs.serviceLevel, def.serviceLevel));
+        mb.deliveryDays.push_back(orDefault(gs.deliveryDays, def.deliveryDays));
+        mb.reach.push_back(orDefault(gs.reach, def.reach));
+        mb.valuationFactor.push_back(gs.valuationFactor);
+        mb.window.push_back(std::max(1, gs.replenish.forecastWindow));
+        mb.active.push_back(k < gs.count);
+        mb.priceFactor.push_back(gs.priceFactors.empty() ? 1.0 : gs.priceFactors[static_cast<std::size_t>(k) % gs.priceFactors.size()]);
+        mb.roleCost.push_back(gs.roleCostPerUnit);
+        mb.capacity.push_back(std::numeric_limits<double>::infinity());
+        mb.openingStock.push_back(gs.replenish.initialStock);
+        if (row) {  // the row's overrides
+          if (row->priceFactor >= 0) mb.priceFactor.back() = row->priceFactor;
+          if (row->serviceLevel >= 0) mb.serviceLevel.back() = row->serviceLevel;
+          if (row->capacity >= 0) mb.capacity.back() = row->capacity;
+          if (row->openingStock >= 0) mb.openingStock.back() = row->openingStock;
+        }
+        mb.saleIncomeRate.push_back(0.0);  // (mechanisms set it at set-up)
+        mb.serviceLevel.back() = std::min(1.0, mb.serviceLevel.back() + gs.serviceLift);
+        mb.valuationFactor.back() *= 1.0 + gs.valueLift;
       }
-      mb.saleIncomeRate.push_back(0.0);  // (mechanisms set it at set-up)
-      mb.serviceLevel.back() = std::min(1.0, mb.serviceLevel.back() + gs.serviceLift);
-      mb.valuationFactor.back() *= 1.0 + gs.valueLift;
     }
   }
+}
+
+/// The listing of `product` at the site of member `site` (the site itself when it carries no
+/// such product: a supplier of another brand).
+int listingAt(const Members& mb, int site, int product) {
+  for (auto m = static_cast<std::size_t>(site); m < mb.size() && mb.site[m] == site; ++m)
+    if (mb.product[m] == product) return static_cast<int>(m);
+  return site;
+}
+
+/// The sites (first listings) among `members`, in order.
+std::vector<int> sitesOf(const Members& mb, const std::vector<int>& members) {
+  std::vector<int> out;
+  for (int m : members)
+    if (mb.site[static_cast<std::size_t>(m)] == m) out.push_back(m);
+  return out;
 }
 
 /// The supplier of member m among `candidates`, by the group's rule.
@@ -142,8 +208,10 @@ void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std:
   w.owned.assign(mb.size(), {});
   for (std::size_t g = 0; g < spec.groups.size(); ++g) {
     if (spec.groups[g].ownerGroup < 0) continue;
-    const int owner = groupMembers[static_cast<std::size_t>(spec.groups[g].ownerGroup)][0];
+    // (the owner group has one site: its listing of the same product prices each listing)
+    const int ownerSite = groupMembers[static_cast<std::size_t>(spec.groups[g].ownerGroup)][0];
     for (int m : groupMembers[g]) {
+      const int owner = listingAt(mb, ownerSite, mb.product[static_cast<std::size_t>(m)]);
       mb.owner[static_cast<std::size_t>(m)] = owner;
       w.owned[static_cast<std::size_t>(owner)].push_back(m);
     }
@@ -152,12 +220,14 @@ void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std:
   for (std::size_t g = 0; g < spec.groups.size(); ++g) {
     const MemberGroupSpec& gs = spec.groups[g];
     if (gs.supplierGroup < 0) continue;
-    const auto& candidates = groupMembers[static_cast<std::size_t>(gs.supplierGroup)];
-    // each member's supplier depends on positions only: chosen in parallel, edges added in
+    // sites choose sites; each listing then buys its product from the chosen site
+    const std::vector<int> candidates = sitesOf(mb, groupMembers[static_cast<std::size_t>(gs.supplierGroup)]);
+    const std::vector<int> sites = sitesOf(mb, groupMembers[g]);
+    // each site's supplier depends on positions only: chosen in parallel, edges added in
     // member order. The nearest of many candidates comes from a grid: the same pick as the
     // scan (smallest hypot distance, ties to the earlier candidate), without a million x
     // hundreds of distances
-    std::vector<int> chosen(groupMembers[g].size());
+    std::vector<int> chosen(sites.size());
     std::vector<double> cx, cy;
     for (int cand : candidates)
       cx.push_back(mb.x[static_cast<std::size_t>(cand)]), cy.push_back(mb.y[static_cast<std::size_t>(cand)]);
@@ -166,7 +236,7 @@ void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std:
     parallelBlocks(chosen.size(), [&](std::size_t begin, std::size_t end) {
       std::vector<std::pair<double, int>> near;
       for (std::size_t k = begin; k < end; ++k) {
-        const auto m = static_cast<std::size_t>(groupMembers[g][k]);
+        const auto m = static_cast<std::size_t>(sites[k]);
         const ImportedMember* row = gs.table ? &gs.table->rows[k] : nullptr;
         if (row && row->supplier >= 0) {  // the supplier its row names
           chosen[k] = candidates[static_cast<std::size_t>(row->supplier)];
@@ -178,11 +248,12 @@ void connectSuppliers(const ScenarioSpec& spec, World& w, const std::vector<std:
         }
       }
     });
-    for (std::size_t k = 0; k < groupMembers[g].size(); ++k) {
-      const int m = groupMembers[g][k];
-      const int s = chosen[k];
+    std::size_t k = 0;  // the site's index among the group's sites
+    for (const int m : groupMembers[g]) {
+      if (mb.site[static_cast<std::size_t>(m)] != sites[k]) ++k;
+      const int s = listingAt(mb, chosen[k], mb.product[static_cast<std::size_t>(m)]);
       mb.supplier[static_cast<std::size_t>(m)] = s;
-      // the group's logistics provider group: its members carry for the buyers in turn
+      // the group's logistics provider group: its members carry for the buyers' sites in turn
       if (gs.logisticsGroup >= 0) {
         const auto& carriers = groupMembers[static_cast<std::size_t>(gs.logisticsGroup)];
         mb.carrier[static_cast<std::size_t>(m)] = carriers[k % carriers.size()];
@@ -307,23 +378,34 @@ void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& ci
 void buildChoiceSets(const ScenarioSpec& spec, World& w) {
   const Members& mb = w.members;
   Consumers& c = w.consumers;
-  std::vector<int> physical, online;  // outlet indices
+  // sites, by the outlet index of their first listing; a site's listings have the outlet
+  // indices that follow it (one per product it carries)
+  std::vector<int> physical, online;
+  std::vector<std::uint32_t> physicalListings, onlineListings;
   std::vector<double> px, py;
   for (std::size_t o = 0; o < w.outlets.size(); ++o) {
     const auto m = static_cast<std::size_t>(w.outlets[o]);
-    if (isOnline(mb.kind[m])) {
+    if (mb.site[m] != static_cast<int>(m)) {
+      ++(isOnline(mb.kind[m]) ? onlineListings : physicalListings).back();
+    } else if (isOnline(mb.kind[m])) {
       online.push_back(static_cast<int>(o));
+      onlineListings.push_back(1);
     } else {
       physical.push_back(static_cast<int>(o));
+      physicalListings.push_back(1);
       px.push_back(mb.x[m]);
       py.push_back(mb.y[m]);
     }
   }
+  // whether every store has as many listings: then a row's length without a radius is known
+  const bool evenListings = std::adjacent_find(physicalListings.begin(), physicalListings.end(),
+                                               std::not_equal_to<>()) == physicalListings.end();
+  const std::uint32_t listingsPerStore = physicalListings.empty() ? 1 : physicalListings.front();
   const SpatialGrid grid(px, py, spec.width, spec.height);
   const int nearest = spec.consumers.nearest;
   const double radius = spec.consumers.radius;
-  // whether online outlet o (index into `online`) is in consumer i's choice set: reach is drawn
-  // once per consumer and outlet from the set-up stream
+  // whether online outlet o (the outlet index of a site) is in consumer i's choice set: reach
+  // is drawn once per consumer and site from the set-up stream
   auto reaches = [&](std::size_t i, int o) {
     const double reach = mb.reach[static_cast<std::size_t>(w.outlets[static_cast<std::size_t>(o)])];
     if (reach >= 1) return true;
@@ -338,22 +420,26 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
   // consumer only).
   const auto kNearest = static_cast<std::size_t>(std::max(nearest, 0));
   const std::size_t storesWithoutRadius = std::min(kNearest, physical.size());
-  // with a radius the first pass finds the stores; it keeps them (index, nearest first) for the
-  // second unless that would take more than kMaxKeptStores entries (it then searches again)
-  const bool keepStores = radius > 0 && c.size() * kNearest <= kMaxKeptStores;
+  // with a radius (or stores carrying different numbers of products) the first pass finds the
+  // stores; it keeps them (index, nearest first) for the second unless that would take more
+  // than kMaxKeptStores entries (it then searches again)
+  const bool search = radius > 0 || !evenListings;
+  const bool keepStores = search && c.size() * kNearest <= kMaxKeptStores;
   std::vector<std::int32_t> kept(keepStores ? c.size() * kNearest : 0, -1);  // -1: no further store in range
   c.rowStart.assign(c.size() + 1, 0);
   parallelBlocks(c.size(), [&](std::size_t begin, std::size_t end) {
     std::vector<std::pair<double, int>> near;
     for (std::size_t i = begin; i < end; ++i) {
-      std::size_t length = storesWithoutRadius;
-      if (radius > 0) {
+      std::size_t length = storesWithoutRadius * listingsPerStore;
+      if (search) {
         grid.nearest(c.x[i], c.y[i], nearest, radius, near);
-        length = near.size();
-        if (keepStores)
-          for (std::size_t j = 0; j < near.size(); ++j) kept[i * kNearest + j] = near[j].second;
+        length = 0;
+        for (std::size_t j = 0; j < near.size(); ++j) {
+          length += physicalListings[static_cast<std::size_t>(near[j].second)];
+          if (keepStores) kept[i * kNearest + j] = near[j].second;
+        }
       }
-      for (int o : online) length += reaches(i, o);
+      for (std::size_t k = 0; k < online.size(); ++k) length += reaches(i, online[k]) ? onlineListings[k] : 0;
       c.rowStart[i + 1] = static_cast<std::uint32_t>(length);
     }
   });
@@ -388,9 +474,12 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
         c.choiceOutlet[at++] = o;
         utility.push_back(exact ? u : u / seg.noise);
       };
-      for (const auto& [d, k] : near) add(physical[static_cast<std::size_t>(k)], d);
-      for (int o : online)
-        if (reaches(i, o)) add(o, 0.0);
+      for (const auto& [d, k] : near)
+        for (std::uint32_t l = 0; l < physicalListings[static_cast<std::size_t>(k)]; ++l)
+          add(physical[static_cast<std::size_t>(k)] + static_cast<int>(l), d);
+      for (std::size_t k = 0; k < online.size(); ++k)
+        if (reaches(i, online[k]))
+          for (std::uint32_t l = 0; l < onlineListings[k]; ++l) add(online[k] + static_cast<int>(l), 0.0);
       if (at != c.rowStart[i + 1]) throw std::logic_error("buildChoiceSets: a row's length changed between passes");
       // scale by the row maximum so weights lie in (0, 1]; the outside option keeps utility 0
       const double top = utility.empty() || exact ? 0.0 : *std::max_element(utility.begin(), utility.end());

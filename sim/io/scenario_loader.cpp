@@ -37,6 +37,27 @@ MemberGroupSpec readGroup(Reader r, const ScenarioSpec& spec, const std::vector<
 
 }  // namespace
 
+namespace {
+
+/// The names of the consumer segments as the file gives them (`all` when it gives none), read
+/// before the consumers section is.
+std::vector<std::string> segmentNamesAhead(const YAML::Node& root) {
+  // (const lookups: a missing key is an undefined node, not an error)
+  std::vector<std::string> names;
+  const YAML::Node& top = root;
+  const YAML::Node consumers = top.IsMap() ? top["consumers"] : YAML::Node();
+  const YAML::Node segments = consumers.IsDefined() && consumers.IsMap() ? consumers["segments"] : YAML::Node();
+  if (segments.IsDefined() && segments.IsSequence())
+    for (const YAML::Node& g : segments) {
+      const YAML::Node name = g.IsMap() ? g["name"] : YAML::Node();
+      if (name.IsDefined() && name.IsScalar()) names.push_back(name.Scalar());
+    }
+  if (names.empty()) names.push_back("all");
+  return names;
+}
+
+}  // namespace
+
 ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   Reader r(root, file, "");
   ScenarioSpec spec;
@@ -47,10 +68,14 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
   // their keys in member groups are read with the groups, their own sections last
   Sections sections;
   for (const MechanismEntry& entry : mechanismRegistry()) sections.push_back(entry.makeSpec());
-  VectorAccess<BrandSpec> brands(spec.brands, [](const std::vector<BrandSpec>& all, std::size_t i, const Checker& c) {
-    for (std::size_t j = 0; j < i; ++j)
-      if (all[j].name == all[i].name) c.fail("name", "duplicate brand name '" + all[i].name + "'");
-  });
+  // a product's appeal names consumer segments, which come later in the file: their names are
+  // taken ahead (the consumers section itself is checked when it is read)
+  const std::vector<std::string> segmentNames = segmentNamesAhead(root);
+  VectorAccessWith<BrandSpec, std::vector<std::string>> brands(
+      spec.brands, segmentNames, [](const std::vector<BrandSpec>& all, std::size_t i, const Checker& c) {
+        for (std::size_t j = 0; j < i; ++j)
+          if (all[j].name == all[i].name) c.fail("name", "duplicate brand name '" + all[i].name + "'");
+      });
   top.list({.name = "brands", .doc = "the brands"}, brands);
   if (spec.brands.empty()) r.fail("brands", "at least one brand is required");
   for (Reader& t : r.list("territories")) {
@@ -88,10 +113,17 @@ ScenarioSpec parseScenario(const YAML::Node& root, const std::string& file) {
     spec.mechanisms.push_back(std::move(sections[i]));
   }
   spec.outputFields(top);
-  // memory guard: every consumer holds its nearest stores plus the online outlets
-  double online = 0;
-  for (const auto& g : spec.groups) online += isOnline(g.kind) ? g.count : 0;
-  const double entries = static_cast<double>(spec.consumers.count) * (spec.consumers.nearest + online);
+  // memory guard: every consumer holds its nearest stores plus the online outlets, each with
+  // one option per product it carries (the most any store group carries, for the stores)
+  double online = 0, perStore = 1;
+  for (const auto& g : spec.groups) {
+    const auto& products = spec.brands[static_cast<std::size_t>(g.brand)].products;
+    const double listings = !g.assortment.empty() ? static_cast<double>(g.assortment.size())
+                                                   : static_cast<double>(std::max<std::size_t>(1, products.size()));
+    if (isOnline(g.kind)) online += g.count * listings;
+    else if (isOutlet(g.kind)) perStore = std::max(perStore, listings);
+  }
+  const double entries = static_cast<double>(spec.consumers.count) * (spec.consumers.nearest * perStore + online);
   if (entries > limits::kMaxChoiceEntries)
     r.fail("consumers", "choice sets would hold " + std::to_string(static_cast<long long>(entries)) +
                             " entries (limit 2e9): fewer consumers, nearest or online outlets");
@@ -138,7 +170,9 @@ YAML::Node toYaml(const ScenarioSpec& spec, const std::filesystem::path& base) {
   YAML::Node n(YAML::NodeType::Map);
   SchemaWriter top(n, spec, base);
   s.fields(top);
-  VectorAccess<BrandSpec> brands(s.brands);
+  std::vector<std::string> segmentNames;
+  for (const SegmentSpec& g : spec.consumers.segments) segmentNames.push_back(g.name);
+  VectorAccessWith<BrandSpec, std::vector<std::string>> brands(s.brands, segmentNames);
   top.list({.name = "brands", .doc = "the brands"}, brands);
   for (std::size_t i = 0; i < spec.territories.size(); ++i) {
     TerritorySpec& t = s.territories[i];
