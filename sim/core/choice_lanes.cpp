@@ -10,9 +10,9 @@
 
 namespace chan {
 
-ChoiceLanes buildChoiceLanes(const std::vector<std::uint32_t>& rowStart, const std::vector<std::int32_t>& choiceOutlet,
-                             const std::vector<double>& choiceWeight, const std::vector<double>& logOutside,
-                             const std::vector<std::uint8_t>& segment, std::size_t outlets) {
+ChoiceLanes buildChoiceLanes(std::span<const std::uint32_t> rowStart, std::span<const std::int32_t> choiceOutlet,
+                             std::span<const double> choiceWeight, std::span<const double> logOutside,
+                             std::span<const std::uint8_t> segment, std::size_t outlets) {
   constexpr std::size_t L = ChoiceLanes::kLanes;
   ChoiceLanes lanes;
   lanes.outlets = outlets;
@@ -31,14 +31,21 @@ ChoiceLanes buildChoiceLanes(const std::vector<std::uint32_t>& rowStart, const s
     lanes.groupStart[g + 1] = lanes.groupStart[g] + static_cast<std::uint32_t>(width);
   }
   const std::size_t slots = lanes.groupStart[groups];
-  lanes.weight.assign(slots * L, 0.0f);
-  lanes.factorIndex.assign(slots * L, static_cast<std::int32_t>(outlets));
+  // (every slot of every group is written below, in parallel)
+  lanes.weight.resize(slots * L);
+  lanes.factorIndex.resize(slots * L);
   lanes.shared.assign(groups, 0);
   lanes.outside.assign(consumers, 0.0f);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, groups), [&](const tbb::blocked_range<std::size_t>& r) {
     std::vector<std::uint32_t> order;
     for (std::size_t g = r.begin(); g != r.end(); ++g) {
       const std::size_t first = lanes.groupStart[g], width = lanes.groupStart[g + 1] - first;
+      // padding (lanes past the last consumer included): weight 0, segment 0's factor 0
+      std::fill(lanes.weight.begin() + static_cast<std::ptrdiff_t>(first * L),
+                lanes.weight.begin() + static_cast<std::ptrdiff_t>((first + width) * L), 0.0f);
+      std::fill(lanes.factorIndex.begin() + static_cast<std::ptrdiff_t>(first * L),
+                lanes.factorIndex.begin() + static_cast<std::ptrdiff_t>((first + width) * L),
+                static_cast<std::int32_t>(outlets));
       for (std::size_t i = g * L; i < std::min(consumers, g * L + L); ++i) {
         const std::size_t lane = i % L, base = segment[i] * stride;
         for (std::size_t s = first; s < first + width; ++s)

@@ -5,7 +5,10 @@
 // across lanes without branches. Built once at set-up from the CSR rows of World::Consumers.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
+
+#include "sim/core/raw_vector.hpp"
 
 namespace chan {
 
@@ -19,11 +22,11 @@ struct ChoiceLanes {
   std::vector<std::uint32_t> groupStart;    // first slot of group g; size groups + 1
   /// [slot * kLanes + lane]: the option's static weight (Consumers::choiceWeight) in single
   /// precision, 0 for padding: [0, 1]
-  std::vector<float> weight;
+  RawVector<float> weight;
   /// [slot * kLanes + lane]: index of the option's per-tick factor in a table laid out
   /// [segment * (outlets + 1) + outlet]; padding points at the segment's slot `outlets`, which
   /// holds factor 0
-  std::vector<std::int32_t> factorIndex;
+  RawVector<std::int32_t> factorIndex;
   /// Per group: 1 when all kLanes lanes exist and hold the same factor index in every slot
   /// (same segment, same outlets): the kernel then reads one factor per slot instead of kLanes.
   std::vector<std::uint8_t> shared;
@@ -42,8 +45,8 @@ struct ChoiceLanes {
 /// table's row length minus one). Empty (no groups: chooseOutlets then takes the double path)
 /// when segments x (outlets + 1) exceeds int32. Parallel over groups (TBB); the layout does not
 /// depend on the thread count.
-ChoiceLanes buildChoiceLanes(const std::vector<std::uint32_t>& rowStart, const std::vector<std::int32_t>& choiceOutlet,
-                             const std::vector<double>& choiceWeight, const std::vector<double>& logOutside,
-                             const std::vector<std::uint8_t>& segment, std::size_t outlets);
+ChoiceLanes buildChoiceLanes(std::span<const std::uint32_t> rowStart, std::span<const std::int32_t> choiceOutlet,
+                             std::span<const double> choiceWeight, std::span<const double> logOutside,
+                             std::span<const std::uint8_t> segment, std::size_t outlets);
 
 }  // namespace chan

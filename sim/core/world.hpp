@@ -10,6 +10,7 @@
 #include <boost/graph/adjacency_list.hpp>
 
 #include "sim/core/choice_lanes.hpp"
+#include "sim/core/raw_vector.hpp"
 #include "sim/core/ledger.hpp"
 #include "sim/core/spec.hpp"
 
@@ -100,11 +101,11 @@ struct Consumers {
   std::vector<int> region;
   // choice set: physical outlets nearest first, then online outlets the consumer can reach
   std::vector<std::uint32_t> rowStart;  // size count + 1
-  std::vector<std::int32_t> choiceOutlet;   // outlet index
+  RawVector<std::int32_t> choiceOutlet;     // outlet index
   // static utility of each option: logit segments keep exp(u / mu - rowMax) in choiceWeight and
   // its log in choiceLogWeight; exact-choice segments (noise 0) keep weight 1 and u itself
-  std::vector<double> choiceWeight;     // exp(static utility / mu - rowMax): (0, 1]
-  std::vector<double> choiceLogWeight;  // static utility / mu - rowMax: exact where the exp underflows
+  RawVector<double> choiceWeight;     // exp(static utility / mu - rowMax): (0, 1]
+  RawVector<double> choiceLogWeight;  // static utility / mu - rowMax: exact where the exp underflows
   std::vector<double> logOutside;       // log weight of no purchase (-inf: no outside option)
   std::vector<double> cellHalfWidth;    // per segment: half the valuation cell a consumer stands for
   std::vector<std::int32_t> pick;       // this tick: outlet chosen, -1 none

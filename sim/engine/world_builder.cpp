@@ -447,9 +447,10 @@ void buildChoiceSets(const ScenarioSpec& spec, World& w) {
     c.longestRow = std::max<std::size_t>(c.longestRow, c.rowStart[i + 1]);
     c.rowStart[i + 1] += c.rowStart[i];
   }
-  c.choiceOutlet.assign(c.rowStart.back(), 0);
-  c.choiceWeight.assign(c.rowStart.back(), 0.0);
-  c.choiceLogWeight.assign(c.rowStart.back(), 0.0);
+  // every entry is written by the pass below (in parallel: the pages are first touched there)
+  c.choiceOutlet.resize(c.rowStart.back());
+  c.choiceWeight.resize(c.rowStart.back());
+  c.choiceLogWeight.resize(c.rowStart.back());
   parallelBlocks(c.size(), [&](std::size_t begin, std::size_t end) {
     std::vector<std::pair<double, int>> near;
     std::vector<double> utility;
