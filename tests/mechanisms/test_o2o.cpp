@@ -153,3 +153,29 @@ TEST_CASE("o2o: off, the summary has no o2o keys; the section reads back; mispla
                     Catch::Contains("o2o.ship_from_store"));
   CHECK_THROWS_WITH(parse("o2o: {online: [web], stores: [shop]}\n"), Catch::Contains("o2o.stores"));
 }
+
+// scenarios/o2o.yaml made short (60 days, sampled mode): the e-store, reordering late from the
+// maker, runs out around day 10; the directions and identities its comment block reports.
+TEST_CASE("o2o scenario: ship-from-store raises the online fill rate and units, and the stores earn the stated money",
+          "[mechanisms]") {
+  const chan::testing::Run none = chan::testing::run("o2o", {"ticks=60", "o2o.ship_from_store=none"});
+  const chan::testing::Run on = chan::testing::run("o2o", {"ticks=60"});  // stockouts; conservation every tick
+  const auto& a = none.metrics;
+  const auto& b = on.metrics;
+  CHECK(a.at("o2o.units_from_stores") == 0);
+  CHECK(b.at("o2o.units_from_stores") > 0);
+  CHECK(b.at("o2o.fill_rate_online") > a.at("o2o.fill_rate_online"));
+  CHECK(b.at("o2o.online_units") > a.at("o2o.online_units"));
+  CHECK(b.at("o2o.delivery_days") < a.at("o2o.delivery_days"));
+  CHECK(a.at("o2o.delivery_days") == Approx(3).epsilon(1e-12));  // the e-store's own days only
+  const double routed = b.at("o2o.units_from_stores");
+  // 30% collected; the e-store sells at MSRP 32: commission 8% x 32 = 2.56 a unit, fee
+  // 0.7 x 1.5 + 0.3 x 0.5 = 1.2 a unit, the stores' only other income
+  CHECK(b.at("o2o.units_collected") == Approx(0.3 * routed).epsilon(1e-12));
+  CHECK(b.at("o2o.store_traffic") == Approx(b.at("o2o.store_units") + 0.3 * routed).epsilon(1e-12));
+  CHECK(b.at("o2o.commissions") == Approx(2.56 * routed).epsilon(1e-9));
+  CHECK(b.at("o2o.fees") == Approx(1.2 * routed).epsilon(1e-9));
+  const int stores = 2;  // the scenario's third group
+  CHECK(chan::testing::groupSum(on, on.otherIncome, stores) == Approx(3.76 * routed).epsilon(1e-9));
+  CHECK(chan::testing::groupSum(none, none.otherIncome, stores) == 0);
+}
