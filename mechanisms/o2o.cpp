@@ -52,26 +52,26 @@
 namespace chan::mechanisms {
 namespace {
 
-constexpr double kTiny = 1e-9;             // units below this count as none (as the engine's)
+constexpr double kTiny = 1e-9;                       // units below this count as none (as the engine's)
 constexpr double kGoldenRatio = 0.6180339887498949;  // rotating start: the tick's fractional golden step
-constexpr double kMaxMoney = 1e12;         // bound of a fee per unit
-constexpr double kMaxDays = 365;           // bound of a delivery time
+constexpr double kMaxMoney = 1e12;                   // bound of a fee per unit
+constexpr double kMaxDays = 365;                     // bound of a delivery time
 
 /// When stores fill online orders (names: kModes).
 enum class Mode { None, Stockouts, All };
 const std::vector<std::string> kModes = {"none", "stockouts", "all"};
 
 struct O2oSpec final : MechanismSpec {
-  bool present = false;         // the section is given
-  std::vector<int> online;      // online outlet groups whose orders stores fill
-  std::vector<int> stores;      // physical outlet groups that fill them
+  bool present = false;     // the section is given
+  std::vector<int> online;  // online outlet groups whose orders stores fill
+  std::vector<int> stores;  // physical outlet groups that fill them
   int mode = static_cast<int>(Mode::Stockouts);
-  double shipDays = 1;          // days from a store's shelf to the consumer
-  double clickAndCollect = 0;   // share of the routed units collected at the store, 0..1
-  double collectDays = 0;       // days until a collected order is ready
-  double commission = 0;        // share of the online price paid to the store per routed unit, 0..1
-  double shipFee = 0;           // currency per unit shipped from a store, paid to the store
-  double collectFee = 0;        // currency per unit collected at a store, paid to the store
+  double shipDays = 1;         // days from a store's shelf to the consumer
+  double clickAndCollect = 0;  // share of the routed units collected at the store, 0..1
+  double collectDays = 0;      // days until a collected order is ready
+  double commission = 0;       // share of the online price paid to the store per routed unit, 0..1
+  double shipFee = 0;          // currency per unit shipped from a store, paid to the store
+  double collectFee = 0;       // currency per unit collected at a store, paid to the store
 
   Mode shipMode() const { return static_cast<Mode>(mode); }
 
@@ -86,30 +86,48 @@ struct O2oSpec final : MechanismSpec {
         [this, groupNames](FieldVisitor& s) {
           s.namedList({.name = "online", .doc = "online outlet groups whose orders the stores fill", .required = true},
                       online, groupNames, "group");
-          s.namedList({.name = "stores", .doc = "physical outlet groups that fill them (the same brand's)",
-                       .required = true},
-                      stores, groupNames, "group");
+          s.namedList(
+              {.name = "stores", .doc = "physical outlet groups that fill them (the same brand's)", .required = true},
+              stores, groupNames, "group");
           s.choice({.name = "ship_from_store",
                     .doc = "none: measure only; stockouts: orders the online outlet cannot fill; all: every order a "
                            "store can fill"},
                    mode, kModes);
-          s.number({.name = "ship_days", .doc = "delivery time of a unit shipped from a store", .unit = "days",
-                    .min = 0, .max = kMaxDays},
+          s.number({.name = "ship_days",
+                    .doc = "delivery time of a unit shipped from a store",
+                    .unit = "days",
+                    .min = 0,
+                    .max = kMaxDays},
                    shipDays);
-          s.number({.name = "click_and_collect", .doc = "share of the store-filled units collected at the store",
-                    .unit = "fraction", .min = 0, .max = 1},
+          s.number({.name = "click_and_collect",
+                    .doc = "share of the store-filled units collected at the store",
+                    .unit = "fraction",
+                    .min = 0,
+                    .max = 1},
                    clickAndCollect);
-          s.number({.name = "collect_days", .doc = "time until a collected order is ready", .unit = "days", .min = 0,
+          s.number({.name = "collect_days",
+                    .doc = "time until a collected order is ready",
+                    .unit = "days",
+                    .min = 0,
                     .max = kMaxDays},
                    collectDays);
-          s.number({.name = "commission", .doc = "paid by the online outlet to the store: share of its price per unit",
-                    .unit = "fraction", .min = 0, .max = 1},
+          s.number({.name = "commission",
+                    .doc = "paid by the online outlet to the store: share of its price per unit",
+                    .unit = "fraction",
+                    .min = 0,
+                    .max = 1},
                    commission);
-          s.number({.name = "ship_fee", .doc = "paid by the online outlet to the store per unit shipped from it",
-                    .unit = "currency per unit", .min = 0, .max = kMaxMoney},
+          s.number({.name = "ship_fee",
+                    .doc = "paid by the online outlet to the store per unit shipped from it",
+                    .unit = "currency per unit",
+                    .min = 0,
+                    .max = kMaxMoney},
                    shipFee);
-          s.number({.name = "collect_fee", .doc = "paid by the online outlet to the store per unit collected there",
-                    .unit = "currency per unit", .min = 0, .max = kMaxMoney},
+          s.number({.name = "collect_fee",
+                    .doc = "paid by the online outlet to the store per unit collected there",
+                    .unit = "currency per unit",
+                    .min = 0,
+                    .max = kMaxMoney},
                    collectFee);
         },
         [this, &scenario](const Checker& c) {
@@ -232,8 +250,8 @@ class O2o final : public Mechanism {
         m_requestedBefore[o] = w.flows.unitsRequested[m];
         d.fromStores += m_routed[o];
         d.collected += c * m_routed[o];
-        d.unitDays += own * w.members.deliveryDays[m] +
-                      m_routed[o] * ((1 - c) * m_spec.shipDays + c * m_spec.collectDays);
+        d.unitDays +=
+            own * w.members.deliveryDays[m] + m_routed[o] * ((1 - c) * m_spec.shipDays + c * m_spec.collectDays);
       } else if (m_store[o]) {
         d.storeUnits += served[o];
       }
@@ -279,12 +297,12 @@ class O2o final : public Mechanism {
  private:
   /// The online outlets' sales and the stores' part in them, of a day or of the run.
   struct Day {
-    double onlineUnits = 0;  // sold by the online outlets of `online`
-    double requested = 0;    // requested of them (both rounds)
-    double fromStores = 0;   // of their units, routed from stores
-    double collected = 0;    // of those, collected at the store
-    double unitDays = 0;     // sum of units x delivery days
-    double storeUnits = 0;   // sold by the stores of `stores` to their own customers
+    double onlineUnits = 0;            // sold by the online outlets of `online`
+    double requested = 0;              // requested of them (both rounds)
+    double fromStores = 0;             // of their units, routed from stores
+    double collected = 0;              // of those, collected at the store
+    double unitDays = 0;               // sum of units x delivery days
+    double storeUnits = 0;             // sold by the stores of `stores` to their own customers
     double commissions = 0, fees = 0;  // paid to the stores
     void add(const Day& d) {
       onlineUnits += d.onlineUnits, requested += d.requested, fromStores += d.fromStores, collected += d.collected;
@@ -360,8 +378,8 @@ class O2o final : public Mechanism {
         if (nearest < 0) continue;
         const auto store = idx(w.outlets[idx(nearest)]);
         const double distance = std::hypot(mb.x[store] - c.x[i], mb.y[store] - c.y[i]);
-        const double change = -seg.deliveryCost * (promised - mb.deliveryDays[idx(w.outlets[o])]) -
-                              share * seg.travelCost * distance;
+        const double change =
+            -seg.deliveryCost * (promised - mb.deliveryDays[idx(w.outlets[o])]) - share * seg.travelCost * distance;
         c.choiceLogWeight[j] += exact ? change : change / seg.noise;
         if (!exact) c.choiceWeight[j] = std::exp(c.choiceLogWeight[j]);
       }

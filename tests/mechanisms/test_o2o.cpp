@@ -18,8 +18,7 @@ namespace {
 /// Maker (price 10) -> a store (1,000 units) and an e-store (`webStock` units, 3 days'
 /// delivery), both at price 20; `consumers` adds keys to the consumers mapping, `section` is
 /// appended (the o2o section, "" none).
-std::string market(double webStock, const std::string& consumers, const std::string& section,
-                   double deliveryCost = 0) {
+std::string market(double webStock, const std::string& consumers, const std::string& section, double deliveryCost = 0) {
   return "name: t\nticks: 5\ncheck: true\nbrands: [{name: x, unit_cost: 5}]\nmembers:\n"
          "  - {group: maker, kind: manufacturer, pricing: {rule: fixed, price: 10}}\n"
          "  - {group: store, kind: offline_store, supplier: maker, terms: {lead_time: 0}, service_level: 0.5,\n"
@@ -50,7 +49,7 @@ Outcome run(const std::string& text) {
   chan::Engine engine(spec);
   engine.run();  // conservation checked every tick
   const chan::World& w = engine.world();
-  return {w.flows.unitsSold[1], w.flows.unitsSold[2], w.members.stock[1], w.members.stockValue[1],
+  return {w.flows.unitsSold[1],   w.flows.unitsSold[2],    w.members.stock[1],   w.members.stockValue[1],
           w.flows.otherIncome[1], w.flows.otherExpense[2], w.flows.purchases[2], engine.summary()};
 }
 
@@ -73,8 +72,9 @@ TEST_CASE("o2o: the e-store's stock-outs are served from the store's stock, whic
           "[mechanisms]") {
   // 50 units a day ask at each outlet. The e-store's 100 units last two days; days 3-5 its 150
   // requested units come from the store. Without o2o they are lost (substitution off).
-  const Outcome off = run(market(100, kUnseenNoSubstitution, "o2o: {online: [web], stores: [store], "
-                                                              "ship_from_store: none}\n"));
+  const Outcome off = run(market(100, kUnseenNoSubstitution,
+                                 "o2o: {online: [web], stores: [store], "
+                                 "ship_from_store: none}\n"));
   const Outcome on = run(market(100, kUnseenNoSubstitution, kStockouts));
   CHECK(off.webSold == Approx(100).epsilon(1e-9));
   CHECK(off.storeStock == Approx(1000 - 250).epsilon(1e-9));
