@@ -179,3 +179,59 @@ TEST_CASE("o2o scenario: ship-from-store raises the online fill rate and units, 
   CHECK(chan::testing::groupSum(on, on.otherIncome, stores) == Approx(3.76 * routed).epsilon(1e-9));
   CHECK(chan::testing::groupSum(none, none.otherIncome, stores) == 0);
 }
+
+// Two stores placed at random (uniform), each in every consumer's choice set (no radius), and an
+// e-store with no stock of its own: which store fills a consumer's order is decided by the
+// consumer's row (physical outlets nearest first).
+namespace {
+
+std::string twoStores(double nearStock) {
+  return "name: t\nticks: 5\ncheck: true\nbrands: [{name: x, unit_cost: 5}]\nmembers:\n"
+         "  - {group: maker, kind: manufacturer, pricing: {rule: fixed, price: 10}}\n"
+         "  - {group: a, kind: offline_store, supplier: maker, placement: uniform, service_level: 0.5,\n"
+         "     pricing: {rule: fixed, price: 20}, replenishment: {rule: none, initial_stock: " +
+         std::to_string(nearStock) +
+         "}}\n"
+         "  - {group: b, kind: offline_store, supplier: maker, placement: uniform, service_level: 0.5,\n"
+         "     pricing: {rule: fixed, price: 20}, replenishment: {rule: none, initial_stock: 1000}}\n"
+         "  - {group: web, kind: e_store, supplier: maker, service_level: 0.5, pricing: {rule: fixed, price: 20},\n"
+         "     replenishment: {rule: none, initial_stock: 0}}\n"
+         "consumers:\n  count: 1000\n  weight: 0.1\n  mode: expected\n  placement: uniform\n  segments:\n"
+         "    - {name: all, price_sensitivity: 1, travel_cost: 0, delivery_cost: 0, service_weight: 1, noise: 0.5,\n"
+         "       outside_option: false}\n"
+         "o2o: {online: [web], stores: [a, b]}\n";
+}
+
+}  // namespace
+
+TEST_CASE("o2o: an online order is filled by the nearest store in the consumer's choice set that has spare stock",
+          "[mechanisms]") {
+  {  // both stores stocked: each consumer's units come from its nearest store
+    const chan::ScenarioSpec spec = chan::io::parseScenario(YAML::Load(twoStores(1000)), "t.yaml");
+    chan::Engine engine(spec);
+    const chan::World& w = engine.world();
+    // the consumers whose row lists store a (outlet index 0) first
+    double nearA = 0;
+    for (std::size_t i = 0; i < w.consumers.size(); ++i) nearA += w.consumers.choiceOutlet[w.consumers.rowStart[i]] == 0;
+    REQUIRE(nearA > 0);
+    REQUIRE(nearA < 1000);
+    engine.run();
+    // three equal options, 100 units a day: each store sells 500 / 3 of its own over 5 days, and
+    // the e-store's 500 / 3 are spread evenly over the consumers, each share from its nearest store
+    const double third = 500.0 / 3;
+    CHECK(w.members.stock[1] == Approx(1000 - third - third * nearA / 1000).epsilon(1e-9));
+    CHECK(w.members.stock[2] == Approx(1000 - third - third * (1000 - nearA) / 1000).epsilon(1e-9));
+  }
+  {  // store a has nothing to spare: every unit comes from b, even for consumers nearer a
+    const chan::ScenarioSpec spec = chan::io::parseScenario(YAML::Load(twoStores(0)), "t.yaml");
+    chan::Engine engine(spec);
+    engine.run();
+    const chan::World& w = engine.world();
+    const chan::Summary s = engine.summary();
+    CHECK(w.members.stock[1] == 0);
+    CHECK(w.flows.unitsSold[1] == 0);
+    CHECK(value(s, "o2o.units_from_stores") == Approx(w.flows.unitsSold[3]).epsilon(1e-12));  // no stock of its own
+    CHECK(value(s, "o2o.units_from_stores") > 0);
+    CHECK(w.members.stock[2] == Approx(1000 - w.flows.unitsSold[2]).epsilon(1e-9));
+  }
+}
