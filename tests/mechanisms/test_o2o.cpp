@@ -212,7 +212,8 @@ TEST_CASE("o2o: an online order is filled by the nearest store in the consumer's
     const chan::World& w = engine.world();
     // the consumers whose row lists store a (outlet index 0) first
     double nearA = 0;
-    for (std::size_t i = 0; i < w.consumers.size(); ++i) nearA += w.consumers.choiceOutlet[w.consumers.rowStart[i]] == 0;
+    for (std::size_t i = 0; i < w.consumers.size(); ++i)
+      nearA += w.consumers.choiceOutlet[w.consumers.rowStart[i]] == 0;
     REQUIRE(nearA > 0);
     REQUIRE(nearA < 1000);
     engine.run();
