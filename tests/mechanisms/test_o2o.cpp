@@ -134,7 +134,7 @@ TEST_CASE("o2o: with all, every order ships from the store and the faster delive
   CHECK(value(on.summary, "o2o.delivery_days") == Approx(1).epsilon(1e-9));
 }
 
-TEST_CASE("o2o: off, the summary has no o2o keys; the section reads back; misplaced groups are errors",
+TEST_CASE("o2o: off, the summary has no o2o keys, the section reads back and misplaced groups are errors",
           "[mechanisms]") {
   const Outcome off = run(market(100, "", ""));
   for (const auto& [k, v] : off.summary) CHECK(k.rfind("o2o.", 0) == std::string::npos);
