@@ -1,4 +1,4 @@
-// Omnichannel fulfilment, O2O (issue 13; deck ch. 3 and 6: online-to-offline, the stores as the
+// Omnichannel fulfilment, O2O (issue 13, the deck's online-to-offline lever: the stores as the
 // online channel's warehouses; Gallino & Moreno 2014, Management Science 60(6), on
 // buy-online-pick-up-in-store; Bell, Gallino & Moreno 2014, MIT Sloan Management Review 56(1)):
 // the orders of the online outlets in `online` are filled from the stock of the brand's stores in
