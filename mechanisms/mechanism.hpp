@@ -33,6 +33,18 @@ class Mechanism {
   virtual void beforePricing(World&) {}
   /// Pricing stage, after every member re-priced (before the risk response's price cap).
   virtual void afterPricing(World&) {}
+  /// Fulfilment, before consumers choose: `remaining` (per outlet index) the units each outlet can
+  /// sell today from its own stock. A mechanism that fills an outlet's orders from other members'
+  /// stock (O2O: an e-store from its brand's stores) may set the outlet's `inStock` to 1: consumers
+  /// who see stock see it in stock, and its demand is recorded.
+  virtual void stockElsewhere(const World&, const std::vector<double>& /*remaining*/,
+                              std::vector<std::uint8_t>& /*inStock*/) const {}
+  /// Fulfilment, first round: consumers chose (`demand`, units per outlet index; sampled mode:
+  /// Consumers::pick) and their requests are about to be served from `remaining` (units per
+  /// outlet index). A mechanism may route an outlet's orders to another member's stock: it moves
+  /// the goods into the outlet's stock (through the ledger, at book value) and adjusts both
+  /// members' `remaining`; the outlet then sells them as its own.
+  virtual void routeOrders(World&, const std::vector<double>& /*demand*/, std::vector<double>& /*remaining*/) {}
   /// Fulfilment: outlet (member id) sold `units` (> 0) to consumers; the sale is booked.
   virtual void afterSale(World&, int /*outlet*/, double /*units*/) {}
   /// Fulfilment, once per tick after every outlet's sales are booked: `served` (per outlet

@@ -314,6 +314,9 @@ void Engine::serveConsumers(TickObservations& obs) {
     anyHiddenEmpty = anyHiddenEmpty || hiddenEmpty[o];
     obs.outletsInStock += openedWithStock[o];
   }
+  // omnichannel fulfilment: an online outlet out of stock stays open while stores can fill its orders
+  for (auto& mechanism : m_mechanisms) mechanism->stockElsewhere(w, remaining, openedWithStock);
+  for (std::size_t o = 0; o < n; ++o) available[o] = available[o] || openedWithStock[o];
   models::OutletFactors first, second;
   models::computeFactors(w, price, available, first);
   models::DemandRound round1, round2;
@@ -323,6 +326,8 @@ void Engine::serveConsumers(TickObservations& obs) {
     models::computeFactors(w, price, openedWithStock, stocked);
     round1.reached = models::consumersReached(w, stocked);
   }
+  // omnichannel fulfilment: orders routed to other members' stock (ship-from-store)
+  for (auto& mechanism : m_mechanisms) mechanism->routeOrders(w, round1.demand, remaining);
   std::vector<double> served = allocate(w, round1.demand, remaining, short1, !w.spec->consumers.substitution);
   std::vector<double> requests = round1.demand;
   double nearStore = 0;

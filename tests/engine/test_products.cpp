@@ -27,6 +27,7 @@ struct Market {
   std::string extra;  // appended sections
   std::string mode = "expected";
   std::string storeStock = "10000";  // the store's initial_stock, per listing
+  std::string webReplenishment = "{rule: order_up_to, cover_days: 1, window: 1, initial_stock: 10000}";
 };
 
 /// A maker carrying every product -> a store and an e-store (service 0.5 both), 1,000 consumers
@@ -43,7 +44,7 @@ std::string yaml(const Market& m) {
          ",\n     replenishment: {rule: order_up_to, cover_days: 1, window: 1, initial_stock: " + m.storeStock + "}}\n"
          "  - {group: web, kind: e_store, supplier: maker, terms: {lead_time: 0}, service_level: 0.5, assortment: " +
          m.webAssortment + ",\n     pricing: " + m.webPricing +
-         ", replenishment: {rule: order_up_to, cover_days: 1, window: 1, initial_stock: 10000}}\n"
+         ", replenishment: " + m.webReplenishment + "}\n"
          "consumers:\n  count: 1000\n  weight: 0.1\n  mode: " +
          m.mode + "\n  segments:\n" + m.segments + m.extra;
 }
@@ -169,6 +170,23 @@ TEST_CASE("showroomers visit a store only for a product it sells", "[products]")
   const Outcome exclusiveOff = run(base), exclusiveOn = run(showroom);
   CHECK(exclusiveOn.units == exclusiveOff.units);
   CHECK(value(exclusiveOn.summary, "showrooming.showroomers") == 0);
+}
+
+TEST_CASE("ship-from-store fills an online order only from a store listing of the same product", "[products]") {
+  // the e-store holds no stock and orders none: with O2O its orders are filled from the store
+  // when the store sells its product, never otherwise
+  Market m;
+  m.webReplenishment = "{rule: none}";
+  m.extra = "o2o: {online: [web], stores: [store], ship_from_store: stockouts}\n";
+  m.storeAssortment = "[a, b]";
+  m.webAssortment = "[c]";
+  const Outcome other = run(m);
+  CHECK(value(other.summary, "o2o.units_from_stores") == 0);
+  CHECK(other.units[2] == 0);
+  m.storeAssortment = "[a, c]";
+  const Outcome same = run(m);
+  CHECK(value(same.summary, "o2o.units_from_stores") > 0);
+  CHECK(value(same.summary, "o2o.units_from_stores") == Approx(same.units[2]).epsilon(1e-12));
 }
 
 TEST_CASE("a brand listing one product with its own values runs as the brand without a list", "[products]") {
