@@ -411,6 +411,11 @@ void MemberGroupSpec::fields(FieldVisitor& v, const ScenarioSpec& scenario, cons
                       "product (its own stock, price and orders), and its supplier group must carry them too"},
               assortment, namesOf(products), "product of its brand");
   v.check([&](const Checker& c) {
+    const double listings = static_cast<double>(count) *  // (reserves are read later; they count as members too)
+                            static_cast<double>(assortment.empty() ? std::max<std::size_t>(1, products.size()) : assortment.size());
+    if (listings > limits::kMaxListingsPerGroup)
+      c.fail("assortment", "the group would hold " + std::to_string(static_cast<long long>(listings)) +
+                               " listings (members x products, limit 16e6)");
     if (supplierGroup < 0 || group(supplierGroup).brand != brand) return;
     const std::vector<int>& theirs = group(supplierGroup).assortment;
     std::vector<int> mine = assortment;  // (none: every product)
