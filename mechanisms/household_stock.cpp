@@ -36,6 +36,8 @@
 // world's vectors stay empty and nothing changes, outputs included (no column, no summary key).
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -127,7 +129,6 @@ class HouseholdStock final : public Mechanism {
 
   void start(World& w) override {
     w.pantry.stocked.assign(w.consumers.size(), 0);
-    w.pantry.units.assign(m_segments * m_outlets, 1.0);
     w.pantry.basket.assign(w.consumers.size(), 0.0);
   }
 
@@ -148,39 +149,59 @@ class HouseholdStock final : public Mechanism {
     }
     ++m_pricedDays;
     const bool calendar = !w.calendar.event.empty();
+    bool anyBasket = false;
+    w.pantry.units.assign(m_segments * m_outlets, 1.0);
     for (std::size_t s = 0; s < m_segments; ++s) {
       const bool event = calendar && w.calendar.event[s];
-      for (std::size_t o = 0; o < m_outlets; ++o) {
-        double units = m_stockpiles[s] ? deal[o] : 1.0;
-        if (m_stockpiles[s] && event) units = std::max<double>(units, m_spec.eventUnits);
+      for (std::size_t o = 0; o < m_outlets && m_stockpiles[s]; ++o) {
+        double units = deal[o];
+        if (event) units = std::max<double>(units, m_spec.eventUnits);
         w.pantry.units[s * m_outlets + o] = units;
+        anyBasket = anyBasket || units > 1;
       }
     }
-    // today's needs: a stock that covers them skips today's purchase occasion, then drains
+    // a day without deals or events: every basket is one unit, so the engine serves picks as
+    // without household stock (no basket pass; World::pantry.units empty)
+    if (!anyBasket) w.pantry.units.clear();
+    // today's needs: a stock that covers them skips today's purchase occasion, then drains. Only
+    // the consumers holding stock (or covered yesterday, to clear their flag) are visited, in
+    // consumer order
     const auto& segment = w.consumers.segment;
     m_today = {};
-    for (std::size_t i = 0; i < m_stock.size(); ++i) {
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < m_holding.size(); ++k) {
+      const auto i = static_cast<std::size_t>(m_holding[k]);
       const double r = m_rate[segment[i]];
       const bool covered = m_stock[i] >= r - kTiny;
       w.pantry.stocked[i] = covered ? 1 : 0;
       m_today.stocked += covered ? 1 : 0;
       m_stock[i] = std::max(0.0, m_stock[i] - r);
       if (m_stock[i] < kTiny) m_stock[i] = 0;
+      if (m_stock[i] > 0 || covered) m_holding[kept++] = m_holding[k];
     }
+    m_holding.resize(kept);
   }
 
   void afterDemand(World& w, const std::vector<double>&, const std::vector<double>&) override {
     // what consumers were served beyond one unit a purchase goes into their stock
-    const auto& pick = w.consumers.pick;
-    const auto& basket = w.pantry.basket;
-    for (std::size_t i = 0; i < m_stock.size(); ++i) {
-      if (pick[i] < 0 || basket[i] <= 1) continue;
-      m_stock[i] += basket[i] - 1;
-      m_today.extra += (basket[i] - 1) * m_weight;
-      m_today.baskets += m_weight;
+    if (!w.pantry.units.empty()) {
+      const auto& pick = w.consumers.pick;
+      const auto& basket = w.pantry.basket;
+      std::vector<std::int32_t> joining;
+      for (std::size_t i = 0; i < m_stock.size(); ++i) {
+        if (pick[i] < 0 || basket[i] <= 1) continue;
+        if (m_stock[i] == 0 && !w.pantry.stocked[i]) joining.push_back(static_cast<std::int32_t>(i));
+        m_stock[i] += basket[i] - 1;
+        m_today.extra += (basket[i] - 1) * m_weight;
+        m_today.baskets += m_weight;
+      }
+      // the holders stay in consumer order
+      const std::size_t before = m_holding.size();
+      m_holding.insert(m_holding.end(), joining.begin(), joining.end());
+      std::inplace_merge(m_holding.begin(), m_holding.begin() + static_cast<std::ptrdiff_t>(before), m_holding.end());
     }
     double held = 0;
-    for (double s : m_stock) held += s;
+    for (std::int32_t i : m_holding) held += m_stock[static_cast<std::size_t>(i)];
     m_today.held = held * m_weight;
   }
 
@@ -221,6 +242,7 @@ class HouseholdStock final : public Mechanism {
   std::size_t m_outlets, m_segments;
   double m_weight;
   std::vector<double> m_stock;            // per consumer: units per real buyer in its household
+  std::vector<std::int32_t> m_holding;    // consumers with stock, or covered today, ascending
   std::vector<double> m_rate;             // per segment: units used per day
   std::vector<std::uint8_t> m_stockpiles; // per segment: 1 when it stockpiles
   std::vector<double> m_history;          // [day % reference_days][outlet]: the outlets' final prices

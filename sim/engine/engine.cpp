@@ -297,7 +297,7 @@ std::vector<double> allocate(World& w, const std::vector<double>& demand, std::v
   }
   if (w.spec->consumers.expected) {
     for (std::size_t o = 0; o < n; ++o) if (short_[o]) served[o] = remaining[o];
-  } else if (anyShort && !w.pantry.basket.empty()) {
+  } else if (anyShort && !w.pantry.units.empty()) {
     allocateBaskets(w, remaining, served, short_, lastRound);  // household stock: baskets of several units
   } else if (anyShort) {
     const double weight = w.spec->consumers.weight;
