@@ -47,19 +47,19 @@
 namespace chan::mechanisms {
 namespace {
 
-constexpr double kTiny = 1e-9;       // units (and discounts) below this count as none
-constexpr int kMaxUnits = 1000;      // bound of a basket: beyond any household
+constexpr double kTiny = 1e-9;   // units (and discounts) below this count as none
+constexpr int kMaxUnits = 1000;  // bound of a basket: beyond any household
 constexpr int kMaxReferenceDays = 365;
 
 struct HouseholdStockSpec final : MechanismSpec {
   bool present = false;
-  double consumption = 1;        // x purchase_probability: units a real buyer uses per day
-  double unitsPerDiscount = 0;   // extra units per purchase per unit of discount (fraction)
-  double minDiscount = 0.05;     // a deal: price at least this fraction below the regular price
-  int maxUnits = 10;             // cap of units per purchase
-  int referenceDays = 28;        // days of past prices whose highest is the regular price
-  int eventUnits = 1;            // units per purchase on calendar event days
-  std::vector<int> segments;     // segments that stockpile (empty: every segment)
+  double consumption = 1;       // x purchase_probability: units a real buyer uses per day
+  double unitsPerDiscount = 0;  // extra units per purchase per unit of discount (fraction)
+  double minDiscount = 0.05;    // a deal: price at least this fraction below the regular price
+  int maxUnits = 10;            // cap of units per purchase
+  int referenceDays = 28;       // days of past prices whose highest is the regular price
+  int eventUnits = 1;           // units per purchase on calendar event days
+  std::vector<int> segments;    // segments that stockpile (empty: every segment)
 
   void fields(FieldVisitor& v, const ScenarioSpec& scenario) {
     std::vector<std::string> segmentNames;
@@ -90,8 +90,9 @@ struct HouseholdStockSpec final : MechanismSpec {
                     .min = 0,
                     .max = 0.99},
                    minDiscount);
-          s.integer({.name = "max_units", .doc = "most units per purchase", .unit = "units", .min = 1, .max = kMaxUnits},
-                    maxUnits);
+          s.integer(
+              {.name = "max_units", .doc = "most units per purchase", .unit = "units", .min = 1, .max = kMaxUnits},
+              maxUnits);
           s.integer({.name = "reference_days",
                      .doc = "the regular price is the outlet's highest price on these days before today",
                      .unit = "days",
@@ -119,8 +120,11 @@ struct HouseholdStockSpec final : MechanismSpec {
 class HouseholdStock final : public Mechanism {
  public:
   HouseholdStock(const HouseholdStockSpec& spec, const World& w)
-      : m_spec(spec), m_outlets(w.outlets.size()), m_segments(w.spec->consumers.segments.size()),
-        m_weight(w.spec->consumers.weight), m_stock(w.consumers.size(), 0.0),
+      : m_spec(spec),
+        m_outlets(w.outlets.size()),
+        m_segments(w.spec->consumers.segments.size()),
+        m_weight(w.spec->consumers.weight),
+        m_stock(w.consumers.size(), 0.0),
         m_history(static_cast<std::size_t>(spec.referenceDays) * w.outlets.size(), 0.0) {
     m_stockpiles.assign(m_segments, m_spec.segments.empty() ? 1 : 0);
     for (int s : m_spec.segments) m_stockpiles[idx(s)] = 1;
@@ -241,13 +245,13 @@ class HouseholdStock final : public Mechanism {
   const HouseholdStockSpec& m_spec;
   std::size_t m_outlets, m_segments;
   double m_weight;
-  std::vector<double> m_stock;            // per consumer: units per real buyer in its household
-  std::vector<std::int32_t> m_holding;    // consumers with stock, or covered today, ascending
-  std::vector<double> m_rate;             // per segment: units used per day
-  std::vector<std::uint8_t> m_stockpiles; // per segment: 1 when it stockpiles
-  std::vector<double> m_history;          // [day % reference_days][outlet]: the outlets' final prices
-  std::size_t m_pricedDays = 0;           // days priced so far
-  std::vector<double> m_held, m_share;    // per tick: units in households, share of consumers covered
+  std::vector<double> m_stock;             // per consumer: units per real buyer in its household
+  std::vector<std::int32_t> m_holding;     // consumers with stock, or covered today, ascending
+  std::vector<double> m_rate;              // per segment: units used per day
+  std::vector<std::uint8_t> m_stockpiles;  // per segment: 1 when it stockpiles
+  std::vector<double> m_history;           // [day % reference_days][outlet]: the outlets' final prices
+  std::size_t m_pricedDays = 0;            // days priced so far
+  std::vector<double> m_held, m_share;     // per tick: units in households, share of consumers covered
   Today m_today;
   Totals m_run;
 };

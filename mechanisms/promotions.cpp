@@ -46,7 +46,9 @@ struct Promotion {
     v.integer({.name = "lift_days",
                .doc = "measure the net lift: days before the promotion that set the baseline and days after it that "
                       "show the dip (0: not measured)",
-               .unit = "days", .min = 0, .max = kMaxTick},
+               .unit = "days",
+               .min = 0,
+               .max = kMaxTick},
               liftDays);
   }
 };
@@ -62,7 +64,8 @@ struct PromotionsSpec final : MechanismSpec {
       for (std::size_t j = 0; j < i; ++j)
         if (all[j].group == p.group && p.start < all[j].start + all[j].days && all[j].start < p.start + p.days)
           c.fail("start", "overlaps another promotion of the same group");
-      if (p.liftDays >= p.start) c.fail("lift_days", "the baseline days must come before the promotion (lift_days < start)");
+      if (p.liftDays >= p.start)
+        c.fail("lift_days", "the baseline days must come before the promotion (lift_days < start)");
     });
     v.list({.name = "promotions", .doc = "temporary price promotions of outlet groups"}, access);
   }
@@ -171,8 +174,8 @@ MechanismEntry promotions() {
       .doc = "Temporary price promotions per outlet group (deck ch. 5): for `days` ticks from `start` the group's "
              "active members sell at list price × (1 − `discount`); the manufacturer pays back `maker_share` of the "
              "discount on every unit sold. Summary: `promotions.units`, `promotions.discount` (Σ units × (list − "
-             "promotional price)), `promotions.reimbursed`; with `lift_days` L > 0 (the net lift, issue 13), measured on the "
-             "group's consumer sales u_t against their mean b over the L days before the promotion: "
+             "promotional price)), `promotions.reimbursed`; with `lift_days` L > 0 (the net lift, issue 13), "
+             "measured on the group's consumer sales u_t against their mean b over the L days before the promotion: "
              "`promotion.baseline_units` (b, units per day), `promotion.window_units` (Σ u_t − b over its days), "
              "`promotion.dip_units` (Σ b − u_t over the L days after it; days past the run's end left out) and "
              "`promotion.net_lift` (window − dip), summed over the measured promotions. Scenario: "

@@ -228,7 +228,7 @@ struct DemandCalendar {
   std::vector<double> daily;
   std::vector<std::uint8_t> forecastGroups;  // per member group: 1 when its order-up-to forecast knows the calendar
   static constexpr int kHorizon = 400;       // days past the last tick that `daily` covers
-  std::vector<std::uint8_t> event;  // per segment: 1 on an event day of an event that moves the segment
+  std::vector<std::uint8_t> event;           // per segment: 1 on an event day of an event that moves the segment
 };
 
 /// Household stock (the `household_stock` section, mechanisms/household_stock.cpp): set by that

@@ -266,7 +266,8 @@ void allocateBaskets(World& w, const std::vector<double>& remaining, std::vector
   auto& basket = w.pantry.basket;
   const std::size_t count = pick.size();
   const std::size_t start = Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run),
-                                   static_cast<std::uint64_t>(w.tick), StreamPurpose::Allocation, 0).below(count);
+                                   static_cast<std::uint64_t>(w.tick), StreamPurpose::Allocation, 0)
+                                .below(count);
   for (std::size_t k = 0; k < count; ++k) {
     const std::size_t i = (start + k) % count;
     if (pick[i] < 0 || !short_[idx(pick[i])]) continue;

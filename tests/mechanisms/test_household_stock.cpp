@@ -59,13 +59,13 @@ TEST_CASE("household stock: a deal basket drains at the consumption rate and ski
   // day 3: 25% off 20 (regular price: the highest of the days before, 20); basket 1 + floor(8 x
   // 0.25) = 3 units, 2 of them into stock; use 0.5 x purchase_probability 1 = 0.5 a day. Days 4-7
   // start with 2, 1.5, 1, 0.5 >= 0.5 (skipped), day 8 with 0 (shops again).
-  const Outcome on = runDoc(channel(
-      "promotions:\n  - {group: store, start: 3, days: 1, discount: 0.25}\n"
-      "household_stock: {consumption: 0.5, units_per_discount: 8}\n"));
+  const Outcome on =
+      runDoc(channel("promotions:\n  - {group: store, start: 3, days: 1, discount: 0.25}\n"
+                     "household_stock: {consumption: 0.5, units_per_discount: 8}\n"));
   const std::vector<double> expected{100, 100, 300, 0, 0, 0, 0, 100, 100, 100};
   REQUIRE(on.sold.size() == expected.size());
   for (std::size_t t = 0; t < expected.size(); ++t) CHECK(on.sold[t] == Approx(expected[t]).margin(1e-9));
-  CHECK(on.metrics.at("household_stock.extra_units") == Approx(200).margin(1e-9));        // 100 x (3 - 1)
+  CHECK(on.metrics.at("household_stock.extra_units") == Approx(200).margin(1e-9));  // 100 x (3 - 1)
   CHECK(on.metrics.at("household_stock.multi_unit_purchases") == Approx(100).margin(1e-9));
   CHECK(on.metrics.at("household_stock.end_units") == Approx(0).margin(1e-9));             // all used by day 7
   CHECK(on.metrics.at("household_stock.stocked_share") == Approx(4.0 / 10).margin(1e-9));  // days 4-7 of 10
@@ -89,18 +89,17 @@ TEST_CASE("household stock: units per purchase follow the discount depth, the ca
   const Outcome small = runDoc(channel(promo + "household_stock: {units_per_discount: 20, min_discount: 0.3}\n", 3));
   CHECK(small.sold[1] == Approx(100).margin(1e-9));
   // a calendar event day (tick 2 = 2026-01-02) buys event_units = 2 without any price cut
-  const Outcome event = runDoc(channel(
-      "calendar:\n  start: 2026-01-01\n  events:\n    - {name: sale, date: 2026-01-02}\n"
-      "household_stock: {event_units: 2}\n",
-      4));
+  const Outcome event =
+      runDoc(channel("calendar:\n  start: 2026-01-01\n  events:\n    - {name: sale, date: 2026-01-02}\n"
+                     "household_stock: {event_units: 2}\n",
+                     4));
   CHECK(event.sold[0] == Approx(100).margin(1e-9));
   CHECK(event.sold[1] == Approx(200).margin(1e-9));
   CHECK(event.sold[2] == Approx(0).margin(1e-9));  // 1 unit in stock covers day 3 (use 1 x 1)
   CHECK(event.sold[3] == Approx(100).margin(1e-9));
 }
 
-TEST_CASE("household stock: a basket larger than the outlet's stock gets what is left in whole units",
-          "[mechanisms]") {
+TEST_CASE("household stock: a basket larger than the outlet's stock gets what is left in whole units", "[mechanisms]") {
   // 250 units on the shelf, 100 consumers asking for 3 each on day 1 (a deal from day 1 needs a
   // regular price: the store sells at 20 on day 1, 15 on day 2): 83 baskets of 3 (249 units),
   // one of 1, the other 16 unfilled, with no other outlet to turn to
@@ -122,8 +121,7 @@ TEST_CASE("household stock: a basket larger than the outlet's stock gets what is
   CHECK(out.metrics.at("household_stock.multi_unit_purchases") == Approx(83).margin(1e-9));
 }
 
-TEST_CASE("promotions: the net lift is the window's units above the baseline less the dip after it",
-          "[mechanisms]") {
+TEST_CASE("promotions: the net lift is the window's units above the baseline less the dip after it", "[mechanisms]") {
   // promotion on day 5, 25% off, lift_days 4: baseline days 1-4, 100 a day. Basket 1 + floor(4 x
   // 0.25) = 2: day 5 sells 200 (window +100); the extra unit, used at 0.5 a day, covers days 6
   // and 7 (0 sold), days 8 and 9 sell 100: dip (100 - 0) x 2 = 200; net lift 100 - 200 = -100
@@ -175,8 +173,7 @@ TEST_CASE("household stock: the loader reads the section, writes it back and ref
   CHECK(written["reference_days"].as<int>() == 28);  // the default
   REQUIRE_THROWS_WITH(parseSmall("  mode: expected\nhousehold_stock: {units_per_discount: 6}\n"),
                       Catch::Contains("t.yaml:11:") && Catch::Contains("household_stock: needs sampled choice"));
-  REQUIRE_THROWS_WITH(parseSmall("household_stock: {max_units: 0}\n"),
-                      Catch::Contains("household_stock.max_units"));
+  REQUIRE_THROWS_WITH(parseSmall("household_stock: {max_units: 0}\n"), Catch::Contains("household_stock.max_units"));
   REQUIRE_THROWS_WITH(parseSmall("promotions:\n  - {group: shop, start: 3, days: 2, discount: 0.2, lift_days: 3}\n"),
                       Catch::Contains("promotions[0].lift_days: the baseline days must come before the promotion"));
 }
