@@ -241,7 +241,8 @@ struct HouseholdStock {
   /// occasion, whatever its shopping draw).
   std::vector<std::uint8_t> stocked;
   /// [segment * outlets + o]: units per purchase (per real buyer) of the segment at outlet o
-  /// today, a whole number >= 1 (more than 1 on a deal or an event day).
+  /// today, a whole number >= 1 (more than 1 on a deal or an event day); empty on a day
+  /// without any basket above one unit (the engine then serves picks as without the section).
   std::vector<double> units;
   /// Per consumer: units per real buyer it asked for today (0: no purchase), then, after
   /// allocation, those it was served (a partial basket when its outlet ran short).
