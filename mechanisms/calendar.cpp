@@ -300,6 +300,7 @@ class Calendar final : public Mechanism {
     cal.shop.assign(m_segments, 1.0);
     cal.priceSensitivity.assign(m_segments, 1.0);
     cal.outlet.assign(m_segments * m_outlets, 1.0);
+    cal.event.assign(m_segments, 0);
     const long day = m_startDay + tick - 1;
     const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
     const unsigned weekday = std::chrono::weekday{std::chrono::sys_days{std::chrono::days{day}}}.iso_encoding() - 1;
@@ -329,6 +330,7 @@ class Calendar final : public Mechanism {
             continue;
           cal.shop[s] *= factor;
           if (!onEvent) continue;
+          cal.event[s] = 1;  // (household stock: event-day baskets)
           cal.priceSensitivity[s] *= e.priceSensitivity;
           for (const ChannelUplift& c : e.channels)
             for (std::size_t o = 0; o < m_outlets; ++o)

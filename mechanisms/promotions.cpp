@@ -5,6 +5,13 @@
 // promotional price goes back to list before pricing, today's promotion is applied after it
 // (before any emergency price cap). A promotional price below MAP is a MAP violation like any
 // other.
+// Net lift (issue 13): a promotion with `lift_days` L > 0 is measured on its group's consumer
+// sales u_t. Baseline b: their mean over the L days before it; window units: sum over its days
+// of u_t - b (the lift); dip units: sum over the L days after it of b - u_t (sales pulled
+// forward, e.g. by household stock, mechanisms/household_stock.cpp); net lift = window - dip.
+// A pre-post comparison against the promotion's own baseline (Van Heerde, Leeflang & Wittink
+// 2000 measure the dip the same way, as the post-promotion trough below the base level); days
+// past the run's end are left out.
 #include <memory>
 #include <vector>
 
@@ -23,6 +30,7 @@ struct Promotion {
   int days = 7;           // ticks it lasts
   double discount = 0.1;  // fraction off the list price
   double makerShare = 0;  // share of the discount the manufacturer pays back
+  int liftDays = 0;       // days of the baseline before and of the dip after (0: net lift not measured)
 
   void fields(FieldVisitor& v) {
     v.groupRef({.name = "group", .doc = "the outlet group running the promotion", .required = true}, group);
@@ -35,6 +43,13 @@ struct Promotion {
     v.number({.name = "maker_share", .doc = "share of the discount the manufacturer pays back", .unit = "fraction",
               .min = 0, .max = 1},
              makerShare);
+    v.integer({.name = "lift_days",
+               .doc = "measure the net lift: days before the promotion that set the baseline and days after it that "
+                      "show the dip (0: not measured)",
+               .unit = "days",
+               .min = 0,
+               .max = kMaxTick},
+              liftDays);
   }
 };
 
@@ -49,6 +64,8 @@ struct PromotionsSpec final : MechanismSpec {
       for (std::size_t j = 0; j < i; ++j)
         if (all[j].group == p.group && p.start < all[j].start + all[j].days && all[j].start < p.start + p.days)
           c.fail("start", "overlaps another promotion of the same group");
+      if (p.liftDays >= p.start)
+        c.fail("lift_days", "the baseline days must come before the promotion (lift_days < start)");
     });
     v.list({.name = "promotions", .doc = "temporary price promotions of outlet groups"}, access);
   }
@@ -58,7 +75,10 @@ class Promotions final : public Mechanism {
  public:
   Promotions(const PromotionsSpec& spec, const World& w)
       : m_spec(spec), m_discount(w.members.size(), 0.0), m_listPrice(w.members.size(), 0.0),
-        m_funded(w.members.size(), 0.0) {}
+        m_funded(w.members.size(), 0.0), m_groupUnits(w.spec->groups.size()) {
+    for (const Promotion& p : spec.items)
+      if (p.liftDays > 0) m_groupUnits[idx(p.group)].assign(static_cast<std::size_t>(w.spec->ticks) + 1, 0.0);
+  }
 
   void beforePricing(World& w) override {
     // members re-price from their list prices
@@ -86,6 +106,8 @@ class Promotions final : public Mechanism {
 
   void afterSale(World& w, int outlet, double units) override {
     const auto i = static_cast<std::size_t>(outlet);
+    std::vector<double>& measured = m_groupUnits[idx(w.members.group[i])];
+    if (!measured.empty()) measured[idx(w.tick)] += units;  // a group whose net lift is measured
     if (m_discount[i] <= 0) return;
     const int maker = w.brandMaker[static_cast<std::size_t>(w.members.brand[i])];
     m_tick.units += units;
@@ -102,13 +124,37 @@ class Promotions final : public Mechanism {
 
   void beginMeasurement() override { m_run = {}; }
 
-  void summarize(const World&, Summary& s) const override {
+  void summarize(const World& w, Summary& s) const override {
     s.emplace_back("promotions.units", m_run.units);          // units sold at promotional prices
     s.emplace_back("promotions.discount", m_run.discount);    // sum of units x (list - promotional price)
     s.emplace_back("promotions.reimbursed", m_run.reimbursed);  // the manufacturers' share of it
+    netLift(w, s);
   }
 
  private:
+  /// The net-lift keys, summed over the promotions with lift_days (none: no key).
+  void netLift(const World& w, Summary& s) const {
+    bool any = false;
+    double baseline = 0, window = 0, dip = 0;
+    const int last = w.tick;  // days past the run's end are left out
+    for (const Promotion& p : m_spec.items) {
+      if (p.liftDays <= 0) continue;
+      any = true;
+      const std::vector<double>& u = m_groupUnits[idx(p.group)];
+      double b = 0;
+      for (int t = p.start - p.liftDays; t < p.start && t <= last; ++t) b += u[idx(t)];
+      b /= p.liftDays;
+      baseline += b;
+      for (int t = p.start; t < p.start + p.days && t <= last; ++t) window += u[idx(t)] - b;
+      for (int t = p.start + p.days; t < p.start + p.days + p.liftDays && t <= last; ++t) dip += b - u[idx(t)];
+    }
+    if (!any) return;
+    s.emplace_back("promotion.baseline_units", baseline);  // units per day before the promotion
+    s.emplace_back("promotion.window_units", window);      // units above the baseline in the promotion
+    s.emplace_back("promotion.dip_units", dip);            // units below the baseline after it
+    s.emplace_back("promotion.net_lift", window - dip);
+  }
+
   struct Totals {
     double units = 0, discount = 0, reimbursed = 0;
   };
@@ -117,6 +163,7 @@ class Promotions final : public Mechanism {
   std::vector<double> m_listPrice;  // ... the price before it ...
   std::vector<double> m_funded;     // ... and what the manufacturer pays back per unit sold
   Totals m_tick, m_run;             // today's and the run's (summed tick by tick)
+  std::vector<std::vector<double>> m_groupUnits;  // per group with a measured promotion: units sold per tick
 };
 
 }  // namespace
@@ -127,7 +174,12 @@ MechanismEntry promotions() {
       .doc = "Temporary price promotions per outlet group (deck ch. 5): for `days` ticks from `start` the group's "
              "active members sell at list price × (1 − `discount`); the manufacturer pays back `maker_share` of the "
              "discount on every unit sold. Summary: `promotions.units`, `promotions.discount` (Σ units × (list − "
-             "promotional price)), `promotions.reimbursed`. Scenario: `scenarios/store_promotion.yaml`.",
+             "promotional price)), `promotions.reimbursed`; with `lift_days` L > 0 (the net lift, issue 13), "
+             "measured on the group's consumer sales u_t against their mean b over the L days before the promotion: "
+             "`promotion.baseline_units` (b, units per day), `promotion.window_units` (Σ u_t − b over its days), "
+             "`promotion.dip_units` (Σ b − u_t over the L days after it; days past the run's end left out) and "
+             "`promotion.net_lift` (window − dip), summed over the measured promotions. Scenario: "
+             "`scenarios/store_promotion.yaml`.",
       .makeSpec = [] { return std::make_unique<PromotionsSpec>(); },
       .fields = [](MechanismSpec& s, FieldVisitor& v, const ScenarioSpec& scenario) {
         static_cast<PromotionsSpec&>(s).fields(v, scenario);

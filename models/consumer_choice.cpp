@@ -6,6 +6,7 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <type_traits>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -775,7 +776,10 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
   // P_j > u (outside + T) - outside (outside option first), counted without branches as
   // #{j : P_j <= target}, capped at the last positive weight #{j : P_j < T} so that rounding
   // never lands on padding or a zero weight.
-  auto chooseLaneGroup = [&](std::size_t g, std::size_t first, std::size_t last, BlockAccumulator& acc) {
+  // `pantry` (std::true_type with household stock, World::pantry): stocked consumers skip today;
+  // without it the kernel is compiled as before (no per-consumer test)
+  const std::uint8_t* stocked = world.pantry.stocked.empty() ? nullptr : world.pantry.stocked.data();
+  auto chooseLaneGroup = [&](std::size_t g, std::size_t first, std::size_t last, BlockAccumulator& acc, auto pantry) {
     // plain pointers: the closure's references would be reloaded after every byte store
     const std::uint8_t* segment = c.segment.data();
     const double* shopProbability = seg.shopProbability.data();
@@ -790,6 +794,7 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       pick[i] = kNone;
       sg[l] = segment[i];
       shop[l] = d.shop < shopProbability[sg[l]];
+      if constexpr (decltype(pantry)::value) shop[l] = shop[l] && !stocked[i];
       u[l] = d.choose;
       anyShopper = anyShopper || shop[l];
     }
@@ -855,9 +860,14 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       }
       return;
     }
+    if (lanes && stocked) {
+      for (std::size_t g = begin / L; g * L < end; ++g)
+        chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), acc, std::true_type{});
+      return;
+    }
     if (lanes) {
       for (std::size_t g = begin / L; g * L < end; ++g)
-        chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), acc);
+        chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), acc, std::false_type{});
       return;
     }
     // no lanes (a non-finite world, or one too large for 32-bit factor indices): the same
@@ -865,7 +875,7 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
     for (std::size_t i = begin; i < end; ++i) {
       const ShopDraw d = shopDraw(keys(i));
       c.pick[i] = kNone;
-      if (d.shop < seg.shopProbability[c.segment[i]]) drawSingle(i, d.choose, acc);
+      if (d.shop < seg.shopProbability[c.segment[i]] && !(stocked && stocked[i])) drawSingle(i, d.choose, acc);
       else if (reaches(i, acc)) ++acc.reached;
     }
   });
@@ -1223,6 +1233,33 @@ std::vector<double> expectedSalesByOutlet(const World& world, std::span<const do
   std::vector<double> units = salesByOutlet(world, f, SegmentTable(world));
   for (double& u : units) u *= world.spec->consumers.weight;
   return units;
+}
+
+void addBaskets(World& world, const OutletFactors& f, std::span<const std::uint8_t> only, DemandRound& round) {
+  // Household stock (mechanisms/household_stock.cpp): the round counted each pick as `weight`
+  // units (one per real buyer); a basket of q units per buyer adds (q - 1) x weight more, to the
+  // cannibalised requests too when the pick counted there (countPick). Serial, in consumer order.
+  auto& c = world.consumers;
+  auto& pantry = world.pantry;
+  const double weight = world.spec->consumers.weight;
+  const std::vector<std::uint8_t> online = onlineFlags(world);
+  const auto n = static_cast<std::size_t>(f.outlets);
+  pantry.basket.resize(c.size(), 0.0);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    if (!only.empty() && !only[i]) continue;
+    const std::int32_t pick = c.pick[i];
+    if (pick < 0) {
+      pantry.basket[i] = 0;
+      continue;
+    }
+    const auto o = static_cast<std::size_t>(pick);
+    const double units = pantry.units[c.segment[i] * n + o];
+    pantry.basket[i] = units;
+    if (units <= 1) continue;
+    const double extra = (units - 1) * weight;
+    round.demand[o] += extra;
+    if (online[o] && nearestStoreAvailable(world, f, online.data(), i, c.segment[i])) round.cannibalized[o] += extra;
+  }
 }
 
 }  // namespace chan::models

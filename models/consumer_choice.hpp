@@ -58,6 +58,13 @@ struct DemandRound {
 /// Runs over fixed-size blocks in parallel; block sums merged in block order.
 void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out);
 
+/// Household stock (World::pantry, sampled mode): sets World::pantry.basket of each consumer (of
+/// those with only[i] = 1; `only` empty: every consumer) to the units per real buyer it asks for
+/// at the outlet it picked in `round` (0: none), by the segment's units per purchase there
+/// today, and adds the units beyond one per buyer to the round's demand and, where the pick
+/// counted as cannibalised (factors `f`), to its cannibalised requests. Serial.
+void addBaskets(World& world, const OutletFactors& f, std::span<const std::uint8_t> only, DemandRound& round);
+
 /// Consumers with an available outlet (f) in their choice set, as chooseOutlets counts them.
 double consumersReached(const World& world, const OutletFactors& f);
 

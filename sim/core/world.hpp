@@ -232,6 +232,25 @@ struct DemandCalendar {
   std::vector<double> daily;
   std::vector<std::uint8_t> forecastGroups;  // per member group: 1 when its order-up-to forecast knows the calendar
   static constexpr int kHorizon = 400;       // days past the last tick that `daily` covers
+  std::vector<std::uint8_t> event;           // per segment: 1 on an event day of an event that moves the segment
+};
+
+/// Household stock (the `household_stock` section, mechanisms/household_stock.cpp): set by that
+/// mechanism after pricing every tick and read by the choice model (models/consumer_choice) and
+/// fulfilment (the engine's allocation). Every vector is empty without the section: the choice
+/// kernel then does no per-consumer work for it. Household stock is outside the channel: goods
+/// leave the channel's books at the sale (Ledger::soldToConsumers).
+struct HouseholdStock {
+  /// Per consumer: 1 while its household stock covers today's needs (it skips today's purchase
+  /// occasion, whatever its shopping draw).
+  std::vector<std::uint8_t> stocked;
+  /// [segment * outlets + o]: units per purchase (per real buyer) of the segment at outlet o
+  /// today, a whole number >= 1 (more than 1 on a deal or an event day); empty on a day
+  /// without any basket above one unit (the engine then serves picks as without the section).
+  std::vector<double> units;
+  /// Per consumer: units per real buyer it asked for today (0: no purchase), then, after
+  /// allocation, those it was served (a partial basket when its outlet ran short).
+  std::vector<double> basket;
 };
 
 /// Service that spills over from outlet to outlet (showrooming and webrooming,
@@ -286,6 +305,7 @@ struct World {
   int tick = 0;
   DemandCalendar calendar;     // today's calendar factors (empty: none)
   ServiceSpillover spillover;  // showrooming and webrooming (mechanisms/showrooming.cpp)
+  HouseholdStock pantry;       // household stock and pull-forward (mechanisms/household_stock.cpp)
 
   /// Pays `amount` (> 0, else nothing) between ledger accounts (members or externals) as other
   /// income and expense of the members involved: fines, rebates, fees, compensation.

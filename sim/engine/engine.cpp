@@ -254,6 +254,35 @@ void Engine::setPrices() {
 
 namespace {
 
+/// allocate's sampled rationing with household stock (World::pantry): consumer i asks for
+/// basket[i] units per real buyer. At an outlet short of stock, in the same rotating order, it
+/// gets its basket, or what is left in whole units per buyer (its basket shrinks to that), or,
+/// when not one unit per buyer is left, nothing: unfilled (it may substitute), or no purchase in
+/// the last round.
+void allocateBaskets(World& w, const std::vector<double>& remaining, std::vector<double>& served,
+                     const std::vector<std::uint8_t>& short_, bool lastRound) {
+  const double weight = w.spec->consumers.weight;
+  auto& pick = w.consumers.pick;
+  auto& basket = w.pantry.basket;
+  const std::size_t count = pick.size();
+  const std::size_t start = Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run),
+                                   static_cast<std::uint64_t>(w.tick), StreamPurpose::Allocation, 0)
+                                .below(count);
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::size_t i = (start + k) % count;
+    if (pick[i] < 0 || !short_[idx(pick[i])]) continue;
+    const auto o = idx(pick[i]);
+    const double units = std::min(basket[i], std::floor((remaining[o] - served[o] + kTiny) / weight));
+    if (units >= 1) {
+      basket[i] = units;
+      served[o] += units * weight;
+    } else {
+      basket[i] = 0;
+      pick[i] = lastRound ? -1 : models::kUnfilled;
+    }
+  }
+}
+
 /// Serves requests against stock. Expected mode rations proportionally; sampled mode serves
 /// consumers in an order that rotates each tick and marks the rest kUnfilled (or lost).
 /// Returns units served per outlet; `remaining` is reduced.
@@ -269,6 +298,8 @@ std::vector<double> allocate(World& w, const std::vector<double>& demand, std::v
   }
   if (w.spec->consumers.expected) {
     for (std::size_t o = 0; o < n; ++o) if (short_[o]) served[o] = remaining[o];
+  } else if (anyShort && !w.pantry.units.empty()) {
+    allocateBaskets(w, remaining, served, short_, lastRound);  // household stock: baskets of several units
   } else if (anyShort) {
     const double weight = w.spec->consumers.weight;
     auto& pick = w.consumers.pick;
@@ -321,6 +352,7 @@ void Engine::serveConsumers(TickObservations& obs) {
   models::computeFactors(w, price, available, first);
   models::DemandRound round1, round2;
   models::chooseOutlets(w, first, round1);
+  if (!w.pantry.units.empty()) models::addBaskets(w, first, {}, round1);  // household stock: baskets
   if (anyHiddenEmpty) {  // reach counts outlets with stock, not empty shelves
     models::OutletFactors stocked;
     models::computeFactors(w, price, openedWithStock, stocked);
@@ -347,6 +379,7 @@ void Engine::serveConsumers(TickObservations& obs) {
       for (std::size_t i = 0; i < w.consumers.size(); ++i) m_secondChoice[i] = w.consumers.pick[i] == models::kUnfilled;
     models::computeFactors(w, price, available, second);
     models::substitute(w, first, second, fill1, round2);
+    if (!w.pantry.units.empty()) models::addBaskets(w, second, m_secondChoice, round2);
     const std::vector<double> served2 = allocate(w, round2.demand, remaining, short2, true);
     fill2.assign(n, 1.0);
     for (std::size_t o = 0; o < n; ++o) {
