@@ -260,7 +260,7 @@ namespace {
 /// when not one unit per buyer is left, nothing: unfilled (it may substitute), or no purchase in
 /// the last round.
 void allocateBaskets(World& w, const std::vector<double>& remaining, std::vector<double>& served,
-                     const std::vector<std::uint8_t>& short_, bool lastRound) {
+                     const std::vector<std::uint8_t>& short_, bool lastRound, const std::vector<std::uint8_t>* round) {
   const double weight = w.spec->consumers.weight;
   auto& pick = w.consumers.pick;
   auto& basket = w.pantry.basket;
@@ -270,7 +270,7 @@ void allocateBaskets(World& w, const std::vector<double>& remaining, std::vector
                                 .below(count);
   for (std::size_t k = 0; k < count; ++k) {
     const std::size_t i = (start + k) % count;
-    if (pick[i] < 0 || !short_[idx(pick[i])]) continue;
+    if (pick[i] < 0 || !short_[idx(pick[i])] || (round && !(*round)[i])) continue;
     const auto o = idx(pick[i]);
     const double units = std::min(basket[i], std::floor((remaining[o] - served[o] + kTiny) / weight));
     if (units >= 1) {
@@ -285,9 +285,12 @@ void allocateBaskets(World& w, const std::vector<double>& remaining, std::vector
 
 /// Serves requests against stock. Expected mode rations proportionally; sampled mode serves
 /// consumers in an order that rotates each tick and marks the rest kUnfilled (or lost).
+/// `round` (sampled mode; null: everyone) marks the consumers whose picks this round's demand
+/// counts: a substitution round must not ration again the buyers the first round served.
 /// Returns units served per outlet; `remaining` is reduced.
 std::vector<double> allocate(World& w, const std::vector<double>& demand, std::vector<double>& remaining,
-                             std::vector<std::uint8_t>& short_, bool lastRound) {
+                             std::vector<std::uint8_t>& short_, bool lastRound,
+                             const std::vector<std::uint8_t>* round = nullptr) {
   const std::size_t n = w.outlets.size();
   std::vector<double> served(n, 0.0);
   bool anyShort = false;
@@ -299,7 +302,7 @@ std::vector<double> allocate(World& w, const std::vector<double>& demand, std::v
   if (w.spec->consumers.expected) {
     for (std::size_t o = 0; o < n; ++o) if (short_[o]) served[o] = remaining[o];
   } else if (anyShort && !w.pantry.units.empty()) {
-    allocateBaskets(w, remaining, served, short_, lastRound);  // household stock: baskets of several units
+    allocateBaskets(w, remaining, served, short_, lastRound, round);  // household stock: baskets of several units
   } else if (anyShort) {
     const double weight = w.spec->consumers.weight;
     auto& pick = w.consumers.pick;
@@ -308,7 +311,7 @@ std::vector<double> allocate(World& w, const std::vector<double>& demand, std::v
                                      static_cast<std::uint64_t>(w.tick), StreamPurpose::Allocation, 0).below(count);
     for (std::size_t k = 0; k < count; ++k) {
       const std::size_t i = (start + k) % count;
-      if (pick[i] < 0 || !short_[idx(pick[i])]) continue;
+      if (pick[i] < 0 || !short_[idx(pick[i])] || (round && !(*round)[i])) continue;
       const auto o = idx(pick[i]);
       if (remaining[o] - served[o] >= weight - kTiny) {
         served[o] += weight;
@@ -380,7 +383,8 @@ void Engine::serveConsumers(TickObservations& obs) {
     models::computeFactors(w, price, available, second);
     models::substitute(w, first, second, fill1, round2);
     if (!w.pantry.units.empty()) models::addBaskets(w, second, m_secondChoice, round2);
-    const std::vector<double> served2 = allocate(w, round2.demand, remaining, short2, true);
+    const std::vector<double> served2 =
+        allocate(w, round2.demand, remaining, short2, true, w.spec->consumers.expected ? nullptr : &m_secondChoice);
     fill2.assign(n, 1.0);
     for (std::size_t o = 0; o < n; ++o) {
       if (round2.demand[o] > 0) {

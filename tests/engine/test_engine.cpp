@@ -524,3 +524,42 @@ consumers:
           Approx((below + 0 + 2 * s.at("conflict.cannibalization")) / 4).epsilon(1e-12));
   }
 }
+
+TEST_CASE("engine: every unit sold in a tick is a buyer's pick, after substitution too", "[engine]") {
+  // Store A opens with 20 units and store B with 120, no replenishment; ~200 of 400 consumers
+  // (weight 1) shop each day, split between the two. A runs short in the first round; its
+  // unserved shoppers turn to B, which their second round makes short too. The second round
+  // rations only those substituters: B's first-round buyers keep their purchase, so the
+  // consumers whose pick is an outlet number exactly the units that outlet sold that day.
+  const std::string yaml = R"(
+name: picks
+ticks: 3
+check: true
+map: {width: 10, height: 10, cities: 1, city_spread: 1}
+brands: [{name: x, unit_cost: 1}]
+members:
+  - {group: maker, kind: manufacturer}
+  - {group: a, kind: offline_store, supplier: maker, pricing: {rule: fixed, price: 5}, replenishment: {rule: none, initial_stock: 20}}
+  - {group: b, kind: offline_store, supplier: maker, pricing: {rule: fixed, price: 5}, replenishment: {rule: none, initial_stock: 120}}
+consumers:
+  count: 400
+  segments:
+    - {name: all, valuation: {dist: constant, value: 20}, travel_cost: 0, noise: 1, purchase_probability: 0.5}
+)";
+  const chan::ScenarioSpec spec = parse(yaml);
+  chan::Engine engine(spec);
+  const chan::World& w = engine.world();
+  bool secondRoundShort = false;
+  for (int t = 0; t < spec.ticks; ++t) {
+    const std::vector<double> before = w.flows.unitsSold;
+    engine.step();
+    for (std::size_t o = 0; o < w.outlets.size(); ++o) {
+      const auto m = static_cast<std::size_t>(w.outlets[o]);
+      const auto buyers = std::count(w.consumers.pick.begin(), w.consumers.pick.end(), static_cast<std::int32_t>(o));
+      CHECK(static_cast<double>(buyers) == w.flows.unitsSold[m] - before[m]);
+    }
+    // (the case the test is about: B sold out on the first day, after A had)
+    if (t == 0) secondRoundShort = w.members.stock[1] < 1 && w.members.stock[2] < 1;
+  }
+  CHECK(secondRoundShort);
+}
