@@ -122,8 +122,7 @@ std::string sourceOfVolumeCsv(const models::SourceOfVolume& source, const World&
   return out.str();
 }
 
-std::string membersCsv(const World& w) {
-  std::ostringstream out;
+void writeMembersCsv(std::ostream& out, const World& w) {
   out << "member,group,kind,tier,region,supplier,price,units_sold,units_bought,revenue,cogs,commission,shipping,"
          "holding,fixed,profit,margin_rate,stock,lost_units,stockout_ticks,undercut_ticks,cash,orders,aov,"
          "units_requested,fill_rate,delivery_days,on_time_rate,satisfaction,cost_effectiveness,brand_share,"
@@ -148,6 +147,11 @@ std::string membersCsv(const World& w) {
       out << ',' << formatNumber(v);
     out << "\n";
   }
+}
+
+std::string membersCsv(const World& w) {
+  std::ostringstream out;
+  writeMembersCsv(out, w);
   return out.str();
 }
 
@@ -190,7 +194,7 @@ void writeRunOutputs(const std::filesystem::path& dir, const Engine& engine, con
   yaml << resolved;
   writeFileAtomic(dir / "scenario.resolved.yaml", std::string(yaml.c_str()) + "\n");
   writeFileAtomic(dir / "timeseries.csv", timeseriesCsv(engine.metrics(), *engine.world().spec));
-  writeFileAtomic(dir / "members.csv", membersCsv(w));
+  writeFileAtomic(dir / "members.csv", [&](std::ostream& out) { writeMembersCsv(out, w); });
   writeFileAtomic(dir / "events.csv", eventsCsv(w));
   writeFileAtomic(dir / "source_of_volume.csv", sourceOfVolumeCsv(engine.metrics().sourceOfVolume(), w));
   writeFileAtomic(dir / "summary.json", summaryJson(summary));

@@ -3,6 +3,7 @@
 //   manifest.json, summary.json, timeseries.csv, members.csv, events.csv, scenario.resolved.yaml,
 //   and, when the scenario records it, member_timeseries.csv
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ std::string formatNumber(double v);
 std::string summaryJson(const Summary& summary);
 std::string timeseriesCsv(const MetricsRecorder& metrics, const ScenarioSpec& spec);
 std::string membersCsv(const World& world);
+/// The same, streamed to `out` (the run's members.csv is written this way).
+void writeMembersCsv(std::ostream& out, const World& world);
 /// counterfactual.csv: level, name, metric, base, variant, difference (variant - base).
 std::string counterfactualCsv(const std::vector<TwinDifference>& rows);
 /// source_of_volume.csv: per outlet group that sold (rows), its units and where they would have

@@ -101,3 +101,24 @@ TEST_CASE("atomic file: a failed rename removes the temporary", "[atomic]") {
   CHECK(fs::is_directory(target / "inside"));
   CHECK(temporaries(dir.path) == 0);
 }
+
+TEST_CASE("atomic file: streamed content lands whole, and a failing writer leaves nothing", "[io][atomic]") {
+  TempDir dir;
+  const fs::path target = dir.path / "sub" / "rows.csv";
+  std::string expected;
+  for (int i = 0; i < 100000; ++i) expected += std::to_string(i) + ",row\n";  // ~1 MB, many buffer flushes
+  writeFileAtomic(target, [](std::ostream& out) {
+    for (int i = 0; i < 100000; ++i) out << i << ",row\n";
+  });
+  CHECK(slurp(target) == expected);
+  CHECK(temporaries(dir.path) == 0);
+  // a writer that fails half-way: the previous file stays as it was, no temporary is left
+  CHECK_THROWS_AS(writeFileAtomic(target,
+                                  [](std::ostream& out) {
+                                    out << "partial\n";
+                                    throw std::runtime_error("killed");
+                                  }),
+                  std::runtime_error);
+  CHECK(slurp(target) == expected);
+  CHECK(temporaries(dir.path) == 0);
+}
