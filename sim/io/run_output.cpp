@@ -126,7 +126,10 @@ void writeMembersCsv(std::ostream& out, const World& w) {
   out << "member,group,kind,tier,region,supplier,price,units_sold,units_bought,revenue,cogs,commission,shipping,"
          "holding,fixed,profit,margin_rate,stock,lost_units,stockout_ticks,undercut_ticks,cash,orders,aov,"
          "units_requested,fill_rate,delivery_days,on_time_rate,satisfaction,cost_effectiveness,brand_share,"
-         "share_of_brand,discount\n";
+         "share_of_brand,discount";
+  // a brand listing its products: which product each member (listing) trades, and its site
+  const bool listed = std::any_of(w.products.begin(), w.products.end(), [](const Product& p) { return p.listed; });
+  out << (listed ? ",product,site\n" : "\n");
   const Members& mb = w.members;
   const MemberFlows& f = w.flows;
   const std::vector<models::Scorecard> cards = models::scorecards(w);
@@ -145,6 +148,7 @@ void writeMembersCsv(std::ostream& out, const World& w) {
     for (double v : {c.orders, c.aov, c.requested, c.fillRate, c.deliveryDays, c.onTimeRate, c.satisfaction,
                      c.costEffectiveness, c.brandShare, c.shareOfBrand, w.discountOf(static_cast<int>(m))})
       out << ',' << formatNumber(v);
+    if (listed) out << ',' << w.productOf(static_cast<int>(m)).name << ',' << mb.site[m];
     out << "\n";
   }
 }

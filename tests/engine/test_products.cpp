@@ -11,6 +11,7 @@
 
 #include "sim/engine/engine.hpp"
 #include "sim/engine/world_builder.hpp"
+#include "sim/io/run_output.hpp"
 #include "sim/io/scenario_loader.hpp"
 #include "sim/io/yaml_reader.hpp"
 
@@ -134,6 +135,11 @@ TEST_CASE("each product has its own cost and MSRP: production and fixed prices f
   REQUIRE(w.flows.unitsBought[1] > 0);
   CHECK(w.flows.purchases[0] == Approx(5 * w.flows.unitsBought[0]));
   CHECK(w.flows.purchases[1] == Approx(8 * w.flows.unitsBought[1]));
+  // members.csv names each listing's product and site: the store's two rows share site 3
+  const std::string csv = chan::io::membersCsv(w);
+  CHECK(csv.find(",product,site\n") != std::string::npos);
+  CHECK(csv.find(",a,3\n") != std::string::npos);
+  CHECK(csv.find(",b,3\n") != std::string::npos);
 }
 
 TEST_CASE("an online-exclusive product that changes nothing else changes no decision, only the price comparison",
