@@ -70,6 +70,8 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
                                 std::to_string(spec.ticks) + ")");
   if (spec.steadyStart) startAtSteadyState();
   m_outletRequests.assign(w.outlets.size(), 0.0);
+  // contracts keep the fee of the group that made them (a reassignment carries it along)
+  m_anyFixedFee = std::any_of(spec.groups.begin(), spec.groups.end(), [](const MemberGroupSpec& g) { return g.fixedFee > 0; });
   if (!spec.consumers.expected && spec.consumers.substitution) m_secondChoice.assign(w.consumers.size(), 0);
   const auto& visible = spec.consumers.stockVisible;
   for (int m : w.outlets)
@@ -574,14 +576,17 @@ void Engine::settle() {
   World& w = m_world;
   Members& mb = w.members;
   const int operations = w.ledger.account(External::Operations);
-  // fixed fees of two-part tariffs, buyer to supplier
-  for (auto e : boost::make_iterator_range(boost::edges(w.graph))) {
-    const double fee = w.graph[e].fixedFee;
-    const auto s = boost::source(e, w.graph), b = boost::target(e, w.graph);
-    if (fee <= 0 || !mb.active[b] || !mb.authorised[b]) continue;  // an unauthorised reseller has no contract
-    w.ledger.transfer(static_cast<int>(b), static_cast<int>(s), fee);
-    w.flows.feeExpense[b] += fee;
-    w.flows.feeIncome[s] += fee;
+  // fixed fees of two-part tariffs, buyer to supplier (a national network has a million
+  // contracts to scan, usually none with a fee)
+  if (m_anyFixedFee) {
+    for (auto e : boost::make_iterator_range(boost::edges(w.graph))) {
+      const double fee = w.graph[e].fixedFee;
+      const auto s = boost::source(e, w.graph), b = boost::target(e, w.graph);
+      if (fee <= 0 || !mb.active[b] || !mb.authorised[b]) continue;  // an unauthorised reseller has no contract
+      w.ledger.transfer(static_cast<int>(b), static_cast<int>(s), fee);
+      w.flows.feeExpense[b] += fee;
+      w.flows.feeIncome[s] += fee;
+    }
   }
   for (std::size_t m = 0; m < mb.size(); ++m) {
     if (!mb.active[m]) continue;

@@ -72,6 +72,7 @@ class Engine {
   std::vector<double> m_outletRequests;             // per outlet: units consumers asked for this tick
   std::vector<std::uint8_t> m_secondChoice;         // sampled mode, per consumer: chose in the substitution round
   std::vector<std::uint8_t> m_seesStock;            // per outlet: consumers see its stock before choosing
+  bool m_anyFixedFee = false;                       // some contract has a fixed fee (they come from the groups' terms)
   std::vector<Event> m_diversions;                  // today's off-contract shipments, for monitoring
   std::vector<std::unique_ptr<Mechanism>> m_mechanisms;  // every registered one, in registration order
   // the warm-up's end (closeWarmupBooks): flows, book values, cash and goods counters then
