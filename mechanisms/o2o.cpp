@@ -154,8 +154,7 @@ struct O2oSpec final : MechanismSpec {
 
 class O2o final : public Mechanism {
  public:
-  O2o(const O2oSpec& spec, const World& w) : m_spec(spec), m_used(spec.present) {
-    if (!m_used) return;
+  O2o(const O2oSpec& spec, const World& w) : m_spec(spec) {
     const std::size_t n = w.outlets.size();
     m_online.assign(n, 0);
     m_store.assign(n, 0);
@@ -172,13 +171,13 @@ class O2o final : public Mechanism {
   }
 
   void start(World& w) override {
-    if (!m_used || m_spec.shipMode() != Mode::All) return;
+    if (m_spec.shipMode() != Mode::All) return;
     promiseStoreDelivery(w);
   }
 
   void stockElsewhere(const World& w, const std::vector<double>& remaining,
                       std::vector<std::uint8_t>& inStock) const override {
-    if (!m_used || m_spec.shipMode() == Mode::None) return;
+    if (m_spec.shipMode() == Mode::None) return;
     const double smallestSale = w.spec->consumers.expected ? kTiny : w.spec->consumers.weight - kTiny;
     for (std::size_t o = 0; o < m_online.size(); ++o) {
       if (!m_online[o] || inStock[o] || !w.members.active[idx(w.outlets[o])]) continue;
@@ -188,7 +187,6 @@ class O2o final : public Mechanism {
   }
 
   void routeOrders(World& w, const std::vector<double>& demand, std::vector<double>& remaining) override {
-    if (!m_used) return;
     std::fill(m_routed.begin(), m_routed.end(), 0.0);
     if (m_spec.shipMode() == Mode::None) return;
     // a store's spare stock: what is left once its own customers' requests are served
@@ -239,7 +237,6 @@ class O2o final : public Mechanism {
   }
 
   void afterDemand(World& w, const std::vector<double>& served, const std::vector<double>&) override {
-    if (!m_used) return;
     Day& d = m_today;
     const double c = m_spec.clickAndCollect;
     for (std::size_t o = 0; o < served.size(); ++o) {
@@ -260,7 +257,6 @@ class O2o final : public Mechanism {
   }
 
   void endTick(const World&) override {
-    if (!m_used) return;
     m_perTick.push_back(m_today);
     m_run.add(m_today);
     m_today = {};
@@ -269,12 +265,10 @@ class O2o final : public Mechanism {
   void beginMeasurement() override { m_run = {}; }
 
   void timeseriesColumns(std::vector<std::string>& columns) const override {
-    if (!m_used) return;
     for (const char* c : {"o2o_units_from_stores", "o2o_fill_rate_online", "o2o_delivery_days", "o2o_store_traffic"})
       columns.push_back(c);
   }
   void tickValues(std::size_t tick, std::vector<double>& values) const override {
-    if (!m_used) return;
     const Day& d = m_perTick[tick];
     values.push_back(d.fromStores);
     values.push_back(d.fillRate());
@@ -283,7 +277,6 @@ class O2o final : public Mechanism {
   }
 
   void summarize(const World&, Summary& s) const override {
-    if (!m_used) return;  // written only when used: scenarios without it keep their summary
     s.emplace_back("o2o.online_units", m_run.onlineUnits);
     s.emplace_back("o2o.units_from_stores", m_run.fromStores);
     s.emplace_back("o2o.units_collected", m_run.collected);
@@ -391,7 +384,6 @@ class O2o final : public Mechanism {
   }
 
   const O2oSpec& m_spec;
-  bool m_used;
   std::vector<std::uint8_t> m_online, m_store;  // per outlet index: in `online`, in `stores`
   std::vector<int> m_product;                   // per outlet index: the product it sells (its brand's, one per brand without `products`)
   std::vector<double> m_requestedBefore;        // per outlet index: its requests counted so far
@@ -429,7 +421,9 @@ MechanismEntry o2o() {
                    const ScenarioSpec& scenario) { static_cast<O2oSpec&>(s).fields(v, scenario); },
       .used = [](const MechanismSpec& s) { return static_cast<const O2oSpec&>(s).present; },
       .create = [](const MechanismSpec& s, const World& w) -> std::unique_ptr<Mechanism> {
-        return std::make_unique<O2o>(static_cast<const O2oSpec&>(s), w);
+        const auto& spec = static_cast<const O2oSpec&>(s);
+        if (!spec.present) return std::make_unique<Mechanism>();  // off: no state, no column, no key
+        return std::make_unique<O2o>(spec, w);
       },
   };
 }

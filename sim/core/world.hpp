@@ -10,8 +10,8 @@
 #include <boost/graph/adjacency_list.hpp>
 
 #include "sim/core/choice_lanes.hpp"
-#include "sim/core/raw_vector.hpp"
 #include "sim/core/ledger.hpp"
+#include "sim/core/raw_vector.hpp"
 #include "sim/core/spec.hpp"
 
 namespace chan {

@@ -256,16 +256,14 @@ void Engine::setPrices() {
 
 namespace {
 
-/// allocate's sampled rationing with household stock (World::pantry): consumer i asks for
-/// basket[i] units per real buyer. At an outlet short of stock, in the same rotating order, it
-/// gets its basket, or what is left in whole units per buyer (its basket shrinks to that), or,
-/// when not one unit per buyer is left, nothing: unfilled (it may substitute), or no purchase in
-/// the last round.
-void allocateBaskets(World& w, const std::vector<double>& remaining, std::vector<double>& served,
-                     const std::vector<std::uint8_t>& short_, bool lastRound, const std::vector<std::uint8_t>* round) {
-  const double weight = w.spec->consumers.weight;
+/// Sampled rationing at outlets short of stock: visits each consumer whose pick is such an
+/// outlet (of `round`'s consumers; null: everyone) in an order that rotates each tick;
+/// serve(i, outlet) serves it or returns false, and it is then unfilled (it may substitute), or
+/// makes no purchase in the last round.
+template <class Serve>
+void rationPicks(World& w, const std::vector<std::uint8_t>& short_, bool lastRound,
+                 const std::vector<std::uint8_t>* round, const Serve& serve) {
   auto& pick = w.consumers.pick;
-  auto& basket = w.pantry.basket;
   const std::size_t count = pick.size();
   const std::size_t start = Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run),
                                    static_cast<std::uint64_t>(w.tick), StreamPurpose::Allocation, 0)
@@ -273,20 +271,14 @@ void allocateBaskets(World& w, const std::vector<double>& remaining, std::vector
   for (std::size_t k = 0; k < count; ++k) {
     const std::size_t i = (start + k) % count;
     if (pick[i] < 0 || !short_[idx(pick[i])] || (round && !(*round)[i])) continue;
-    const auto o = idx(pick[i]);
-    const double units = std::min(basket[i], std::floor((remaining[o] - served[o] + kTiny) / weight));
-    if (units >= 1) {
-      basket[i] = units;
-      served[o] += units * weight;
-    } else {
-      basket[i] = 0;
-      pick[i] = lastRound ? -1 : models::kUnfilled;
-    }
+    if (!serve(i, idx(pick[i]))) pick[i] = lastRound ? -1 : models::kUnfilled;
   }
 }
 
 /// Serves requests against stock. Expected mode rations proportionally; sampled mode serves
-/// consumers in an order that rotates each tick and marks the rest kUnfilled (or lost).
+/// consumers in an order that rotates each tick and marks the rest kUnfilled (or lost); with
+/// household stock (World::pantry) consumer i asks for basket[i] units per real buyer and gets
+/// its basket, or what is left in whole units per buyer (its basket shrinks to that), or nothing.
 /// `round` (sampled mode; null: everyone) marks the consumers whose picks this round's demand
 /// counts: a substitution round must not ration again the buyers the first round served.
 /// Returns units served per outlet; `remaining` is reduced.
@@ -301,26 +293,23 @@ std::vector<double> allocate(World& w, const std::vector<double>& demand, std::v
     anyShort = anyShort || short_[o];
     if (!short_[o]) served[o] = demand[o];
   }
+  const double weight = w.spec->consumers.weight;
   if (w.spec->consumers.expected) {
     for (std::size_t o = 0; o < n; ++o) if (short_[o]) served[o] = remaining[o];
   } else if (anyShort && !w.pantry.units.empty()) {
-    allocateBaskets(w, remaining, served, short_, lastRound, round);  // household stock: baskets of several units
+    auto& basket = w.pantry.basket;
+    rationPicks(w, short_, lastRound, round, [&](std::size_t i, std::size_t o) {
+      const double units = std::min(basket[i], std::floor((remaining[o] - served[o] + kTiny) / weight));
+      basket[i] = units >= 1 ? units : 0;
+      if (units >= 1) served[o] += units * weight;
+      return units >= 1;
+    });
   } else if (anyShort) {
-    const double weight = w.spec->consumers.weight;
-    auto& pick = w.consumers.pick;
-    const std::size_t count = pick.size();
-    const std::size_t start = Stream(w.spec->seed, static_cast<std::uint64_t>(w.spec->run),
-                                     static_cast<std::uint64_t>(w.tick), StreamPurpose::Allocation, 0).below(count);
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t i = (start + k) % count;
-      if (pick[i] < 0 || !short_[idx(pick[i])] || (round && !(*round)[i])) continue;
-      const auto o = idx(pick[i]);
-      if (remaining[o] - served[o] >= weight - kTiny) {
-        served[o] += weight;
-      } else {
-        pick[i] = lastRound ? -1 : models::kUnfilled;
-      }
-    }
+    rationPicks(w, short_, lastRound, round, [&](std::size_t, std::size_t o) {
+      if (remaining[o] - served[o] < weight - kTiny) return false;
+      served[o] += weight;
+      return true;
+    });
   }
   for (std::size_t o = 0; o < n; ++o) remaining[o] -= served[o];
   return served;
