@@ -93,7 +93,7 @@ TEST_CASE("an objective that names no summary key is an error with a suggestion"
                     Catch::Contains("typo.yaml:6:1") && Catch::Contains("replications"));
 }
 
-TEST_CASE("an optimisation killed with SIGKILL resumes to the outputs of an uninterrupted one", "[optimize]") {
+TEST_CASE("an optimisation killed with SIGKILL resumes to the outputs of an uninterrupted one", "[optimize][program]") {
   test::ScratchDir dir("opt_resume");
   test::writeText(dir / "opt.yaml", "scenario: " + kChain +
                                         "\nvariables:\n  members[0].pricing.price: {from: 10, to: 50, start: 18}\n"

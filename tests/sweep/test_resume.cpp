@@ -39,7 +39,7 @@ std::map<std::size_t, std::pair<ino_t, long long>> markers(const fs::path& out) 
 
 }  // namespace
 
-TEST_CASE("a sweep killed with SIGKILL resumes to tables identical to an uninterrupted sweep") {
+TEST_CASE("a sweep killed with SIGKILL resumes to tables identical to an uninterrupted sweep", "[program]") {
   test::ScratchDir dir("resume");
   // 5 points x 8 replications with full run outputs (five files per run: more to interrupt)
   test::writeText(dir / "sweep.yaml", "scenario: " + test::sourcePath("scenarios/sweeps/small_channel.yaml") +
