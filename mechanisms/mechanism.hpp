@@ -52,6 +52,9 @@ class Mechanism {
   /// online outlet's units that consumers would otherwise have bought at its brand's stores
   /// (the choice model's counterfactual, as conflict.cannibalization counts them).
   virtual void afterDemand(World&, const std::vector<double>& /*served*/, const std::vector<double>& /*cannibalized*/) {}
+  /// Whether afterDemand's decisions (money, orders, prices; not only events it logs) depend on
+  /// `cannibalized`: the engine then computes it even when its caller needs no source of volume.
+  virtual bool decidesOnCannibalized() const { return false; }
   /// Pricing and replenishment, once per member re-priced and once per order: where member
   /// `buyer` buys `units` (> 0; 0 asks for the cheapest source without the sellers' consent, for
   /// pricing). `source` comes in as its supplier; a mechanism may pick another member (sourcing

@@ -165,6 +165,7 @@ class MonitoringEnforcement final : public Mechanism {
   }
 
   void afterDemand(World& w, const std::vector<double>& served, const std::vector<double>& cannibalized) override;
+  bool decidesOnCannibalized() const override { return m_enf.enabled && m_enf.compensationPerUnit > 0; }
   void monitor(World& w, std::vector<Event>& traceable) override;
 
   void summarize(const World& w, Summary& s) const override {

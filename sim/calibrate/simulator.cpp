@@ -88,7 +88,7 @@ Panel Simulator::runPanel(const Eigen::VectorXd& theta, int replication) const {
   ScenarioSpec spec = scenarioAt(theta);
   spec.seed += static_cast<std::uint64_t>(replication);
   ++m_evaluations;
-  Engine engine(spec);
+  Engine engine(spec, EngineOptions{.sourceOfVolume = false});  // a panel is sales only
   const World& w = engine.world();
   Panel p;
   p.ticks = spec.ticks;

@@ -32,7 +32,7 @@ double buyingPrice(const World& w, int m) { return models::buyingCost(w, m, w.me
 
 }  // namespace
 
-Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
+Engine::Engine(const ScenarioSpec& spec, EngineOptions options) : m_world(buildWorld(spec)) {
   World& w = m_world;
   m_unitsLastTick.assign(w.outlets.size(), 0.0);
   m_ordersTo.assign(w.members.size(), {});
@@ -41,6 +41,9 @@ Engine::Engine(const ScenarioSpec& spec) : m_world(buildWorld(spec)) {
   for (std::size_t i = 0; i < mechanismRegistry().size(); ++i)
     m_mechanisms.push_back(mechanismRegistry()[i].create(sectionOf(spec, i), w));
   for (auto& mechanism : m_mechanisms) mechanism->start(w);
+  m_sourceOfVolume = options.sourceOfVolume ||
+                     std::any_of(m_mechanisms.begin(), m_mechanisms.end(), [](const auto& m) { return m->decidesOnCannibalized(); });
+  if (!m_sourceOfVolume) m_noCannibalized.assign(w.outlets.size(), 0.0);
   // opening prices, top tier first, so that each tier sees its buying price
   for (const auto& tier : w.byTier) {
     for (int m : tier) {
@@ -386,7 +389,7 @@ void Engine::serveConsumers(TickObservations& obs) {
       requests[o] += round2.demand[o];
     }
   }
-  m_metrics.addSales(w, first, fill1, secondRound ? &second : nullptr, fill2, m_secondChoice);
+  if (m_sourceOfVolume) m_metrics.addSales(w, first, fill1, secondRound ? &second : nullptr, fill2, m_secondChoice);
   for (std::size_t o = 0; o < n; ++o) {
     const int m = w.outlets[o];
     obs.demand += round1.demand[o];
@@ -408,7 +411,8 @@ void Engine::serveConsumers(TickObservations& obs) {
   obs.reached = round1.reached;
   // the mechanisms see the day's sales and those the brand's stores lost to online outlets
   // (mediation of cannibalised sales)
-  for (auto& mechanism : m_mechanisms) mechanism->afterDemand(w, served, m_metrics.tickSourceOfVolume().cannibalizedBy);
+  const std::vector<double>& cannibalized = m_sourceOfVolume ? m_metrics.tickSourceOfVolume().cannibalizedBy : m_noCannibalized;
+  for (auto& mechanism : m_mechanisms) mechanism->afterDemand(w, served, cannibalized);
 }
 
 void Engine::sell(int outlet, double units) {

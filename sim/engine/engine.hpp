@@ -21,13 +21,22 @@ class ConservationError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// What a run computes beyond its decisions, for callers that read only part of its outputs.
+struct EngineOptions {
+  /// false: no per-tick source of volume (a second pass over the consumers' choices), so
+  /// source_of_volume.csv, conflict.cannibalization, the timeseries' cannibalized column and the
+  /// cannibalisation events read 0, unless a mechanism decides on it (mediation's compensation).
+  /// For callers that read only sales (calibration's panels).
+  bool sourceOfVolume = true;
+};
+
 class Engine {
  public:
   /// Builds the world, sets opening prices (tier by tier) and opening stock.
   /// The world refers to the spec, which must outlive the engine.
-  explicit Engine(const ScenarioSpec& spec);
+  explicit Engine(const ScenarioSpec& spec, EngineOptions options = {});
   /// A temporary spec would dangle: a compile error rather than a crash on the first tick.
-  explicit Engine(ScenarioSpec&& spec) = delete;
+  explicit Engine(ScenarioSpec&& spec, EngineOptions options = {}) = delete;
 
   /// Advances one tick. With a warm-up, the scenario's last tick closes the warm-up's books
   /// (closeWarmupBooks), and stepping beyond it is an error (std::logic_error).
@@ -73,6 +82,8 @@ class Engine {
   std::vector<std::uint8_t> m_secondChoice;         // sampled mode, per consumer: chose in the substitution round
   std::vector<std::uint8_t> m_seesStock;            // per outlet: consumers see its stock before choosing
   bool m_anyFixedFee = false;                       // some contract has a fixed fee (they come from the groups' terms)
+  bool m_sourceOfVolume = true;                     // EngineOptions::sourceOfVolume, or a mechanism needs it
+  std::vector<double> m_noCannibalized;             // per outlet, zeros: afterDemand's input without a source of volume
   std::vector<Event> m_diversions;                  // today's off-contract shipments, for monitoring
   std::vector<std::unique_ptr<Mechanism>> m_mechanisms;  // every registered one, in registration order
   // the warm-up's end (closeWarmupBooks): flows, book values, cash and goods counters then

@@ -473,6 +473,22 @@ consumers:
   CHECK(csv.rfind("seller,units,store,online,no_purchase\n", 0) == 0);
 }
 
+TEST_CASE("engine: a run without the source of volume takes the same decisions and reads no cannibalisation", "[engine]") {
+  // the source of volume is a counterfactual measurement: leaving it out (calibration's panels)
+  // must change no sale, price, order or payment, only the cannibalisation it measures
+  for (const std::string mode : {"expected", "sampled"}) {
+    const chan::ScenarioSpec spec = parse(tiers(mode));
+    chan::Engine full(spec), lean(spec, chan::EngineOptions{.sourceOfVolume = false});
+    full.run();
+    lean.run();
+    CHECK(chan::io::membersCsv(lean.world()) == chan::io::membersCsv(full.world()));
+    const chan::Summary with = full.summary(), without = lean.summary();
+    CHECK(summaryValue(with, "sales.units") == summaryValue(without, "sales.units"));
+    CHECK(summaryValue(with, "conflict.cannibalization") > 0);
+    CHECK(summaryValue(without, "conflict.cannibalization") == 0);
+  }
+}
+
 TEST_CASE("engine: the undercut rate weighs by units, the index by volume, the brand owns its e-store", "[engine]") {
   // MAP 10. Store A sells at 9 (below MAP), B at 11, the brand's e-store at 12; U = 14 - p,
   // mu = 1, no travel or delivery cost, one tick, 300 consumers who all shop (expected mode).

@@ -257,7 +257,9 @@ TEST_CASE("mediation: each store's compensation is its share of the day's store 
       chan::io::loadScenario(chan::testing::scenarioPath("estore_launch"),
                              {"consumers.count=5000", "ticks=1", "check=true", "enforcement.enabled=true",
                               "enforcement.compensation_per_unit=2", "enforcement.ladder=[warning]"});
-  chan::Engine engine(spec);
+  // compensation is a decision on the cannibalised units: a caller that skips the source of
+  // volume (calibration) still gets it computed
+  chan::Engine engine(spec, chan::EngineOptions{.sourceOfVolume = false});
   engine.run();
   const chan::World& w = engine.world();
   double taken = 0, storeSales = 0;
