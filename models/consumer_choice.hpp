@@ -65,8 +65,14 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out);
 /// counted as cannibalised (factors `f`), to its cannibalised requests. Serial.
 void addBaskets(World& world, const OutletFactors& f, std::span<const std::uint8_t> only, DemandRound& round);
 
-/// Consumers with an available outlet (f) in their choice set, as chooseOutlets counts them.
-double consumersReached(const World& world, const OutletFactors& f);
+/// Consumers with an available outlet (`stocked`) in their choice set, given `reachedFirst`,
+/// those chooseOutlets counted with the wider set `first` (`stocked` plus the outlets flagged in
+/// `onlyFirst`, per outlet index: empty shelves consumers find on arrival). Outlets available in
+/// both have the same factor (computeFactors' offset spans every outlet), so only a consumer
+/// whose choice set holds a flagged outlet (World::outletConsumers) can count differently: those
+/// rows are read, not every consumer's.
+double consumersReached(const World& world, const OutletFactors& first, const OutletFactors& stocked,
+                        std::span<const std::uint8_t> onlyFirst, double reachedFirst);
 
 /// Second round after stock-outs: consumers whose request was not filled choose again among
 /// outlets that still have stock. fill[o] is the fraction of first-round demand served.

@@ -136,6 +136,7 @@ struct RunOptions {
   std::vector<std::string> counterfactual;  // the twin run's changes (key.path=value)
   bool memberTimeseries = false;   // also write member_timeseries.csv
   bool progress = false;           // "progress: T/N ticks" lines on stderr (chansim serve reads them)
+  bool timing = false;             // print where the run's time went (set-up, stages, summary, outputs)
 };
 
 /// Runs the engine to the end; with `progress`, a line per hundredth of the run on stderr.
@@ -147,6 +148,17 @@ void runWithProgress(Engine& engine, int ticks, bool progress) {
     if (engine.world().tick % every == 0 || engine.world().tick == ticks)
       std::fprintf(stderr, "progress: %d/%d ticks\n", engine.world().tick, ticks);
   }
+}
+
+/// Where a run's time went (chansim run --timing): set-up, the ticks by engine stage, the
+/// summary (the integrated optimum's passes) and writing the outputs (a twin run is not counted).
+void printTiming(const Engine& engine, double setup, double ticks, double summary, double outputs) {
+  std::printf("timing: set-up %.3f s, %d ticks %.3f s, summary %.3f s, outputs %.3f s\n  ticks by stage:", setup,
+              engine.world().tick, ticks, summary, outputs);
+  const StageTimes& stages = engine.stageTimes();
+  for (int k = 0; k < StageTimes::Count; ++k)
+    std::printf(" %s %.3f%s", std::string(StageTimes::kNames[static_cast<std::size_t>(k)]).c_str(),
+                stages.seconds[static_cast<std::size_t>(k)], k + 1 < StageTimes::Count ? "," : "\n");
 }
 
 /// Prints what the twin run changed: units by group and the headline money and coverage.
@@ -184,11 +196,15 @@ int runScenario(const RunOptions& options) {
       options.counterfactual.empty() ? std::nullopt : std::optional(io::loadScenario(options.scenario, twinSets));
   const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-  const auto start = std::chrono::steady_clock::now();
+  using Clock = std::chrono::steady_clock;
+  const auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  const auto start = Clock::now();
   Engine engine(spec);
+  const double setupSeconds = since(start);
   runWithProgress(engine, spec.ticks, options.progress);
+  const double runSeconds = since(start);
   const Summary summary = engine.summary();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = since(start);
   const std::filesystem::path out = options.out.empty() ? std::filesystem::path("outputs") / spec.name : std::filesystem::path(options.out);
   io::RunInfo info{options.scenario, sets, threads, seconds, peakRssMb(), {}};
   std::vector<TwinDifference> differences;
@@ -206,7 +222,11 @@ int runScenario(const RunOptions& options) {
     io::writeFileAtomic(out / "counterfactual.csv", io::counterfactualCsv(differences));
     info.counterfactual = options.counterfactual;
   }
+  const auto outputStart = Clock::now();
   io::writeRunOutputs(out, engine, summary, info);
+  const double outputSeconds = since(outputStart);
+  if (options.timing)
+    printTiming(engine, setupSeconds, runSeconds - setupSeconds, seconds - runSeconds, outputSeconds);
   if (!options.quiet) {
     printSummary(summary, engine.world(), seconds, threads);
     if (!options.counterfactual.empty()) printCounterfactual(differences, options.counterfactual);
@@ -236,6 +256,8 @@ void addRunCommand(CLI::App& app, int& exitCode) {
   cmd->add_flag("--member-timeseries", options->memberTimeseries,
                 "Also write member_timeseries.csv: one row per member per tick (outputs.member_timeseries)");
   cmd->add_flag("--progress", options->progress, "Print \"progress: T/N ticks\" lines on stderr while running");
+  cmd->add_flag("--timing", options->timing,
+                "Print where the time went: set-up, the ticks by engine stage, summary, outputs (also with --quiet)");
   cmd->callback([options, &exitCode] { exitCode = guarded([&] { return runScenario(*options); }); });
 }
 

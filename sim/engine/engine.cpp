@@ -145,27 +145,34 @@ void Engine::step() {
     throw std::logic_error("the run is over: with a warm-up, the scenario's last tick closed the books (ticks: " +
                            std::to_string(w.spec->ticks) + ")");
   ++w.tick;
+  m_lastLap = std::chrono::steady_clock::now();
   m_metrics.beginTick(w);
   TickObservations obs;
   obs.ordersByTier.assign(static_cast<std::size_t>(w.tierCount()), 0.0);
   // arrivals: shipments due this tick join the buyers' stock
   receiveArrivals();
+  lap(StageTimes::Arrivals);
   // risk events and policy review: the mechanisms' reviews (risk first: disruptions starting,
   // licence audits, data breaches, defaults, with the emergency response; then the partner
   // policy's terminations, recruitment, rebates, terms and tiers; vertical disputes over terms)
   for (auto& mechanism : m_mechanisms) mechanism->review(w);
+  lap(StageTimes::Review);
   // pricing: every member due for review, top tier first, then promotions and the price cap
   setPrices();
+  lap(StageTimes::Pricing);
   // consumer demand and fulfilment (and mediation of cannibalised sales)
   serveConsumers(obs);
   // replenishment orders and shipments, deepest tier first (diversion, shared sales data)
   replenish(obs);
+  lap(StageTimes::Replenish);
   // monitoring and enforcement: MAP violations and the day's off-contract shipments
   for (auto& mechanism : m_mechanisms) mechanism->monitor(w, m_diversions);
   w.events.insert(w.events.end(), m_diversions.begin(), m_diversions.end());
   m_diversions.clear();
+  lap(StageTimes::Monitor);
   // settlement: holding and fixed costs, fixed fees
   settle();
+  lap(StageTimes::Settle);
   // early warnings on stock levels
   warn(obs);
   for (std::size_t m = 0; m < w.members.size() && !obs.disrupted; ++m) obs.disrupted = models::disrupted(w, static_cast<int>(m));
@@ -173,12 +180,19 @@ void Engine::step() {
   for (auto& mechanism : m_mechanisms) mechanism->endTick(w);
   m_metrics.endTick(w, obs, m_mechanisms);
   if (w.spec->outputs.memberTimeseries) m_panel.record(w);  // the optional per-member panel
+  lap(StageTimes::Metrics);
   if (w.spec->check) verifyConservation();
   if (w.spec->warmup > 0 && w.tick == w.spec->warmup) beginMeasurement();
   if (w.spec->warmup > 0 && w.tick == w.spec->ticks) {
     closeWarmupBooks();
     if (w.spec->check) verifyConservation();  // the closed books balance too
   }
+}
+
+void Engine::lap(StageTimes::Stage stage) {
+  const auto now = std::chrono::steady_clock::now();
+  m_stageTimes.seconds[stage] += std::chrono::duration<double>(now - m_lastLap).count();
+  m_lastLap = now;
 }
 
 void Engine::beginMeasurement() {
@@ -353,8 +367,10 @@ void Engine::serveConsumers(TickObservations& obs) {
   if (anyHiddenEmpty) {  // reach counts outlets with stock, not empty shelves
     models::OutletFactors stocked;
     models::computeFactors(w, price, openedWithStock, stocked);
-    round1.reached = models::consumersReached(w, stocked);
+    for (std::size_t o = 0; o < n; ++o) hiddenEmpty[o] = hiddenEmpty[o] && !openedWithStock[o];  // O2O may fill it
+    round1.reached = models::consumersReached(w, first, stocked, hiddenEmpty, round1.reached);
   }
+  lap(StageTimes::Choice);
   // omnichannel fulfilment: orders routed to other members' stock (ship-from-store)
   for (auto& mechanism : m_mechanisms) mechanism->routeOrders(w, round1.demand, remaining);
   std::vector<double> served = allocate(w, round1.demand, remaining, short1, !w.spec->consumers.substitution);
@@ -369,6 +385,7 @@ void Engine::serveConsumers(TickObservations& obs) {
 
   const bool anyShort = std::any_of(short1.begin(), short1.end(), [](std::uint8_t s) { return s != 0; });
   const bool secondRound = w.spec->consumers.substitution && anyShort;
+  lap(StageTimes::Allocation);
   if (secondRound) {
     for (std::size_t o = 0; o < n; ++o) available[o] = available[o] && !short1[o] && remaining[o] >= smallestSale;
     // sampled mode: who chooses again (their first choice went unfilled), for the source of volume
@@ -388,8 +405,10 @@ void Engine::serveConsumers(TickObservations& obs) {
       served[o] += served2[o];
       requests[o] += round2.demand[o];
     }
+    lap(StageTimes::Substitution);
   }
   if (m_sourceOfVolume) m_metrics.addSales(w, first, fill1, secondRound ? &second : nullptr, fill2, m_secondChoice);
+  lap(StageTimes::SourceOfVolume);
   for (std::size_t o = 0; o < n; ++o) {
     const int m = w.outlets[o];
     obs.demand += round1.demand[o];
@@ -413,6 +432,7 @@ void Engine::serveConsumers(TickObservations& obs) {
   // (mediation of cannibalised sales)
   const std::vector<double>& cannibalized = m_sourceOfVolume ? m_metrics.tickSourceOfVolume().cannibalizedBy : m_noCannibalized;
   for (auto& mechanism : m_mechanisms) mechanism->afterDemand(w, served, cannibalized);
+  lap(StageTimes::Sales);
 }
 
 void Engine::sell(int outlet, double units) {

@@ -3,8 +3,11 @@
 //   arrivals -> risk events -> partner review -> pricing -> consumer demand -> fulfilment and
 //   mediation -> replenishment and shipping -> monitoring and enforcement -> settlement
 //   -> early warnings -> metrics -> (check)
+#include <array>
+#include <chrono>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include "mechanisms/mechanism.hpp"
@@ -30,6 +33,16 @@ struct EngineOptions {
   bool sourceOfVolume = true;
 };
 
+/// Wall time of each stage of Engine::step, summed over the ticks run (chansim run --timing).
+struct StageTimes {
+  enum Stage { Arrivals, Review, Pricing, Choice, Allocation, Substitution, SourceOfVolume, Sales, Replenish,
+               Monitor, Settle, Metrics, Count };
+  static constexpr std::array<std::string_view, Count> kNames = {
+      "arrivals", "review",    "pricing", "choice", "allocation", "substitution", "source_of_volume",
+      "sales",    "replenish", "monitor", "settle", "metrics"};
+  std::array<double, Count> seconds{};
+};
+
 class Engine {
  public:
   /// Builds the world, sets opening prices (tier by tier) and opening stock.
@@ -45,6 +58,7 @@ class Engine {
   void run();
 
   const World& world() const { return m_world; }
+  const StageTimes& stageTimes() const { return m_stageTimes; }
   const MetricsRecorder& metrics() const { return m_metrics; }
   /// The per-member daily panel; nullptr unless the scenario records it (outputs.member_timeseries).
   const MemberPanel* memberPanel() const { return m_world.spec->outputs.memberTimeseries ? &m_panel : nullptr; }
@@ -72,6 +86,8 @@ class Engine {
   double unitCostOf(int member) const;
   bool feedBreached(int member) const;  // a data breach below cuts m off shared sales data
   double priceMember(int member, double unitCost);
+  /// Adds the time since the last lap to `stage` (StageTimes).
+  void lap(StageTimes::Stage stage);
 
   World m_world;
   MetricsRecorder m_metrics;
@@ -91,6 +107,8 @@ class Engine {
   std::vector<double> m_bookValueAtWarmupEnd;
   Ledger m_ledgerAtWarmupEnd;
   bool m_warmupClosed = false;
+  StageTimes m_stageTimes;
+  std::chrono::steady_clock::time_point m_lastLap;
 };
 
 }  // namespace chan

@@ -164,6 +164,15 @@ EOF
     same_files "$work/t1" "$work/t2" summary.json timeseries.csv members.csv events.csv scenario.resolved.yaml
     grep -q '"threads": 1' "$work/t1/manifest.json" || fail "manifest.json does not record --threads 1"
     grep -q '"threads": 2' "$work/t2/manifest.json" || fail "manifest.json does not record --threads 2"
+    # --timing prints where the time went, also with --quiet, and changes no output file
+    timing=$("$chansim" run "$flagship" --ticks 30 --threads 2 --quiet --timing --out "$work/timed") ||
+      fail "run --timing failed"
+    grep -Eq '^timing: set-up [0-9.]+ s, 30 ticks [0-9.]+ s, summary [0-9.]+ s, outputs [0-9.]+ s$' <<<"$timing" ||
+      fail "run --timing: no timing line in: $timing"
+    for stage in arrivals pricing choice allocation substitution source_of_volume replenish settle metrics; do
+      grep -Eq " $stage [0-9.]+" <<<"$timing" || fail "run --timing: no $stage stage in: $timing"
+    done
+    same_files "$work/t2" "$work/timed" summary.json timeseries.csv members.csv events.csv
     ;;
 
   mechanisms)

@@ -411,6 +411,42 @@ TEST_CASE("engine: shoppers find a store's empty shelf on arrival, a stock-out a
   CHECK(s.at("coverage.lost_units") == Approx(d - substituted).epsilon(1e-9));
 }
 
+TEST_CASE("engine: reach counts the consumers with a stocked store in their choice set, not an empty shelf", "[engine]") {
+  // stores A and C have empty shelves (not visible), B has stock; each consumer's choice set is
+  // its 2 nearest stores: reach is the share whose set holds B, read off the sets themselves
+  for (const std::string mode : {"expected", "sampled"}) {
+    const chan::ScenarioSpec spec = parse(R"(
+name: reach
+ticks: 1
+check: true
+map: {width: 40, height: 40, cities: 3, city_spread: 5}
+brands: [{name: b, unit_cost: 5}]
+members:
+  - {group: maker, kind: manufacturer}
+  - {group: A, kind: offline_store, supplier: maker, pricing: {rule: fixed, price: 10}, replenishment: {rule: none, initial_stock: 0}}
+  - {group: B, kind: offline_store, supplier: maker, pricing: {rule: fixed, price: 10}, replenishment: {rule: none, initial_stock: 100000}}
+  - {group: C, kind: offline_store, supplier: maker, pricing: {rule: fixed, price: 10}, replenishment: {rule: none, initial_stock: 0}}
+consumers:
+  count: 3000
+  mode: )" + mode + R"(
+  choice_set: {nearest: 2}
+  segments: [{name: s, valuation: {dist: constant, value: 12}, purchase_probability: 0.3}]
+)");
+    chan::Engine engine(spec);
+    engine.run();
+    const chan::World& w = engine.world();
+    const auto& c = w.consumers;
+    const int b = 1;  // outlet index of B (A, B, C in order)
+    REQUIRE(w.groupOf(w.outlets[b]).name == "B");
+    std::size_t withB = 0;
+    for (std::size_t i = 0; i < c.size(); ++i)
+      for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j) withB += c.choiceOutlet[j] == b;
+    REQUIRE(withB > 0);
+    REQUIRE(withB < c.size());  // some consumers see only the empty shelves
+    CHECK(engine.metrics().records().at(0).obs.reached == Approx(static_cast<double>(withB) / c.size()).epsilon(1e-12));
+  }
+}
+
 TEST_CASE("engine: a store whose stock consumers can see is left out when empty", "[engine]") {
   // consumers.stock_visible lists offline stores: A is not offered, B alone against walking away
   const chan::ScenarioSpec spec = parse(emptyShelf("  stock_visible: [offline_store, e_store]"));
