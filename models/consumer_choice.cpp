@@ -10,7 +10,6 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_reduce.h>
 #include <tbb/partitioner.h>
 
 #include "sim/core/rng.hpp"
@@ -239,8 +238,8 @@ inline Row rowWeights(const World& w, const OutletFactors& f, std::size_t i, dou
 }
 
 /// Whether every static choice weight of the world is finite. Scanned on a world's first
-/// tick and kept (per thread) while the same world's ticks follow one another; any other call
-/// scans again.
+/// tick and kept (per thread) while the same world's calls stay in a tick or move to the next
+/// (choice, then reach, in one tick); any other call scans again.
 bool staticWeightsFinite(const World& w) {
   struct Memo {
     const World* world = nullptr;
@@ -253,7 +252,7 @@ bool staticWeightsFinite(const World& w) {
   thread_local Memo memo;
   const auto& cw = w.consumers.choiceWeight;
   const bool continues = memo.world == &w && memo.data == cw.data() && memo.size == cw.size() && memo.spec == w.spec &&
-                         w.tick == memo.tick + 1;
+                         (w.tick == memo.tick || w.tick == memo.tick + 1);
   if (!continues) {
     const bool finite = std::all_of(cw.begin(), cw.end(), [](double x) { return std::isfinite(x); });
     memo = {&w, cw.data(), cw.size(), w.spec, 0, finite};
@@ -702,6 +701,14 @@ void computeFactors(const World& world, std::span<const double> outletPrice, std
   }
 }
 
+void restrictFactors(const OutletFactors& from, std::span<const std::uint8_t> available, OutletFactors& out) {
+  out = from;
+  const auto n = static_cast<std::size_t>(from.outlets);
+  for (std::size_t s = 0; s < from.exact.size(); ++s)
+    for (std::size_t o = 0; o < n; ++o)
+      if (!available[o]) out.factor[s * n + o] = 0, out.logFactor[s * n + o] = -std::numeric_limits<double>::infinity();
+}
+
 double choiceWeights(const World& world, const OutletFactors& f, std::size_t i, std::span<double> weights) {
   const auto& c = world.consumers;
   const int s = c.segment[i];
@@ -883,35 +890,16 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
 }
 
 
-double consumersReached(const World& world, const OutletFactors& first, const OutletFactors& stocked,
-                        std::span<const std::uint8_t> onlyFirst, double reachedFirst) {
-  auto finiteFactors = [&](const OutletFactors& f) {
-    return std::all_of(f.factor.begin(), f.factor.end(), [](double x) { return std::isfinite(x) && x >= 0; }) &&
-           staticWeightsFinite(world);
-  };
-  const bool finiteFirst = finiteFactors(first), finiteStocked = finiteFactors(stocked);
-  const auto& c = world.consumers;
-  // consumers counted with `first` but not with `stocked`, each once: from the first flagged
-  // outlet of its row (an integer count, the same in any order)
-  const std::size_t lost = tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, onlyFirst.size()), std::size_t{0},
-      [&](const tbb::blocked_range<std::size_t>& r, std::size_t count) {
-        std::vector<double> weights(c.longestRow);
-        for (std::size_t o = r.begin(); o != r.end(); ++o) {
-          if (!onlyFirst[o]) continue;
-          for (int consumer : world.outletConsumers[o]) {
-            const auto i = static_cast<std::size_t>(consumer);
-            std::uint32_t j = c.rowStart[i];
-            while (!onlyFirst[static_cast<std::size_t>(c.choiceOutlet[j])]) ++j;  // o is in the row
-            if (static_cast<std::size_t>(c.choiceOutlet[j]) != o) continue;
-            count += rowReaches(world, first, finiteFirst, i, weights.data()) &&
-                     !rowReaches(world, stocked, finiteStocked, i, weights.data());
-          }
-        }
-        return count;
-      },
-      std::plus<>());
-  return reachedFirst - static_cast<double>(lost);
+double consumersReached(const World& world, const OutletFactors& f) {
+  const bool finite =
+      std::all_of(f.factor.begin(), f.factor.end(), [](double x) { return std::isfinite(x) && x >= 0; }) &&
+      staticWeightsFinite(world);
+  DemandRound counts;
+  forEachBlock(world, counts, [&](std::size_t begin, std::size_t end, BlockSums&, BlockAccumulator& acc) {
+    for (std::size_t i = begin; i < end; ++i)
+      if (rowReaches(world, f, finite, i, acc.weights())) ++acc.reached;
+  });
+  return counts.reached;
 }
 
 void substitute(World& world, const OutletFactors& first, const OutletFactors& second, std::span<const double> fill,

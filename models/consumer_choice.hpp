@@ -40,6 +40,12 @@ struct OutletFactors {
 void computeFactors(const World& world, std::span<const double> outletPrice,
                     std::span<const std::uint8_t> available, OutletFactors& out);
 
+/// The factors computeFactors would fill with availability `available`, a subset of the outlets
+/// `from` was computed with, at the same prices and service: `from`'s with the others made
+/// unavailable (an outlet's factor does not depend on the others' availability, since the
+/// offset spans every outlet). A copy instead of an exp() per segment and outlet.
+void restrictFactors(const OutletFactors& from, std::span<const std::uint8_t> available, OutletFactors& out);
+
 /// Choice weights of consumer i's options into `weights` (row order); returns the outside
 /// option's weight. Handles rows whose weights underflow by recomputing in log space. For an
 /// exact-choice consumer the weights are the shares of its valuation cell (they add up to 1
@@ -65,14 +71,8 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out);
 /// counted as cannibalised (factors `f`), to its cannibalised requests. Serial.
 void addBaskets(World& world, const OutletFactors& f, std::span<const std::uint8_t> only, DemandRound& round);
 
-/// Consumers with an available outlet (`stocked`) in their choice set, given `reachedFirst`,
-/// those chooseOutlets counted with the wider set `first` (`stocked` plus the outlets flagged in
-/// `onlyFirst`, per outlet index: empty shelves consumers find on arrival). Outlets available in
-/// both have the same factor (computeFactors' offset spans every outlet), so only a consumer
-/// whose choice set holds a flagged outlet (World::outletConsumers) can count differently: those
-/// rows are read, not every consumer's.
-double consumersReached(const World& world, const OutletFactors& first, const OutletFactors& stocked,
-                        std::span<const std::uint8_t> onlyFirst, double reachedFirst);
+/// Consumers with an available outlet (f) in their choice set, as chooseOutlets counts them.
+double consumersReached(const World& world, const OutletFactors& f);
 
 /// Second round after stock-outs: consumers whose request was not filled choose again among
 /// outlets that still have stock. fill[o] is the fraction of first-round demand served.

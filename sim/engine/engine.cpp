@@ -366,9 +366,8 @@ void Engine::serveConsumers(TickObservations& obs) {
   if (!w.pantry.units.empty()) models::addBaskets(w, first, {}, round1);  // household stock: baskets
   if (anyHiddenEmpty) {  // reach counts outlets with stock, not empty shelves
     models::OutletFactors stocked;
-    models::computeFactors(w, price, openedWithStock, stocked);
-    for (std::size_t o = 0; o < n; ++o) hiddenEmpty[o] = hiddenEmpty[o] && !openedWithStock[o];  // O2O may fill it
-    round1.reached = models::consumersReached(w, first, stocked, hiddenEmpty, round1.reached);
+    models::restrictFactors(first, openedWithStock, stocked);  // openedWithStock is within available
+    round1.reached = models::consumersReached(w, stocked);
   }
   lap(StageTimes::Choice);
   // omnichannel fulfilment: orders routed to other members' stock (ship-from-store)
@@ -391,7 +390,7 @@ void Engine::serveConsumers(TickObservations& obs) {
     // sampled mode: who chooses again (their first choice went unfilled), for the source of volume
     if (!w.spec->consumers.expected)
       for (std::size_t i = 0; i < w.consumers.size(); ++i) m_secondChoice[i] = w.consumers.pick[i] == models::kUnfilled;
-    models::computeFactors(w, price, available, second);
+    models::restrictFactors(first, available, second);  // today's available outlets, fewer the short ones
     models::substitute(w, first, second, fill1, round2);
     if (!w.pantry.units.empty()) models::addBaskets(w, second, m_secondChoice, round2);
     const std::vector<double> served2 =
