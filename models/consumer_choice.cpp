@@ -10,6 +10,7 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/partitioner.h>
 
 #include "sim/core/rng.hpp"
@@ -1245,6 +1246,90 @@ std::vector<double> expectedSalesByOutlet(const World& world, std::span<const do
   std::vector<double> units = salesByOutlet(world, f, SegmentTable(world));
   for (double& u : units) u *= world.spec->consumers.weight;
   return units;
+}
+
+UniformPriceDemand::UniformPriceDemand(const World& world, std::vector<double> slope, std::vector<double> intercept)
+    : m_world(world), m_slope(std::move(slope)), m_intercept(std::move(intercept)) {
+  const auto& segments = world.spec->consumers.segments;
+  const std::size_t n = world.outlets.size();
+  if (std::any_of(segments.begin(), segments.end(), [](const SegmentSpec& g) { return g.noise == 0; })) return;
+  // computeFactors without the price term: cost_so = (a_s p - service - appeal) / noise - log calendar
+  // = a_s p + c_so, offset_s = a_s p + min_o c_so, factor_so = exp(min_o c_so - c_so)
+  const OutletFactors atZero = [&] {
+    OutletFactors f;
+    const std::vector<double> zero(n, 0.0);
+    computeFactors(world, zero, std::vector<std::uint8_t>(n, 1), f);
+    return f;
+  }();
+  const SegmentTable seg(world);
+  const DemandCalendar& calendar = world.calendar;
+  m_option.resize(segments.size() * n * 3);
+  for (std::size_t s = 0; s < segments.size(); ++s) {
+    const double alpha = segments[s].priceSensitivity * (calendar.priceSensitivity.empty() ? 1.0 : calendar.priceSensitivity[s]);
+    m_a.push_back(alpha / segments[s].noise);
+    m_logOffset.push_back(atZero.offset[s]);
+    m_shop.push_back(seg.shopProbability[s]);
+    for (std::size_t o = 0; o < n; ++o) {
+      const double f = atZero.factor[s * n + o];
+      if (!std::isfinite(f)) return;
+      double* t = m_option.data() + (s * n + o) * 3;
+      t[0] = f, t[1] = f * m_slope[o], t[2] = f * m_intercept[o];
+    }
+  }
+  // a choice set whose weights all underflow takes rowWeights' log-space path: not this one
+  const auto& c = world.consumers;
+  m_applies = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, c.size()), true,
+      [&](const tbb::blocked_range<std::size_t>& r, bool ok) {
+        for (std::size_t i = r.begin(); i != r.end() && ok; ++i) {
+          const double* option = m_option.data() + static_cast<std::size_t>(c.segment[i]) * n * 3;
+          double sum = 0;
+          for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j)
+            sum += c.choiceWeight[j] * option[static_cast<std::size_t>(c.choiceOutlet[j]) * 3];
+          ok = std::isfinite(sum) && (c.rowStart[i] == c.rowStart[i + 1] || sum > kUnderflowGuard);
+        }
+        return ok;
+      },
+      [](bool a, bool b) { return a && b; });
+}
+
+UniformPriceDemand::Totals UniformPriceDemand::at(double price) const {
+  const auto& c = m_world.consumers;
+  const std::size_t n = m_world.outlets.size();
+  const auto bs = static_cast<std::size_t>(m_world.spec->blockSize);
+  const std::size_t chunks = (c.size() + bs - 1) / bs;
+  std::vector<Totals> part(chunks);
+  // simple_partitioner + grain 1: one task per fixed chunk, whatever the thread count
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, chunks, 1),
+      [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+          Totals sum;
+          for (std::size_t i = k * bs; i < std::min(c.size(), (k + 1) * bs); ++i) {
+            const std::uint32_t begin = c.rowStart[i], end = c.rowStart[i + 1];
+            if (begin == end) continue;
+            const auto s = static_cast<std::size_t>(c.segment[i]);
+            const double* option = m_option.data() + s * n * 3;
+            double weight = 0, slope = 0, intercept = 0;
+            for (std::uint32_t j = begin; j < end; ++j) {
+              const double* t = option + static_cast<std::size_t>(c.choiceOutlet[j]) * 3;
+              const double w = c.choiceWeight[j];
+              weight += w * t[0], slope += w * t[1], intercept += w * t[2];
+            }
+            const double outside = std::isinf(c.logOutside[i]) ? 0.0 : std::exp(c.logOutside[i] + m_logOffset[s] + m_a[s] * price);
+            if (std::isinf(outside)) continue;  // the outside option takes everyone
+            const double share = m_shop[s] / (outside + weight);
+            sum.units += share * weight;
+            sum.revenue += share * (price * slope - intercept);
+          }
+          part[k] = sum;
+        }
+      },
+      tbb::simple_partitioner());
+  Totals total;
+  for (const Totals& t : part) total.units += t.units, total.revenue += t.revenue;  // chunk order
+  const double weight = m_world.spec->consumers.weight;
+  return {total.units * weight, total.revenue * weight};
 }
 
 void addBaskets(World& world, const OutletFactors& f, std::span<const std::uint8_t> only, DemandRound& round) {

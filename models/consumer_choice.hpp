@@ -131,4 +131,35 @@ double expectedSales(const World& world, std::span<const int> targets, std::span
 /// (~1e-15 relative); the result is identical at any thread count.
 std::vector<double> expectedSalesByOutlet(const World& world, std::span<const double> outletPrice);
 
+/// Expected demand when every outlet charges one price p (the integrated channel's optimum,
+/// Engine::summary), in closed form in p. computeFactors' offset moves with p exactly as each
+/// outlet's cost does, so an option's weight W_ij (static weight x factor) does not depend on
+/// p; only the outside option's does: E_i e^(a_s p), a_s = price sensitivity / noise. With each
+/// outlet's unit revenue r_o(p) = p slope_o - intercept_o, consumer i adds
+///   shop_s (p A_i - B_i) / (E_i e^(a_s p) + W_i),  A_i = sum_j W_ij slope_j,  B_i = sum_j W_ij intercept_j,
+/// to the revenue, so a trial price is one pass over the consumers with no per-outlet sums
+/// (expectedSalesByOutlet's random writes were 87% of the national summary). Sums run over
+/// fixed chunks of block_size consumers in consumer order, merged in chunk order: the same at
+/// any thread count. Agrees with expectedSalesByOutlet to rounding (tests/engine).
+class UniformPriceDemand {
+ public:
+  /// slope and intercept per outlet index (unit revenue at price p: p slope - intercept).
+  UniformPriceDemand(const World& world, std::vector<double> slope, std::vector<double> intercept);
+  /// false with an exact-choice segment (noise 0) or a choice set whose weights underflow
+  /// (rowWeights' log-space path): then use expectedSalesByOutlet.
+  bool applies() const { return m_applies; }
+  struct Totals {
+    double units = 0;    // expected units a tick, all outlets
+    double revenue = 0;  // sum over outlets of units x unit revenue
+  };
+  Totals at(double price) const;
+
+ private:
+  const World& m_world;
+  bool m_applies = false;
+  std::vector<double> m_slope, m_intercept;
+  std::vector<double> m_a, m_logOffset, m_shop;  // per segment: a_s, min over outlets of the price-free cost, shop probability
+  std::vector<double> m_option;                  // [(segment x outlets + o) x 3]: factor, factor x slope, factor x intercept
+};
+
 }  // namespace chan::models

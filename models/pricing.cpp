@@ -140,6 +140,11 @@ double channelUnitRevenue(const World& w, int m, double price) {
   return price * (1.0 - w.members.commission[i]) - w.members.shippingCost[i] - w.members.roleCost[i];
 }
 
+UnitRevenueLine channelUnitRevenueLine(const World& w, int m) {
+  const auto i = idx(m);
+  return {1.0 - w.members.commission[i], w.members.shippingCost[i] + w.members.roleCost[i]};
+}
+
 double netUnitRevenue(const World& w, int m, double price) {
   return channelUnitRevenue(w, m, price) + price * w.members.saleIncomeRate[idx(m)];
 }

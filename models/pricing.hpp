@@ -25,6 +25,12 @@ double netUnitRevenue(const World& world, int member, double price);
 /// platform's commission and delivery cost; transfers between members (referrals) cancel out.
 double channelUnitRevenue(const World& world, int member, double price);
 
+/// channelUnitRevenue as a line in the price: price x slope - intercept (equal up to rounding).
+struct UnitRevenueLine {
+  double slope = 1, intercept = 0;
+};
+UnitRevenueLine channelUnitRevenueLine(const World& world, int member);
+
 /// Price member m charges when its unit cost is `unitCost` and other members' prices are as in
 /// ctx. ShareAdjust returns ctx[m]: it adjusts in adjustSharePrices, not to cost. For an owner
 /// using best response, ctx is updated with the prices chosen for the members it owns.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <utility>
 
 #include "models/channel_control.hpp"
 #include "models/consumer_choice.hpp"
@@ -149,6 +150,7 @@ void Engine::step() {
   m_metrics.beginTick(w);
   TickObservations obs;
   obs.ordersByTier.assign(static_cast<std::size_t>(w.tierCount()), 0.0);
+  lap(StageTimes::Metrics);  // the day's opening totals, for its metrics row
   // arrivals: shipments due this tick join the buyers' stock
   receiveArrivals();
   lap(StageTimes::Arrivals);
@@ -674,10 +676,23 @@ Summary Engine::summary() const {
     const double cost = w.products[0].unitCost;
     std::vector<int> all(w.outlets.size());
     for (std::size_t o = 0; o < all.size(); ++o) all[o] = static_cast<int>(o);
+    // each outlet's contribution per unit at price p, channelUnitRevenue less the production
+    // cost, as p x slope - intercept (delivery and commission are outlet-specific)
+    std::vector<double> slope(all.size()), intercept(all.size());
+    for (int o : all) {
+      const models::UnitRevenueLine line = models::channelUnitRevenueLine(w, w.outlets[idx(o)]);
+      slope[idx(o)] = line.slope;
+      intercept[idx(o)] = line.intercept + cost;
+    }
+    const models::UniformPriceDemand uniform(w, std::move(slope), std::move(intercept));
     auto contributionAt = [&](double p) {
+      if (uniform.applies()) {  // one pass, closed form in p
+        const models::UniformPriceDemand::Totals t = uniform.at(p);
+        return t.units > 0 ? t.revenue : 0.0;
+      }
       std::vector<double> price(all.size(), p);
       const std::vector<double> sales = models::expectedSalesByOutlet(w, price);  // one pass for all outlets
-      double perUnit = 0;  // average delivery and commission cost is outlet-specific: use each outlet's own
+      double perUnit = 0;
       double units = 0;
       for (int o : all) {
         const double q = sales[idx(o)];

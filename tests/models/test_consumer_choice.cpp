@@ -561,3 +561,33 @@ TEST_CASE("consumer choice: sampled exact choices follow the cell shares", "[cho
   CHECK(chan::models::choiceWeights(b.world, f, 3, weights) == 0.0);
   CHECK(weights[0] == 1.0);
 }
+
+TEST_CASE("consumer choice: demand at one uniform price in closed form equals the hand logit and the per-outlet pass",
+          "[choice]") {
+  // every outlet at price p: U_A = 20 + 0.3 - 0.4 + 1.0 - 0.5 p, U_B = 24 + 0.3 - 1.2 + 0.4 - 0.5 p,
+  // U_C = 20 + 0.3 + 1.8 - 0.5 p (kUtility's terms with one price); unit revenue p x slope - intercept
+  // with slopes 1, 0.9, 0.8 and intercepts 11, 12, 10.5
+  Built b(threeOutlets(kSegment));
+  const std::vector<double> slope = {1, 0.9, 0.8}, intercept = {11, 12, 10.5};
+  const chan::models::UniformPriceDemand uniform(b.world, slope, intercept);
+  REQUIRE(uniform.applies());
+  const double mass = 200 * 2 * 0.8;
+  for (double p : {5.0, 20.0, 31.5, 60.0}) {
+    const auto share = logitShares({20.9 - 0.5 * p, 23.5 - 0.5 * p, 22.1 - 0.5 * p}, 1.5, true);
+    double units = 0, revenue = 0;
+    for (std::size_t o = 0; o < 3; ++o) units += mass * share[o], revenue += mass * share[o] * (p * slope[o] - intercept[o]);
+    const chan::models::UniformPriceDemand::Totals t = uniform.at(p);
+    CHECK(t.units == Approx(units).epsilon(1e-12));
+    CHECK(t.revenue == Approx(revenue).epsilon(1e-12));
+    // the per-outlet pass (expectedSalesByOutlet) at the same prices agrees to rounding
+    const std::vector<double> byOutlet = chan::models::expectedSalesByOutlet(b.world, std::vector<double>(3, p));
+    double passRevenue = 0;
+    for (std::size_t o = 0; o < 3; ++o) passRevenue += byOutlet[o] * (p * slope[o] - intercept[o]);
+    CHECK(t.revenue == Approx(passRevenue).epsilon(1e-12));
+  }
+  // an exact-choice segment (noise 0) has no weights to factor: the per-outlet pass must be used
+  std::string exact = kSegment;
+  exact.replace(exact.find("noise: 1.5"), 10, "noise: 0");
+  Built e(threeOutlets(exact));
+  CHECK_FALSE(chan::models::UniformPriceDemand(e.world, slope, intercept).applies());
+}
