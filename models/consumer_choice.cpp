@@ -1248,8 +1248,9 @@ std::vector<double> expectedSalesByOutlet(const World& world, std::span<const do
   return units;
 }
 
-UniformPriceDemand::UniformPriceDemand(const World& world, std::vector<double> slope, std::vector<double> intercept)
-    : m_world(world), m_slope(std::move(slope)), m_intercept(std::move(intercept)) {
+UniformPriceDemand::UniformPriceDemand(const World& world, std::span<const double> slope,
+                                       std::span<const double> intercept)
+    : m_world(world) {
   const auto& segments = world.spec->consumers.segments;
   const std::size_t n = world.outlets.size();
   if (std::any_of(segments.begin(), segments.end(), [](const SegmentSpec& g) { return g.noise == 0; })) return;
@@ -1273,7 +1274,7 @@ UniformPriceDemand::UniformPriceDemand(const World& world, std::vector<double> s
       const double f = atZero.factor[s * n + o];
       if (!std::isfinite(f)) return;
       double* t = m_option.data() + (s * n + o) * 3;
-      t[0] = f, t[1] = f * m_slope[o], t[2] = f * m_intercept[o];
+      t[0] = f, t[1] = f * slope[o], t[2] = f * intercept[o];
     }
   }
   // a choice set whose weights all underflow takes rowWeights' log-space path: not this one

@@ -144,7 +144,7 @@ std::vector<double> expectedSalesByOutlet(const World& world, std::span<const do
 class UniformPriceDemand {
  public:
   /// slope and intercept per outlet index (unit revenue at price p: p slope - intercept).
-  UniformPriceDemand(const World& world, std::vector<double> slope, std::vector<double> intercept);
+  UniformPriceDemand(const World& world, std::span<const double> slope, std::span<const double> intercept);
   /// false with an exact-choice segment (noise 0) or a choice set whose weights underflow
   /// (rowWeights' log-space path): then use expectedSalesByOutlet.
   bool applies() const { return m_applies; }
@@ -157,7 +157,6 @@ class UniformPriceDemand {
  private:
   const World& m_world;
   bool m_applies = false;
-  std::vector<double> m_slope, m_intercept;
   std::vector<double> m_a, m_logOffset, m_shop;  // per segment: a_s, min over outlets of the price-free cost, shop probability
   std::vector<double> m_option;                  // [(segment x outlets + o) x 3]: factor, factor x slope, factor x intercept
 };

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
-#include <utility>
 
 #include "models/channel_control.hpp"
 #include "models/consumer_choice.hpp"
@@ -684,7 +683,7 @@ Summary Engine::summary() const {
       slope[idx(o)] = line.slope;
       intercept[idx(o)] = line.intercept + cost;
     }
-    const models::UniformPriceDemand uniform(w, std::move(slope), std::move(intercept));
+    const models::UniformPriceDemand uniform(w, slope, intercept);
     auto contributionAt = [&](double p) {
       if (uniform.applies()) {  // one pass, closed form in p
         const models::UniformPriceDemand::Totals t = uniform.at(p);
