@@ -1000,6 +1000,22 @@ std::vector<std::int32_t> singleGroupRows(const World& world, const SourceOfVolu
   return rowGroup;
 }
 
+/// SourceOfVolume::blockGroup of every block of `bs` consumers.
+std::vector<std::int32_t> singleGroupBlocks(const World& world, const SourceOfVolume& out, std::size_t bs) {
+  const auto& c = world.consumers;
+  const auto& segments = world.spec->consumers.segments;
+  std::vector<std::int32_t> blockGroup((c.size() + bs - 1) / bs, -1);
+  for (std::size_t b = 0; b < blockGroup.size(); ++b) {
+    const std::size_t begin = b * bs, end = std::min(c.size(), begin + bs);
+    const std::int32_t group = out.rowGroup[begin];
+    bool one = group >= 0;
+    for (std::size_t i = begin; i < end && one; ++i)
+      one = out.rowGroup[i] == group && std::isinf(c.logOutside[i]) && segments[c.segment[i]].noise != 0;
+    if (one) blockGroup[b] = group;
+  }
+  return blockGroup;
+}
+
 }  // namespace
 
 void addSourceOfVolume(const World& world, const OutletFactors& first, std::span<const double> fill1,
@@ -1018,7 +1034,10 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
     double cannibalized = 0;
   };
   std::vector<Block> blocks(blockCount(world));
-  if (out.rowGroup.size() != c.size()) out.rowGroup = singleGroupRows(world, out);
+  if (out.rowGroup.size() != c.size()) {
+    out.rowGroup = singleGroupRows(world, out);
+    out.blockGroup = singleGroupBlocks(world, out, bs);
+  }
   const bool exactWhole = exactMultiples(weight, bs);
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, blocks.size(), 1),
@@ -1148,7 +1167,19 @@ void addSourceOfVolume(const World& world, const OutletFactors& first, std::span
         for (std::size_t b = range.begin(); b != range.end(); ++b) {
           const std::size_t end = std::min(c.size(), (b + 1) * bs);
           cannibalized = 0;
-          for (std::size_t i = b * bs; i < end; ++i) {
+          // a block of one group's rows without outside options: its sales, counted (the
+          // loop below would addWhole each of them to the same cell)
+          const std::int32_t blockGroup = expected || !(weight > 0) ? -1 : out.blockGroup[b];
+          if (blockGroup >= 0) {
+            const std::int32_t* pick = c.pick.data();
+            std::uint32_t sales = 0;
+            for (std::size_t i = b * bs; i < end; ++i) sales += pick[i] >= 0 ? 1 : 0;
+            if (sales > 0) {
+              const std::size_t at = static_cast<std::size_t>(blockGroup) * columns + none;
+              touched[at] = 1, whole[at] = sales, list.push_back(static_cast<std::uint32_t>(at));
+            }
+          }
+          for (std::size_t i = blockGroup >= 0 ? end : b * bs; i < end; ++i) {
             const std::uint32_t begin = c.rowStart[i], len = c.rowStart[i + 1] - begin;
             if (!expected) {
               if (c.pick[i] < 0) continue;

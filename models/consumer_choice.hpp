@@ -101,6 +101,12 @@ struct SourceOfVolume {
   /// (choice sets are fixed at set-up): such a consumer's sale has no other group to come from
   /// and no online cannibalisation, so sampled mode attributes it without the group sums.
   std::vector<std::int32_t> rowGroup;
+  /// Per block of block_size consumers: the member group when every consumer of the block has
+  /// a row of that one group (rowGroup), no outside option and a logit segment, else -1. Built
+  /// with rowGroup. Each sampled sale of such a block goes wholly to walking away (no other
+  /// group, no outside option: the sale had nowhere else to go), so the block's attribution is
+  /// its count of sales, without reading rows or weights.
+  std::vector<std::int32_t> blockGroup;
   double at(int seller, int source) const {
     return units[static_cast<std::size_t>(seller) * static_cast<std::size_t>(groups + 1) + static_cast<std::size_t>(source)];
   }

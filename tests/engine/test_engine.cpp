@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <numeric>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -507,6 +508,48 @@ consumers:
   CHECK(s.at("conflict.cannibalization") == Approx(0.3 / 0.65).margin(tol));
   const std::string csv = chan::io::sourceOfVolumeCsv(source, engine.world());
   CHECK(csv.rfind("seller,units,store,online,no_purchase\n", 0) == 0);
+}
+
+TEST_CASE("engine: a sale with nowhere else to go is all new demand, counted block by block", "[engine]") {
+  // One group of stores, so a sale could only have come from walking away. Segment `loyal`
+  // has no outside option: a block of only its consumers is attributed by counting its sales
+  // (SourceOfVolume::blockGroup); `casual` (outside option) rows go consumer by consumer. Stock
+  // runs out on the first day: the shoppers who find empty shelves buy nothing and must not be
+  // counted.
+  const std::string doc = R"(
+name: one_group
+ticks: 3
+seed: 5
+block_size: 64
+check: true
+brands: [{name: b, unit_cost: 1}]
+members:
+  - {group: maker, kind: manufacturer}
+  - {group: stores, kind: offline_store, count: 4, supplier: maker, pricing: {rule: fixed, price: 3},
+     replenishment: {rule: none, initial_stock: 150}}
+consumers:
+  count: 2000
+  mode: sampled
+  substitution: false
+  choice_set: {nearest: 2}
+  segments:
+    - {name: loyal, share: 0.98, outside_option: false}
+    - {name: casual, share: 0.02, valuation: {dist: constant, value: 5}}
+)";
+  const chan::ScenarioSpec spec = parse(doc);
+  chan::Engine engine(spec);
+  engine.run();
+  const auto& source = engine.metrics().sourceOfVolume();
+  const auto& blocks = engine.metrics().tickSourceOfVolume().blockGroup;
+  const auto shortcut = std::count_if(blocks.begin(), blocks.end(), [](int g) { return g >= 0; });
+  REQUIRE(shortcut > 0);                                             // blocks counted whole
+  REQUIRE(shortcut < static_cast<std::ptrdiff_t>(blocks.size()));    // and blocks read row by row
+  const auto& unitsSold = engine.world().flows.unitsSold;  // per member: the maker, then the 4 stores
+  const double sold = std::accumulate(unitsSold.begin() + 1, unitsSold.end(), 0.0);
+  REQUIRE(sold == Approx(600).epsilon(1e-12));  // all 4 x 150 units sold; the rest went unfilled
+  CHECK(source.at(1, 2) == Approx(sold).epsilon(1e-12));
+  CHECK(source.at(1, 0) == 0.0);
+  CHECK(source.at(1, 1) == 0.0);
 }
 
 TEST_CASE("engine: a run without the source of volume takes the same decisions and reads no cannibalisation", "[engine]") {
