@@ -363,6 +363,11 @@ class BlockAccumulator {
     ++m_picks[o];
     m_cannibalizedPicks[o] += cannibalized ? 1 : 0;
   }
+  /// addPick(o, false)
+  void addPick(std::size_t o) {
+    touch(o);
+    ++m_picks[o];
+  }
   /// Moves the touched outlets' sums into `sums` and clears the scratch. A block adds either
   /// amounts (expected mode) or picks (sampled mode), so one of the two terms is 0.
   void flush(BlockSums& sums) {
@@ -748,6 +753,7 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
   const bool expected = world.spec->consumers.expected;
   const double weight = world.spec->consumers.weight;
   const std::vector<std::uint8_t> online = onlineFlags(world);
+  const bool anyOnline = std::find(online.begin(), online.end(), 1) != online.end();
   const AgentKeys keys(*world.spec, world.tick, StreamPurpose::Shopping);
   const bool finite =
       std::all_of(f.factor.begin(), f.factor.end(), [](double x) { return std::isfinite(x) && x >= 0; }) &&
@@ -788,7 +794,10 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
   // `pantry` (std::true_type with household stock, World::pantry): stocked consumers skip today;
   // without it the kernel is compiled as before (no per-consumer test)
   const std::uint8_t* stocked = world.pantry.stocked.empty() ? nullptr : world.pantry.stocked.data();
-  auto chooseLaneGroup = [&](std::size_t g, std::size_t first, std::size_t last, BlockAccumulator& acc, auto pantry) {
+  // `anyOnline` (std::false_type when no outlet sells online): without online outlets no pick
+  // is cannibalised, and the kernel skips countPick's per-pick tests
+  auto chooseLaneGroup = [&](std::size_t g, std::size_t first, std::size_t last, BlockAccumulator& acc, auto pantry,
+                             auto anyOnline) {
     // plain pointers: the closure's references would be reloaded after every byte store
     const std::uint8_t* segment = c.segment.data();
     const double* shopProbability = seg.shopProbability.data();
@@ -824,6 +833,29 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
     const float* scale = outsideScale.data();
     const float* ownOutside = c.lanes.outside.data() + g * L;  // the group's consumers
     float target[L];
+    std::int32_t below[L], positive[L];
+    // the option drawn by a fast lane who buys (target >= 0)
+    auto pickLane = [&](std::size_t l) {
+      const auto k = static_cast<std::size_t>(std::min(below[l], positive[l]));
+      const std::size_t i = g * L + l;
+      pick[i] = static_cast<std::int32_t>(static_cast<std::size_t>(X[k * L + l]) - sg[l] * stride);
+      if constexpr (decltype(anyOnline)::value) countPick(world, f, online.data(), i, sg[l], pick[i], acc);
+      else acc.addPick(static_cast<std::size_t>(pick[i]));
+    };
+    // The common group: kLanes shoppers of one logit segment without an outside option, every
+    // total past the guard. Their targets are u T (the general formula below with outside 0),
+    // without a test per lane.
+    bool plain = last - first == L && !exact[sg[0]];
+    for (std::size_t l = 0; l < L; ++l)
+      plain = plain & shop[l] & (sg[l] == sg[0]) & (ownOutside[l] == 0) & (total[l] > kLaneGuard);
+    if (plain) {
+      for (std::size_t l = 0; l < L; ++l) target[l] = u[l] * total[l];
+      laneCounts(P, slots, target, total, below, positive);
+      acc.reached += L;
+      acc.shoppers += L;
+      for (std::size_t l = 0; l < L; ++l) pickLane(l);
+      return;
+    }
     bool fast[L] = {};
     for (std::size_t l = 0; l < L; ++l) {
       target[l] = -1.0f;
@@ -836,7 +868,6 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       fast[l] = true;
       target[l] = u[l] * (outside + total[l]) - outside;
     }
-    std::int32_t below[L], positive[L];
     laneCounts(P, slots, target, total, below, positive);
     for (std::size_t i = first; i < last; ++i) {
       const std::size_t l = i - g * L;
@@ -850,10 +881,7 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       }
       ++acc.reached;
       ++acc.shoppers;
-      if (target[l] < 0) continue;  // the outside option
-      const auto k = static_cast<std::size_t>(std::min(below[l], positive[l]));
-      pick[i] = static_cast<std::int32_t>(static_cast<std::size_t>(X[k * L + l]) - sg[l] * stride);
-      countPick(world, f, online.data(), i, sg[l], pick[i], acc);
+      if (target[l] >= 0) pickLane(l);  // else the outside option
     }
   };
   forEachBlock(world, out, [&](std::size_t begin, std::size_t end, BlockSums& sums, BlockAccumulator& acc) {
@@ -869,14 +897,14 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
       }
       return;
     }
-    if (lanes && stocked) {
-      for (std::size_t g = begin / L; g * L < end; ++g)
-        chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), acc, std::true_type{});
-      return;
-    }
     if (lanes) {
-      for (std::size_t g = begin / L; g * L < end; ++g)
-        chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), acc, std::false_type{});
+      auto groups = [&](auto pantry, auto anyOnline) {
+        for (std::size_t g = begin / L; g * L < end; ++g)
+          chooseLaneGroup(g, std::max(begin, g * L), std::min(end, g * L + L), acc, pantry, anyOnline);
+      };
+      if (stocked) groups(std::true_type{}, std::true_type{});
+      else if (anyOnline) groups(std::false_type{}, std::true_type{});
+      else groups(std::false_type{}, std::false_type{});
       return;
     }
     // no lanes (a non-finite world, or one too large for 32-bit factor indices): the same
