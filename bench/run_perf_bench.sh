@@ -5,8 +5,9 @@
 #     directory and run as a separate program: a measuring stick, never part of chansim), with
 #     the ratio chansim / limit;
 #  2. the scale and national benchmarks (scenarios/bench/scale.yaml, national.yaml): wall time
-#     and peak RSS of `chansim run`, and the set-up and end-of-run summary times (the summary's
-#     integrated-channel optimum is ~48 expected-mode passes over every consumer);
+#     and peak RSS of `chansim run --timing`, its set-up, ticks and end-of-run summary times (the
+#     summary's integrated-channel optimum is ~48 expected-mode passes over every consumer) and
+#     the ticks split by engine stage;
 #  3. memory per consumer and per member: the difference of the peak RSS of two one-tick runs
 #     that differ only in the number of consumers (or of stores), divided by that difference.
 # Prints a markdown table (the README's performance section shows one).
@@ -25,8 +26,9 @@
 #
 # Consumer-steps/s counts the ticks only (set-up excluded), as RETAIL_SPEC defines it: chansim's
 # figure comes from bench/chan_phase_timer (same engine and scenario as `chansim run`), the
-# limit's from its own report. The machine's load average is printed with each row: other work
-# on a shared machine slows both programs of a row alike, so the ratio is the steadier figure.
+# limit's from its own report; the median of R runs, and chansim's best run beside it (a shared
+# virtual machine slows some runs by up to 2x). The machine's load average is printed with each
+# row: other work slows both programs of a row alike, so the ratio is the steadier figure.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -76,8 +78,8 @@ cd "$root"
 # ---- 1. retail kernel beside the limit ------------------------------------------------------
 retail="scenarios/bench/retail_choice.yaml"
 steps=200
-echo "| case | chansim consumer-steps/s | limit static | limit literal | chansim / static | chansim / literal | load |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| case | chansim consumer-steps/s | chansim best | limit static | limit literal | chansim / static | chansim / literal | load |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for c in "100000 10 1" "100000 10 2" "10000 50 2"; do
   read -r n k t <<<"$c"
   ours=() stat=() lit=()
@@ -92,36 +94,42 @@ for c in "100000 10 1" "100000 10 2" "10000 50 2"; do
     done
   done
   o=$(printf '%s\n' "${ours[@]}" | median) s=$(printf '%s\n' "${stat[@]}" | median)
-  l=$(printf '%s\n' "${lit[@]}" | median)
-  printf '| N=%s K=%s threads=%s | %s | %s | %s | %.0f%% | %.0f%% | %s |\n' "$n" "$k" "$t" "$(mega "$o")" "$(mega "$s")" \
+  l=$(printf '%s\n' "${lit[@]}" | median) best=$(printf '%s\n' "${ours[@]}" | sort -g | tail -1)
+  printf '| N=%s K=%s threads=%s | %s | %s | %s | %s | %.0f%% | %.0f%% | %s |\n' "$n" "$k" "$t" "$(mega "$o")" "$(mega "$best")" "$(mega "$s")" \
     "$(mega "$l")" "$(awk -v a="$o" -v b="$s" 'BEGIN { print 100 * a / b }')" \
     "$(awk -v a="$o" -v b="$l" 'BEGIN { print 100 * a / b }')" "$(load)"
 done
 [ $quick = 1 ] && exit 0
 
 # ---- 2. scale and national years -----------------------------------------------------------
-# wall s and peak RSS from GNU time around `chansim run`; set-up s and summary s from one
-# chan_phase_timer --ticks 1 run (the summary's passes cost the same after 1 tick as after a year)
-run_timed() {  # name scenario args... -> "wall_s rss_mb"
+# wall s and peak RSS from GNU time around `chansim run --timing`, whose own report gives the
+# set-up, ticks and summary seconds and the ticks by engine stage
+run_timed() {  # name scenario args... -> "wall_s rss_mb"; the run's --timing report in $work/name.timing
   local name=$1 scen=$2
   shift 2
-  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$chansim" run "$scen" --quiet --out "$work/$name" "$@" >/dev/null
+  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$chansim" run "$scen" --quiet --timing --out "$work/$name" "$@" \
+    >"$work/$name.timing"
   awk '{ printf "%s %.0f", $1, $2 / 1024 }' "$work/$name.time"
   rm -rf "${work:?}/$name"
 }
 echo
-echo "| benchmark | command | threads | set-up s | summary s | wall s | peak RSS MB | load |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|"
+echo "| benchmark | command | threads | set-up s | ticks s | summary s | wall s | peak RSS MB | load |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 years=("scale|scenarios/bench/scale.yaml|")
 [ $national = 1 ] && years+=("national|scenarios/bench/national.yaml|${national_ticks:+--ticks $national_ticks}")
+stages=()
 for y in "${years[@]}"; do
   IFS='|' read -r name scen extra <<<"$y"
-  phases=$("$timer" "$scen" --threads 2 --ticks 1 | tail -1)
   # shellcheck disable=SC2086
   read -r wall rss <<<"$(run_timed "$name" "$scen" --threads 2 $extra)"
-  printf '| %s | `chansim run %s --threads 2%s` | 2 | %.2f | %.2f | %s | %s | %s |\n' "$name" "$scen" "${extra:+ $extra}" \
-    "$(cut -d, -f5 <<<"$phases")" "$(cut -d, -f7 <<<"$phases")" "$wall" "$rss" "$(load)"
+  # "timing: set-up S s, T ticks S s, summary S s, outputs S s"
+  read -r setup ticks summary <<<"$(sed -n 's/^timing: set-up \([0-9.]*\) s, [0-9]* ticks \([0-9.]*\) s, summary \([0-9.]*\) s.*/\1 \2 \3/p' "$work/$name.timing")"
+  printf '| %s | `chansim run %s --threads 2%s` | 2 | %s | %s | %s | %s | %s | %s |\n' "$name" "$scen" "${extra:+ $extra}" \
+    "$setup" "$ticks" "$summary" "$wall" "$rss" "$(load)"
+  stages+=("$name ticks by stage (s):$(sed -n 's/^ *ticks by stage://p' "$work/$name.timing")")
 done
+echo
+printf '%s\n' "${stages[@]}"
 
 # ---- 3. memory per consumer and per member -------------------------------------------------
 probe() { run_timed probe scenarios/bench/scale.yaml --ticks 1 --threads 2 "$@" | cut -d' ' -f2; }
