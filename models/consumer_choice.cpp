@@ -1353,18 +1353,20 @@ UniformPriceDemand::UniformPriceDemand(const World& world, std::span<const doubl
       [](bool a, bool b) { return a && b; });
 }
 
-UniformPriceDemand::Totals UniformPriceDemand::at(double price) const {
+UniformPriceDemand::Totals UniformPriceDemand::at(double price) const { return at(std::span(&price, 1)).front(); }
+
+std::vector<UniformPriceDemand::Totals> UniformPriceDemand::at(std::span<const double> prices) const {
   const auto& c = m_world.consumers;
-  const std::size_t n = m_world.outlets.size();
+  const std::size_t n = m_world.outlets.size(), np = prices.size();
   const auto bs = static_cast<std::size_t>(m_world.spec->blockSize);
   const std::size_t chunks = (c.size() + bs - 1) / bs;
-  std::vector<Totals> part(chunks);
+  std::vector<Totals> part(chunks * np);  // [chunk * np + price]
   // simple_partitioner + grain 1: one task per fixed chunk, whatever the thread count
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, chunks, 1),
       [&](const tbb::blocked_range<std::size_t>& r) {
         for (std::size_t k = r.begin(); k != r.end(); ++k) {
-          Totals sum;
+          Totals* sum = part.data() + k * np;
           for (std::size_t i = k * bs; i < std::min(c.size(), (k + 1) * bs); ++i) {
             const std::uint32_t begin = c.rowStart[i], end = c.rowStart[i + 1];
             if (begin == end) continue;
@@ -1376,20 +1378,27 @@ UniformPriceDemand::Totals UniformPriceDemand::at(double price) const {
               const double w = c.choiceWeight[j];
               weight += w * t[0], slope += w * t[1], intercept += w * t[2];
             }
-            const double outside = std::isinf(c.logOutside[i]) ? 0.0 : std::exp(c.logOutside[i] + m_logOffset[s] + m_a[s] * price);
-            if (std::isinf(outside)) continue;  // the outside option takes everyone
-            const double share = m_shop[s] / (outside + weight);
-            sum.units += share * weight;
-            sum.revenue += share * (price * slope - intercept);
+            for (std::size_t q = 0; q < np; ++q) {
+              const double price = prices[q];
+              const double outside =
+                  std::isinf(c.logOutside[i]) ? 0.0 : std::exp(c.logOutside[i] + m_logOffset[s] + m_a[s] * price);
+              if (std::isinf(outside)) continue;  // the outside option takes everyone
+              const double share = m_shop[s] / (outside + weight);
+              sum[q].units += share * weight;
+              sum[q].revenue += share * (price * slope - intercept);
+            }
           }
-          part[k] = sum;
         }
       },
       tbb::simple_partitioner());
-  Totals total;
-  for (const Totals& t : part) total.units += t.units, total.revenue += t.revenue;  // chunk order
   const double weight = m_world.spec->consumers.weight;
-  return {total.units * weight, total.revenue * weight};
+  std::vector<Totals> total(np);
+  for (std::size_t q = 0; q < np; ++q) {
+    Totals t;
+    for (std::size_t k = 0; k < chunks; ++k) t.units += part[k * np + q].units, t.revenue += part[k * np + q].revenue;  // chunk order
+    total[q] = {t.units * weight, t.revenue * weight};
+  }
+  return total;
 }
 
 void addBaskets(World& world, const OutletFactors& f, std::span<const std::uint8_t> only, DemandRound& round) {

@@ -159,6 +159,9 @@ class UniformPriceDemand {
     double revenue = 0;  // sum over outlets of units x unit revenue
   };
   Totals at(double price) const;
+  /// at(p) for every p in `prices`, from one pass over the consumers (each row's sums are
+  /// independent of the price): the same terms in the same order, so the same totals.
+  std::vector<Totals> at(std::span<const double> prices) const;
 
  private:
   const World& m_world;

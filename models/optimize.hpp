@@ -79,6 +79,13 @@ double polishNewton(F&& f, double x, double lo, double hi, int steps = 2) {
   return x;
 }
 
+/// Point k of maximizeScanned's scan of `points` evenly spaced prices on [lo, hi] (points >= 3),
+/// for a caller that evaluates the scan in one batch before the search asks for it.
+inline double scanPoint(double lo, double hi, int points, int k) {
+  const double step = (hi - lo) / (points - 1);
+  return k >= points - 1 ? hi : lo + k * step;  // never past hi by rounding
+}
+
 /// Scans `points` evenly spaced prices on [lo, hi] for the best, then refines with Brent on
 /// the neighbouring interval: guards against local maxima when demand is not concave.
 /// The result is Newton-polished (see polishNewton).
@@ -86,8 +93,7 @@ template <class F>
 std::pair<double, double> maximizeScanned(F&& f, double lo, double hi, int points, double tol) {
   double a = lo, b = hi, xbest = lo, fbest = -HUGE_VAL;
   if (points >= 3) {
-    const double step = (hi - lo) / (points - 1);
-    auto point = [&](int k) { return k >= points - 1 ? hi : lo + k * step; };  // never past hi by rounding
+    auto point = [&](int k) { return scanPoint(lo, hi, points, k); };
     int best = 0;
     for (int k = 0; k < points; ++k) {
       const double fk = f(point(k));

@@ -713,6 +713,14 @@ Summary Engine::summary() const {
     };
     double hi = 1;
     for (int m : w.outlets) hi = std::max(hi, kIntegratedPriceCeiling * w.members.price[idx(m)]);
+    if (uniform.applies()) {  // the search's scan, in one pass over the consumers
+      std::vector<double> grid(kIntegratedGrid);
+      for (int k = 0; k < kIntegratedGrid; ++k) grid[idx(k)] = models::scanPoint(cost, hi, kIntegratedGrid, k);
+      const std::vector<models::UniformPriceDemand::Totals> totals = uniform.at(grid);
+      for (int k = 0; k < kIntegratedGrid; ++k)
+        if (std::none_of(tried.begin(), tried.end(), [&](const auto& t) { return t.first == grid[idx(k)]; }))
+          tried.emplace_back(grid[idx(k)], totals[idx(k)].units > 0 ? totals[idx(k)].revenue : 0.0);
+    }
     const double best = models::maximizeScanned(contribution, cost, hi, kIntegratedGrid, kIntegratedTolerance).second;
     // the channel's contribution: consumer revenue less outlet variable costs and the
     // production cost of the units consumers bought

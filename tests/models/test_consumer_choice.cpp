@@ -572,13 +572,19 @@ TEST_CASE("consumer choice: demand at one uniform price in closed form equals th
   const chan::models::UniformPriceDemand uniform(b.world, slope, intercept);
   REQUIRE(uniform.applies());
   const double mass = 200 * 2 * 0.8;
-  for (double p : {5.0, 20.0, 31.5, 60.0}) {
+  const std::vector<double> prices = {5.0, 20.0, 31.5, 60.0};
+  const auto batch = uniform.at(prices);  // every price from one pass
+  REQUIRE(batch.size() == prices.size());
+  for (std::size_t k = 0; k < prices.size(); ++k) {
+    const double p = prices[k];
     const auto share = logitShares({20.9 - 0.5 * p, 23.5 - 0.5 * p, 22.1 - 0.5 * p}, 1.5, true);
     double units = 0, revenue = 0;
     for (std::size_t o = 0; o < 3; ++o) units += mass * share[o], revenue += mass * share[o] * (p * slope[o] - intercept[o]);
     const chan::models::UniformPriceDemand::Totals t = uniform.at(p);
     CHECK(t.units == Approx(units).epsilon(1e-12));
     CHECK(t.revenue == Approx(revenue).epsilon(1e-12));
+    CHECK(batch[k].units == Approx(units).epsilon(1e-12));
+    CHECK(batch[k].revenue == Approx(revenue).epsilon(1e-12));
     // the per-outlet pass (expectedSalesByOutlet) at the same prices agrees to rounding
     const std::vector<double> byOutlet = chan::models::expectedSalesByOutlet(b.world, std::vector<double>(3, p));
     double passRevenue = 0;
