@@ -1323,7 +1323,8 @@ UniformPriceDemand::UniformPriceDemand(const World& world, std::span<const doubl
   }();
   const SegmentTable seg(world);
   const DemandCalendar& calendar = world.calendar;
-  m_option.resize(segments.size() * n * 3);
+  // [(segment x outlets + o) x 3]: factor, factor x slope, factor x intercept
+  std::vector<double> option(segments.size() * n * 3);
   for (std::size_t s = 0; s < segments.size(); ++s) {
     const double alpha = segments[s].priceSensitivity * (calendar.priceSensitivity.empty() ? 1.0 : calendar.priceSensitivity[s]);
     m_a.push_back(alpha / segments[s].noise);
@@ -1332,20 +1333,33 @@ UniformPriceDemand::UniformPriceDemand(const World& world, std::span<const doubl
     for (std::size_t o = 0; o < n; ++o) {
       const double f = atZero.factor[s * n + o];
       if (!std::isfinite(f)) return;
-      double* t = m_option.data() + (s * n + o) * 3;
+      double* t = option.data() + (s * n + o) * 3;
       t[0] = f, t[1] = f * slope[o], t[2] = f * intercept[o];
     }
   }
-  // a choice set whose weights all underflow takes rowWeights' log-space path: not this one
+  // each consumer's row summed once: the options are read at random (a national network's
+  // table is tens of MB), the price passes then read these sums in order
   const auto& c = world.consumers;
+  m_row.resize(c.size() * 3);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, c.size()), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      const double* t0 = option.data() + static_cast<std::size_t>(c.segment[i]) * n * 3;
+      double weight = 0, slope = 0, intercept = 0;
+      for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j) {
+        const double* t = t0 + static_cast<std::size_t>(c.choiceOutlet[j]) * 3;
+        const double w = c.choiceWeight[j];
+        weight += w * t[0], slope += w * t[1], intercept += w * t[2];
+      }
+      double* row = m_row.data() + i * 3;
+      row[0] = weight, row[1] = slope, row[2] = intercept;
+    }
+  });
+  // a choice set whose weights all underflow takes rowWeights' log-space path: not this one
   m_applies = tbb::parallel_reduce(
       tbb::blocked_range<std::size_t>(0, c.size()), true,
       [&](const tbb::blocked_range<std::size_t>& r, bool ok) {
         for (std::size_t i = r.begin(); i != r.end() && ok; ++i) {
-          const double* option = m_option.data() + static_cast<std::size_t>(c.segment[i]) * n * 3;
-          double sum = 0;
-          for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j)
-            sum += c.choiceWeight[j] * option[static_cast<std::size_t>(c.choiceOutlet[j]) * 3];
+          const double sum = m_row[i * 3];
           ok = std::isfinite(sum) && (c.rowStart[i] == c.rowStart[i + 1] || sum > kUnderflowGuard);
         }
         return ok;
@@ -1357,7 +1371,7 @@ UniformPriceDemand::Totals UniformPriceDemand::at(double price) const { return a
 
 std::vector<UniformPriceDemand::Totals> UniformPriceDemand::at(std::span<const double> prices) const {
   const auto& c = m_world.consumers;
-  const std::size_t n = m_world.outlets.size(), np = prices.size();
+  const std::size_t np = prices.size();
   const auto bs = static_cast<std::size_t>(m_world.spec->blockSize);
   const std::size_t chunks = (c.size() + bs - 1) / bs;
   std::vector<Totals> part(chunks * np);  // [chunk * np + price]
@@ -1368,16 +1382,9 @@ std::vector<UniformPriceDemand::Totals> UniformPriceDemand::at(std::span<const d
         for (std::size_t k = r.begin(); k != r.end(); ++k) {
           Totals* sum = part.data() + k * np;
           for (std::size_t i = k * bs; i < std::min(c.size(), (k + 1) * bs); ++i) {
-            const std::uint32_t begin = c.rowStart[i], end = c.rowStart[i + 1];
-            if (begin == end) continue;
+            if (c.rowStart[i] == c.rowStart[i + 1]) continue;
             const auto s = static_cast<std::size_t>(c.segment[i]);
-            const double* option = m_option.data() + s * n * 3;
-            double weight = 0, slope = 0, intercept = 0;
-            for (std::uint32_t j = begin; j < end; ++j) {
-              const double* t = option + static_cast<std::size_t>(c.choiceOutlet[j]) * 3;
-              const double w = c.choiceWeight[j];
-              weight += w * t[0], slope += w * t[1], intercept += w * t[2];
-            }
+            const double weight = m_row[i * 3], slope = m_row[i * 3 + 1], intercept = m_row[i * 3 + 2];
             for (std::size_t q = 0; q < np; ++q) {
               const double price = prices[q];
               const double outside =

@@ -167,7 +167,9 @@ class UniformPriceDemand {
   const World& m_world;
   bool m_applies = false;
   std::vector<double> m_a, m_logOffset, m_shop;  // per segment: a_s, min over outlets of the price-free cost, shop probability
-  std::vector<double> m_option;                  // [(segment x outlets + o) x 3]: factor, factor x slope, factor x intercept
+  /// [consumer x 3]: the sums over its options of static weight x factor, x factor x slope and
+  /// x factor x intercept (price-free: each price pass reads them in order). 24 bytes a consumer.
+  std::vector<double> m_row;
 };
 
 }  // namespace chan::models
