@@ -1323,8 +1323,7 @@ UniformPriceDemand::UniformPriceDemand(const World& world, std::span<const doubl
   }();
   const SegmentTable seg(world);
   const DemandCalendar& calendar = world.calendar;
-  // [(segment x outlets + o) x 3]: factor, factor x slope, factor x intercept
-  std::vector<double> option(segments.size() * n * 3);
+  m_option.resize(segments.size() * n * 3);
   for (std::size_t s = 0; s < segments.size(); ++s) {
     const double alpha = segments[s].priceSensitivity * (calendar.priceSensitivity.empty() ? 1.0 : calendar.priceSensitivity[s]);
     m_a.push_back(alpha / segments[s].noise);
@@ -1333,38 +1332,48 @@ UniformPriceDemand::UniformPriceDemand(const World& world, std::span<const doubl
     for (std::size_t o = 0; o < n; ++o) {
       const double f = atZero.factor[s * n + o];
       if (!std::isfinite(f)) return;
-      double* t = option.data() + (s * n + o) * 3;
+      double* t = m_option.data() + (s * n + o) * 3;
       t[0] = f, t[1] = f * slope[o], t[2] = f * intercept[o];
     }
   }
-  // each consumer's row summed once: the options are read at random (a national network's
-  // table is tens of MB), the price passes then read these sums in order
+  // A table too large for the caches (a national network's is tens of MB) is read at random by
+  // every price pass: each consumer's row is then summed once here and the passes read the sums
+  // in order (24 bytes a consumer, for the summary's lifetime). Either way the same sums.
   const auto& c = world.consumers;
-  m_row.resize(c.size() * 3);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, c.size()), [&](const tbb::blocked_range<std::size_t>& r) {
-    for (std::size_t i = r.begin(); i != r.end(); ++i) {
-      const double* t0 = option.data() + static_cast<std::size_t>(c.segment[i]) * n * 3;
-      double weight = 0, slope = 0, intercept = 0;
-      for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j) {
-        const double* t = t0 + static_cast<std::size_t>(c.choiceOutlet[j]) * 3;
-        const double w = c.choiceWeight[j];
-        weight += w * t[0], slope += w * t[1], intercept += w * t[2];
+  if (m_option.size() * sizeof(double) > kRowSumsAbove) {
+    std::vector<double> row(c.size() * 3);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, c.size()), [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t i = r.begin(); i != r.end(); ++i) {
+        const RowSums sums = rowSums(i);
+        std::copy(sums.begin(), sums.end(), row.begin() + static_cast<std::ptrdiff_t>(i * 3));
       }
-      double* row = m_row.data() + i * 3;
-      row[0] = weight, row[1] = slope, row[2] = intercept;
-    }
-  });
+    });
+    m_row = std::move(row);
+  }
   // a choice set whose weights all underflow takes rowWeights' log-space path: not this one
   m_applies = tbb::parallel_reduce(
       tbb::blocked_range<std::size_t>(0, c.size()), true,
       [&](const tbb::blocked_range<std::size_t>& r, bool ok) {
         for (std::size_t i = r.begin(); i != r.end() && ok; ++i) {
-          const double sum = m_row[i * 3];
+          const double sum = rowSums(i)[0];
           ok = std::isfinite(sum) && (c.rowStart[i] == c.rowStart[i + 1] || sum > kUnderflowGuard);
         }
         return ok;
       },
       [](bool a, bool b) { return a && b; });
+}
+
+UniformPriceDemand::RowSums UniformPriceDemand::rowSums(std::size_t i) const {
+  if (!m_row.empty()) return {m_row[i * 3], m_row[i * 3 + 1], m_row[i * 3 + 2]};
+  const auto& c = m_world.consumers;
+  const double* option = m_option.data() + static_cast<std::size_t>(c.segment[i]) * m_world.outlets.size() * 3;
+  RowSums sums = {0, 0, 0};
+  for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j) {
+    const double* t = option + static_cast<std::size_t>(c.choiceOutlet[j]) * 3;
+    const double w = c.choiceWeight[j];
+    sums[0] += w * t[0], sums[1] += w * t[1], sums[2] += w * t[2];
+  }
+  return sums;
 }
 
 UniformPriceDemand::Totals UniformPriceDemand::at(double price) const { return at(std::span(&price, 1)).front(); }
@@ -1384,7 +1393,7 @@ std::vector<UniformPriceDemand::Totals> UniformPriceDemand::at(std::span<const d
           for (std::size_t i = k * bs; i < std::min(c.size(), (k + 1) * bs); ++i) {
             if (c.rowStart[i] == c.rowStart[i + 1]) continue;
             const auto s = static_cast<std::size_t>(c.segment[i]);
-            const double weight = m_row[i * 3], slope = m_row[i * 3 + 1], intercept = m_row[i * 3 + 2];
+            const auto [weight, slope, intercept] = rowSums(i);
             for (std::size_t q = 0; q < np; ++q) {
               const double price = prices[q];
               const double outside =

@@ -14,6 +14,7 @@
 // for the valuations of its quantile cell; utilities are linear in v, so its "weights" are the
 // exact shares of the cell where each option is best, and the population's demand is that of
 // the continuous distribution, kinks included (the valuation models of the validation cases).
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -167,9 +168,14 @@ class UniformPriceDemand {
   const World& m_world;
   bool m_applies = false;
   std::vector<double> m_a, m_logOffset, m_shop;  // per segment: a_s, min over outlets of the price-free cost, shop probability
-  /// [consumer x 3]: the sums over its options of static weight x factor, x factor x slope and
-  /// x factor x intercept (price-free: each price pass reads them in order). 24 bytes a consumer.
+  std::vector<double> m_option;                  // [(segment x outlets + o) x 3]: factor, factor x slope, factor x intercept
+  /// [consumer x 3]: rowSums of every consumer, kept when m_option exceeds kRowSumsAbove bytes
   std::vector<double> m_row;
+  static constexpr std::size_t kRowSumsAbove = std::size_t{8} << 20;
+  /// Consumer i's sums over its options of static weight x (factor, factor x slope, factor x
+  /// intercept), in row order: price-free
+  using RowSums = std::array<double, 3>;
+  RowSums rowSums(std::size_t i) const;
 };
 
 }  // namespace chan::models
