@@ -17,6 +17,7 @@
 // sim/io/scenario_loader.cpp (the gray market reads them too).
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "mechanisms/mechanism.hpp"
@@ -134,14 +135,25 @@ class Diversion final : public Mechanism {
     s.emplace_back("diversion.detected_share", diverted > 0 ? detected / diverted : 0.0);
     // price erosion: how far below the price it would charge buying from its own supplier an
     // outlet that received diverted goods sells (mean over those outlets, at the end of the run)
+    // respond reads every member's price from the context and writes into it only in an
+    // owner's joint best response (its family's prices): one copy serves the outlets that own
+    // no member (a copy per outlet was 10 MB each at a million members, most of the national
+    // network's summary)
     double actual = 0, own = 0;
+    std::optional<models::PriceContext> shared;
     for (int m : w.outlets) {
       const auto i = idx(m);
       if (w.flows.divertedIn[i] <= 0 || !w.members.active[i]) continue;
       const int s0 = w.members.supplier[i];
-      models::PriceContext ctx = w.members.price;
+      const double cost = w.members.price[idx(s0)] * (1 - w.discountOf(m));
       actual += w.members.price[i];
-      own += models::respond(w, m, w.members.price[idx(s0)] * (1 - w.discountOf(m)), ctx);
+      if (!w.owned[i].empty()) {
+        models::PriceContext ctx = w.members.price;
+        own += models::respond(w, m, cost, ctx);
+        continue;
+      }
+      if (!shared) shared = w.members.price;
+      own += models::respond(w, m, cost, *shared);
     }
     s.emplace_back("diversion.price_erosion", own > 0 ? 1 - actual / own : 0.0);
   }
