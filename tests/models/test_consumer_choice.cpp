@@ -400,6 +400,45 @@ consumers:
   CHECK(std::fabs(round.demand[1] / 20000 - pB) < 5 * std::sqrt(pB * (1 - pB) / 20000));
 }
 
+TEST_CASE("consumer choice: sampled shoppers without an outside option follow the hand logit", "[choice]") {
+  // Everyone shops (purchase probability 1) and nobody may walk away: the lane kernel's groups of
+  // 8 shoppers without an outside option (their targets u T in one vector step). 20,003
+  // consumers: the last group is partial and goes lane by lane. Two stores at the centre and an
+  // e-store, no travel or delivery cost, mu = 1: U = -p, shares e^-1 : e^-2 : e^-1.5.
+  const std::string yaml = R"(
+name: plain_groups
+ticks: 1
+seed: 11
+block_size: 64
+brands: [{name: b, unit_cost: 0.01}]
+members:
+  - {group: maker, kind: manufacturer}
+  - {group: A, kind: offline_store, count: 2, supplier: maker, placement: centre, service_level: 0}
+  - {group: B, kind: e_store, supplier: maker, service_level: 0, delivery_days: 0}
+consumers:
+  count: 20003
+  placement: centre
+  mode: sampled
+  segments: [{name: s, valuation: {dist: constant, value: 0}, price_sensitivity: 1, travel_cost: 0, delivery_cost: 0,
+              service_weight: 0, noise: 1, purchase_probability: 1, outside_option: false}]
+)";
+  Built b(yaml);
+  const std::vector<double> prices = {1.0, 2.0, 1.5};
+  OutletFactors f;
+  DemandRound round;
+  computeFactors(b.world, prices, std::vector<std::uint8_t>{1, 1, 1}, f);
+  b.world.tick = 1;
+  chooseOutlets(b.world, f, round);
+  const double n = 20003, total = std::exp(-1.0) + std::exp(-2.0) + std::exp(-1.5);
+  CHECK(round.reached == n);
+  CHECK(round.shoppers == n);
+  CHECK(round.demand[0] + round.demand[1] + round.demand[2] == n);  // every shopper buys exactly once
+  for (std::size_t o = 0; o < 3; ++o) {
+    const double p = std::exp(-prices[o]) / total;
+    CHECK(std::fabs(round.demand[o] / n - p) < 5 * std::sqrt(p * (1 - p) / n));
+  }
+}
+
 TEST_CASE("consumer choice: the log-space fallback recovers a row whose products all underflow", "[choice]") {
   // mu = 0.001, valuation 1, three outlets (service and delivery play no part):
   //   C: theta 1,   price 1.5   static / mu 1000, price / mu 1500  U / mu = -500
