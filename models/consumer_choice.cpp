@@ -845,9 +845,11 @@ void chooseOutlets(World& world, const OutletFactors& f, DemandRound& out) {
     // The common group: kLanes shoppers of one logit segment without an outside option, every
     // total past the guard. Their targets are u T (the general formula below with outside 0),
     // without a test per lane.
+    // (a partial group, the world's last, may not read ownOutside past its consumers)
     bool plain = last - first == L && !exact[sg[0]];
-    for (std::size_t l = 0; l < L; ++l)
-      plain = plain & shop[l] & (sg[l] == sg[0]) & (ownOutside[l] == 0) & (total[l] > kLaneGuard);
+    if (plain)
+      for (std::size_t l = 0; l < L; ++l)
+        plain = plain & shop[l] & (sg[l] == sg[0]) & (ownOutside[l] == 0) & (total[l] > kLaneGuard);
     if (plain) {
       for (std::size_t l = 0; l < L; ++l) target[l] = u[l] * total[l];
       laneCounts(P, slots, target, total, below, positive);
