@@ -1351,6 +1351,7 @@ UniformPriceDemand::UniformPriceDemand(const World& world, std::span<const doubl
       }
     });
     m_row = std::move(row);
+    m_option = {};  // rowSums reads m_row from now on
   }
   // a choice set whose weights all underflow takes rowWeights' log-space path: not this one
   m_applies = tbb::parallel_reduce(

@@ -168,7 +168,8 @@ class UniformPriceDemand {
   const World& m_world;
   bool m_applies = false;
   std::vector<double> m_a, m_logOffset, m_shop;  // per segment: a_s, min over outlets of the price-free cost, shop probability
-  std::vector<double> m_option;                  // [(segment x outlets + o) x 3]: factor, factor x slope, factor x intercept
+  /// [(segment x outlets + o) x 3]: factor, factor x slope, factor x intercept; released once m_row is built
+  std::vector<double> m_option;
   /// [consumer x 3]: rowSums of every consumer, kept when m_option exceeds kRowSumsAbove bytes
   std::vector<double> m_row;
   static constexpr std::size_t kRowSumsAbove = std::size_t{8} << 20;
