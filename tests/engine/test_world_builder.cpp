@@ -3,11 +3,16 @@
 // seed keep the geography (README "Reproducibility").
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/engine.hpp"
+#include "models/placement.hpp"
+#include "sim/core/rng.hpp"
 #include "sim/engine/world_builder.hpp"
 #include "sim/io/scenario_loader.hpp"
 
@@ -83,4 +88,54 @@ TEST_CASE("world builder: another map_seed moves stores and consumers", "[world_
   // the online store sits mid-map whatever the map: placement is for physical outlets
   CHECK(pa.memberX[7] == 20);
   CHECK(pb.memberX[7] == 20);
+}
+
+TEST_CASE("world builder: consumers are numbered in map order within each segment", "[world_builder][map_order]") {
+  // 4,000 consumers in two segments around 3 cities; drawn in index order, consecutive
+  // consumers stand in random cities
+  const std::string yaml = R"(
+name: order
+seed: 3
+ticks: 1
+map: {width: 60, height: 60, cities: 3, city_spread: 3}
+brands: [{name: b, unit_cost: 10}]
+members:
+  - {group: maker, kind: manufacturer}
+  - {group: stores, kind: offline_store, count: 12, supplier: maker, placement: cities}
+consumers:
+  count: 4000
+  placement: cities
+  urban_share: 0.9
+  segments:
+    - {name: a, share: 0.6, valuation: {dist: normal, mean: 20, sd: 4}}
+    - {name: b, share: 0.4, valuation: {dist: normal, mean: 25, sd: 4}}
+)";
+  const chan::ScenarioSpec s = chan::io::parseScenario(YAML::Load(yaml), "order.yaml");
+  const chan::World w = chan::buildWorld(s);
+  const auto& c = w.consumers;
+  REQUIRE(c.size() == 4000);
+  const std::vector<chan::models::Point> cities = chan::models::makeCities(s);
+  // each segment keeps its index range and holds the places drawn for that range, reordered
+  for (const auto& [begin, end] : {std::pair<std::size_t, std::size_t>{0, 2400}, {2400, 4000}}) {
+    std::vector<std::pair<float, float>> built, drawn;
+    for (std::size_t i = begin; i < end; ++i) {
+      CHECK(c.segment[i] == (begin == 0 ? 0 : 1));
+      built.emplace_back(c.x[i], c.y[i]);
+      chan::Stream place(s.mapSeed, chan::models::kMapRun, 0, chan::StreamPurpose::Setup, i);
+      const chan::models::Point p = chan::models::placePoint(s, cities, "cities", 0.9, place);
+      drawn.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
+    }
+    std::sort(built.begin(), built.end());
+    std::sort(drawn.begin(), drawn.end());
+    CHECK(built == drawn);
+  }
+  // neighbours in index order are neighbours on the map: the mean distance between consumers i
+  // and i + 1 is a small fraction of that between i and i + 1,000 (in draw order both are the
+  // distance between two random consumers, about the cities' spacing)
+  auto meanGap = [&](std::size_t step) {
+    double sum = 0;
+    for (std::size_t i = 0; i + step < 2400; ++i) sum += std::hypot(c.x[i + step] - c.x[i], c.y[i + step] - c.y[i]);
+    return sum / static_cast<double>(2400 - step);
+  };
+  CHECK(meanGap(1) < 0.2 * meanGap(1000));
 }
