@@ -5,9 +5,9 @@
 #                     run scenarios/flagship.yaml (summary on screen, files in outputs/flagship/)
 #   ./setup.sh test   install missing apt packages, build Release and run every CTest test in
 #                     build/ (unit, CLI, validation, ...), then build the unit-test programs
-#                     with ASan+UBSan into build-asan/ and run each once, then build the
-#                     libFuzzer targets with clang into build-fuzz/, replay their corpus and
-#                     fuzz each for CHAN_FUZZ_SECONDS (default 20)
+#                     and the libFuzzer targets with clang's ASan+UBSan into build-fuzz/, run
+#                     each test program once, replay the fuzz corpus and fuzz each target for
+#                     CHAN_FUZZ_SECONDS (default 20)
 #
 # Exits non-zero on the first failure. Builds are incremental: a second call rebuilds only
 # what changed. CHAN_JOBS sets the parallel build and test jobs (default 2).
@@ -116,25 +116,25 @@ case $mode in
     timed "release build" build release build
     step "release tests (unit, CLI, validation)"
     timed "release tests" ctest --preset release --parallel "$JOBS"
-    # the Catch2 test programs only (tests/**/chan_*tests, not the CLI: the few test cases that
-    # run the real program are tagged [program] and run in release above)
-    configure asan build-asan
-    mapfile -t test_targets < <(ninja -C build-asan -t targets all | sed -n 's/^\(chan_[a-z_]*tests\): phony$/\1/p')
-    timed "asan build" build asan build-asan "${test_targets[@]}"
+    # one sanitizer build (clang++-14, ASan+UBSan, libFuzzer's coverage on the project's code)
+    # serves the Catch2 test programs (tests/**/chan_*tests, not the CLI: the few test cases that
+    # run the real program are tagged [program] and run in release above) and the libFuzzer
+    # programs: the libraries are compiled once for both
+    configure fuzz build-fuzz
+    mapfile -t test_targets < <(ninja -C build-fuzz -t targets all | sed -n 's/^\(chan_[a-z_]*tests\): phony$/\1/p')
+    timed "sanitizer build" build fuzz build-fuzz "${test_targets[@]}" fuzz_scenario fuzz_override fuzz_sweep fuzz_validation
     # each program once, all its test cases in one process, so a test that CTest's discovery
     # misses still runs; --warn NoTests fails if nothing ran; CHAN_JOBS programs at a time
-    step "unit tests under ASan+UBSan (build-asan/)"
+    step "unit tests under ASan+UBSan (build-fuzz/)"
     start=$SECONDS
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1  # as the asan test preset
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-    programs=$(find build-asan/tests -type f -executable -name 'chan_*tests' | LC_ALL=C sort)
-    [[ -n $programs ]] || { echo "error: no test programs in build-asan/tests" >&2; exit 1; }
+    programs=$(find build-fuzz/tests -type f -executable -name 'chan_*tests' | LC_ALL=C sort)
+    [[ -n $programs ]] || { echo "error: no test programs in build-fuzz/tests" >&2; exit 1; }
     export -f run_sanitized
     xargs -P "$JOBS" -n 1 bash -c 'run_sanitized "$0"' <<<"$programs"
-    echo "asan tests: $((SECONDS - start)) s"
-    # coverage-guided fuzzing of the loaders (tests/fuzz, README "Fuzzing"): clang + libFuzzer
-    # (the libFuzzer programs only: 76 of the preset's 115 compilations, no chansim CLI)
-    timed "fuzz build" build fuzz build-fuzz fuzz_scenario fuzz_override fuzz_sweep fuzz_validation
+    echo "sanitized tests: $((SECONDS - start)) s"
+    # coverage-guided fuzzing of the loaders (tests/fuzz, README "Fuzzing")
     step "fuzz corpus replay and ${CHAN_FUZZ_SECONDS:-20} s per fuzz target (build-fuzz/)"
     timed "fuzz corpus" ctest --preset fuzz
     timed "fuzzing" tests/fuzz/run_fuzz.sh "${CHAN_FUZZ_SECONDS:-20}"

@@ -78,8 +78,8 @@ TEST_CASE("rng: neighbouring keys never collide over a grid of fields", "[rng]")
 }
 
 TEST_CASE("rng: uniform() has mean 1/2 and variance 1/12", "[rng]") {
-  const int n = 100000;
-  auto moments = [n](auto&& next) {
+  constexpr int n = 100000;
+  auto moments = [](auto&& next) {
     double sum = 0, sumSq = 0, lo = 1, hi = 0;
     for (int k = 0; k < n; ++k) {
       const double u = next(k);
