@@ -636,3 +636,60 @@ TEST_CASE("consumer choice: demand at one uniform price in closed form equals th
   Built e(threeOutlets(exact));
   CHECK_FALSE(chan::models::UniformPriceDemand(e.world, slope, intercept).applies());
 }
+
+TEST_CASE("consumer choice: reach counts the consumers with an open store in their choice set", "[choice][reach]") {
+  // 40 stores and 3,001 consumers (a partial last lane group) in two segments; a choice set
+  // is the 3 nearest stores within 6 km, so some consumers have none. Reach is counted by
+  // hand: consumers with at least one open store in their row.
+  const std::string yaml = R"(
+name: reach
+ticks: 1
+seed: 5
+block_size: 256
+map: {width: 60, height: 60, cities: 4, city_spread: 6}
+brands: [{name: b, unit_cost: 10}]
+members:
+  - {group: maker, kind: manufacturer}
+  - {group: stores, kind: offline_store, count: 40, supplier: maker, placement: cities}
+consumers:
+  count: 3001
+  mode: sampled
+  placement: cities
+  urban_share: 0.8
+  choice_set: {nearest: 3, radius: 6}
+  segments:
+    - {name: a, share: 0.5, valuation: {dist: constant, value: 25}, travel_cost: 0.2, noise: 1.5, purchase_probability: 0.1}
+    - {name: b, share: 0.5, valuation: {dist: constant, value: 25}, travel_cost: 0.4, noise: 1, purchase_probability: 0.3,
+       outside_option: false}
+)";
+  Built b(yaml);
+  const auto& c = b.world.consumers;
+  const std::size_t outlets = b.world.outlets.size();
+  REQUIRE(outlets == 40);
+  auto byHand = [&](const std::vector<std::uint8_t>& open) {
+    double reached = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      bool any = false;
+      for (std::uint32_t j = c.rowStart[i]; j < c.rowStart[i + 1]; ++j) any = any || open[static_cast<std::size_t>(c.choiceOutlet[j])];
+      reached += any;
+    }
+    return reached;
+  };
+  const std::vector<double> prices(outlets, 14.0);
+  std::vector<std::uint8_t> all(outlets, 1), none(outlets, 0), some(outlets, 1);
+  for (std::size_t o = 0; o < outlets; o += 3) some[o] = 0;
+  for (std::size_t o = 1; o < outlets; o += 7) some[o] = 0;
+  const double withRows = byHand(all);
+  // the cases are not vacuous: empty rows, and consumers whose every store is closed
+  REQUIRE(withRows < static_cast<double>(c.size()));
+  REQUIRE(byHand(some) < withRows);
+  REQUIRE(byHand(some) > 0);
+  for (const auto* open : {&all, &some, &none}) {
+    OutletFactors f;
+    computeFactors(b.world, prices, *open, f);
+    DemandRound round;
+    chooseOutlets(b.world, f, round);
+    CHECK(round.reached == byHand(*open));
+    CHECK(chan::models::consumersReached(b.world, f) == byHand(*open));
+  }
+}
