@@ -41,6 +41,11 @@ double orDefault(double value, double fallback) { return value >= 0 ? value : fa
 /// Set-up work is split into fixed blocks of this many agents; every agent's result is a pure
 /// function of its own random stream, so blocks may run on any thread in any order.
 constexpr std::size_t kSetupBlock = 8192;
+/// Groups of at least this many sites placed by draws are numbered in map order (MapOrder).
+/// A smaller group's per-outlet tables fit in a core's cache whatever the order, and it keeps
+/// the draw order that data written by earlier versions refers to (the shipped sales history
+/// of scenarios/calibration/ names its 24 stores by number).
+constexpr std::size_t kMapOrderSites = 4096;
 /// Stores found for the choice sets kept between set-up's two passes (4 bytes each) at most.
 constexpr std::size_t kMaxKeptStores = 64u << 20;
 
@@ -50,6 +55,46 @@ void parallelBlocks(std::size_t count, const Body& body) {
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, kSetupBlock),
                     [&](const tbb::blocked_range<std::size_t>& r) { body(r.begin(), r.end()); });
 }
+
+/// Map order: agents placed by draws are numbered cell by cell (row-major square cells of
+/// about `perCell` agents each over the map; a stable counting sort, so a cell keeps its agents
+/// in draw order) within each of their index ranges. Why: neighbours on the map are then
+/// neighbours in memory. Consecutive consumers share their nearest stores, and neighbouring
+/// stores share cache lines of the per-outlet tables, so the per-consumer passes of a tick
+/// (choice, reach, substitution, source of volume) and set-up's nearest-store queries read
+/// each store's entries from cache instead of memory; numbered in draw order, the consumers and
+/// stores of a national network (10M among 1M stores) stand in random cities.
+class MapOrder {
+ public:
+  MapOrder(const ScenarioSpec& spec, std::size_t agents, double perCell) {
+    constexpr double kMostCells = 1 << 22;
+    const double cells = std::clamp(static_cast<double>(agents) / perCell, 1.0, kMostCells);
+    m_side = std::sqrt(spec.width * spec.height / cells);
+    m_cols = static_cast<std::size_t>(std::max(1.0, std::ceil(spec.width / m_side)));
+    m_rows = static_cast<std::size_t>(std::max(1.0, std::ceil(spec.height / m_side)));
+  }
+  std::uint32_t cellOf(const models::Point& p) const {
+    const auto col = std::min(m_cols - 1, static_cast<std::size_t>(std::max(0.0, p.x / m_side)));
+    const auto row = std::min(m_rows - 1, static_cast<std::size_t>(std::max(0.0, p.y / m_side)));
+    return static_cast<std::uint32_t>(row * m_cols + col);
+  }
+  /// order[i]: the agent (by draw) who takes index i; each range [previous end, rangeEnd[r])
+  /// keeps its agents
+  std::vector<std::uint32_t> order(const std::vector<std::uint32_t>& cell, const std::vector<std::size_t>& rangeEnd) const {
+    std::vector<std::uint32_t> order(cell.size()), start(m_rows * m_cols + 1);
+    for (std::size_t r = 0, begin = 0; r < rangeEnd.size(); begin = rangeEnd[r++]) {
+      std::fill(start.begin(), start.end(), 0);
+      for (std::size_t k = begin; k < rangeEnd[r]; ++k) ++start[cell[k] + 1];
+      std::partial_sum(start.begin(), start.end(), start.begin());
+      for (std::size_t k = begin; k < rangeEnd[r]; ++k) order[begin + start[cell[k]]++] = static_cast<std::uint32_t>(k);
+    }
+    return order;
+  }
+
+ private:
+  double m_side = 1;
+  std::size_t m_cols = 1, m_rows = 1;
+};
 
 /// Every brand's products, brand by brand: a `products` entry with the brand's values where it
 /// gives none, or the brand itself when it lists none. Returns each brand's first product.
@@ -107,9 +152,29 @@ void addMembers(const ScenarioSpec& spec, const std::vector<models::Point>& citi
                      : gs.supplierGroup < 0
                          ? 0
                          : mb.tier[static_cast<std::size_t>(groupMembers[static_cast<std::size_t>(gs.supplierGroup)][0])] + 1;
+    // instance k's site id in draw order (each instance lists every product it carries)
+    const auto firstSite = static_cast<std::uint64_t>(mb.size()), perSite = static_cast<std::uint64_t>(products.size());
+    auto placeStream = [&](std::size_t draw) {
+      return Stream(spec.mapSeed, models::kMapRun, 0, StreamPurpose::Setup, 0x100000000ULL + firstSite + draw * perSite);
+    };
+    // a large group placed by draws takes its places in map order (MapOrder, about 4 sites a
+    // cell), the active sites and the reserve each keep their index ranges
+    const auto instances = static_cast<std::size_t>(gs.count + gs.reserve);
+    std::vector<std::uint32_t> drawOf;
+    if (!gs.table && gs.territories.empty() && !isOnline(gs.kind) && instances >= kMapOrderSites) {
+      const MapOrder grid(spec, instances, 4);
+      std::vector<std::uint32_t> cell(instances);
+      parallelBlocks(instances, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t k = begin; k < end; ++k) {
+          Stream rng = placeStream(k);
+          cell[k] = grid.cellOf(models::placePoint(spec, cities, gs.placement, spec.consumers.urbanShare, rng));
+        }
+      });
+      drawOf = grid.order(cell, {static_cast<std::size_t>(gs.count), instances});
+    }
     for (int k = 0; k < gs.count + gs.reserve; ++k) {
       const int site = static_cast<int>(mb.size());
-      Stream rng(spec.mapSeed, models::kMapRun, 0, StreamPurpose::Setup, 0x100000000ULL + static_cast<std::uint64_t>(site));
+      Stream rng = placeStream(drawOf.empty() ? static_cast<std::size_t>(k) : drawOf[static_cast<std::size_t>(k)]);
       int territory = gs.territories.empty() ? -1 : gs.territories[static_cast<std::size_t>(k) % gs.territories.size()];
       const ImportedMember* row = gs.table ? &gs.table->rows[static_cast<std::size_t>(k)] : nullptr;
       models::Point p;
@@ -325,40 +390,21 @@ void initialiseState(const ScenarioSpec& spec, World& w) {
   w.flows.openingCash = cash;
 }
 
-/// The generated consumers in map order within each segment's index range: order[i] is the
-/// consumer (by the draws that make it) who takes index i. Consumers are sorted by the
-/// row-major cell of a grid of about one cell per kConsumersPerCell consumers (a counting sort:
-/// stable, so a cell keeps its consumers in draw order). Why: consecutive consumers then
-/// share their nearest stores, so the per-consumer passes of a tick (choice, substitution,
-/// source of volume) read each store's tables from cache instead of from memory; numbered in
-/// draw order, the consumers of a national network (10M among 1M stores) stand in random cities.
-std::vector<std::uint32_t> mapOrder(const ScenarioSpec& spec, const std::vector<models::Point>& cities,
-                                    const std::vector<std::size_t>& segmentEnd) {
-  constexpr double kConsumersPerCell = 16, kMostCells = 1 << 22;
+/// The generated consumers in map order within each segment's index range (MapOrder, about
+/// 16 consumers a cell): order[i] is the consumer (by the draws that make it) who takes index i.
+std::vector<std::uint32_t> consumerMapOrder(const ScenarioSpec& spec, const std::vector<models::Point>& cities,
+                                            const std::vector<std::size_t>& segmentEnd) {
   const ConsumerSpec& cs = spec.consumers;
   const auto n = static_cast<std::size_t>(cs.count);
-  const double cells = std::clamp(static_cast<double>(n) / kConsumersPerCell, 1.0, kMostCells);
-  const double side = std::sqrt(spec.width * spec.height / cells);
-  const auto cols = static_cast<std::size_t>(std::max(1.0, std::ceil(spec.width / side)));
-  const auto rows = static_cast<std::size_t>(std::max(1.0, std::ceil(spec.height / side)));
+  const MapOrder grid(spec, n, 16);
   std::vector<std::uint32_t> cell(n);
   parallelBlocks(n, [&](std::size_t begin, std::size_t end) {
     for (std::size_t k = begin; k < end; ++k) {
       Stream place(spec.mapSeed, models::kMapRun, 0, StreamPurpose::Setup, k);
-      const models::Point p = models::placePoint(spec, cities, cs.placement, cs.urbanShare, place);
-      const auto col = std::min(cols - 1, static_cast<std::size_t>(std::max(0.0, p.x / side)));
-      const auto row = std::min(rows - 1, static_cast<std::size_t>(std::max(0.0, p.y / side)));
-      cell[k] = static_cast<std::uint32_t>(row * cols + col);
+      cell[k] = grid.cellOf(models::placePoint(spec, cities, cs.placement, cs.urbanShare, place));
     }
   });
-  std::vector<std::uint32_t> order(n), start(rows * cols + 1);
-  for (std::size_t s = 0, begin = 0; s < segmentEnd.size(); begin = segmentEnd[s++]) {
-    std::fill(start.begin(), start.end(), 0);
-    for (std::size_t k = begin; k < segmentEnd[s]; ++k) ++start[cell[k] + 1];
-    std::partial_sum(start.begin(), start.end(), start.begin());
-    for (std::size_t k = begin; k < segmentEnd[s]; ++k) order[begin + start[cell[k]]++] = static_cast<std::uint32_t>(k);
-  }
-  return order;
+  return grid.order(cell, segmentEnd);
 }
 
 void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& cities, World& w) {
@@ -388,7 +434,7 @@ void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& ci
     c.cellHalfWidth.push_back(cells ? (d.b - d.a) / (2 * members) : 0.0);
   }
   // consumer k of the draws below (its streams, its valuation cell) takes place slot[k]
-  const std::vector<std::uint32_t> order = cs.table ? std::vector<std::uint32_t>{} : mapOrder(spec, cities, segmentEnd);
+  const std::vector<std::uint32_t> order = cs.table ? std::vector<std::uint32_t>{} : consumerMapOrder(spec, cities, segmentEnd);
   // each consumer from its own stream: in parallel
   parallelBlocks(n, [&](std::size_t begin, std::size_t end) {
     auto seg =

@@ -139,3 +139,56 @@ consumers:
   };
   CHECK(meanGap(1) < 0.2 * meanGap(1000));
 }
+
+TEST_CASE("world builder: a large group of stores is numbered in map order, a small one in draw order",
+          "[world_builder][map_order]") {
+  // 4,500 active stores and 100 in reserve (at least 4,096 sites: map order), then 50 more
+  // stores (draw order), around 3 cities; each store's place comes from the stream of its
+  // site in draw order (map_seed, key 2^32 + site)
+  const std::string yaml = R"(
+name: stores
+seed: 3
+ticks: 1
+map: {width: 60, height: 60, cities: 3, city_spread: 3}
+brands: [{name: b, unit_cost: 10}]
+members:
+  - {group: maker, kind: manufacturer}
+  - {group: big, kind: offline_store, count: 4500, reserve: 100, supplier: maker, placement: cities}
+  - {group: small, kind: offline_store, count: 50, supplier: maker, placement: cities}
+consumers:
+  count: 100
+  segments: [{name: s, valuation: {dist: constant, value: 20}}]
+)";
+  const chan::ScenarioSpec s = chan::io::parseScenario(YAML::Load(yaml), "stores.yaml");
+  const chan::World w = chan::buildWorld(s);
+  const auto& mb = w.members;
+  REQUIRE(mb.size() == 1 + 4600 + 50);
+  const std::vector<chan::models::Point> cities = chan::models::makeCities(s);
+  auto drawn = [&](std::size_t site) {
+    chan::Stream rng(s.mapSeed, chan::models::kMapRun, 0, chan::StreamPurpose::Setup, 0x100000000ULL + site);
+    const chan::models::Point p = chan::models::placePoint(s, cities, "cities", s.consumers.urbanShare, rng);
+    return std::pair<double, double>{p.x, p.y};
+  };
+  // the active stores and the reserve each hold the places drawn for their own range
+  for (const auto& [begin, end] : {std::pair<std::size_t, std::size_t>{1, 4501}, {4501, 4601}}) {
+    std::vector<std::pair<double, double>> built, draws;
+    for (std::size_t m = begin; m < end; ++m) {
+      CHECK(mb.active[m] == (m < 4501));
+      built.emplace_back(mb.x[m], mb.y[m]);
+      draws.push_back(drawn(m));
+    }
+    std::sort(built.begin(), built.end());
+    std::sort(draws.begin(), draws.end());
+    CHECK(built == draws);
+  }
+  // neighbours in index order are neighbours on the map (in draw order both gaps are the
+  // distance between two random stores)
+  auto meanGap = [&](std::size_t step) {
+    double sum = 0;
+    for (std::size_t m = 1; m + step < 4501; ++m) sum += std::hypot(mb.x[m + step] - mb.x[m], mb.y[m + step] - mb.y[m]);
+    return sum / static_cast<double>(4500 - step);
+  };
+  CHECK(meanGap(1) < 0.2 * meanGap(1000));
+  // the small group keeps draw order
+  for (std::size_t m = 4601; m < 4651; ++m) CHECK(std::pair<double, double>{mb.x[m], mb.y[m]} == drawn(m));
+}
