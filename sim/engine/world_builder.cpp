@@ -433,7 +433,8 @@ void addConsumers(const ScenarioSpec& spec, const std::vector<models::Point>& ci
     const bool cells = d.type == Distribution::Type::UniformQuantiles && members > 0;
     c.cellHalfWidth.push_back(cells ? (d.b - d.a) / (2 * members) : 0.0);
   }
-  // consumer k of the draws below (its streams, its valuation cell) takes place slot[k]
+  // order[i]: the consumer (by its draws: place and valuation) who takes index i; empty:
+  // draw order (imported consumers keep the file's order)
   const std::vector<std::uint32_t> order = cs.table ? std::vector<std::uint32_t>{} : consumerMapOrder(spec, cities, segmentEnd);
   // each consumer from its own stream: in parallel
   parallelBlocks(n, [&](std::size_t begin, std::size_t end) {
