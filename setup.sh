@@ -116,7 +116,7 @@ case $mode in
     timed "release build" build release build
     step "release tests (unit, CLI, validation)"
     timed "release tests" ctest --preset release --parallel "$JOBS"
-    # one sanitizer build (clang++-14, ASan+UBSan, libFuzzer's coverage on the project's code)
+    # one sanitizer build (clang++-14, ASan+UBSan, libFuzzer's coverage on the loaders)
     # serves the Catch2 test programs (tests/**/chan_*tests, not the CLI: the few test cases that
     # run the real program are tagged [program] and run in release above) and the libFuzzer
     # programs: the libraries are compiled once for both
