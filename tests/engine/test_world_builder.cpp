@@ -61,6 +61,22 @@ double unitsSold(const chan::ScenarioSpec& s) {
   return engine.world().ledger.soldToConsumers;
 }
 
+/// Mean distance between points i and i + step of [begin, end), in index order.
+template <class T>
+double meanGap(const std::vector<T>& x, const std::vector<T>& y, std::size_t begin, std::size_t end, std::size_t step) {
+  double sum = 0;
+  for (std::size_t i = begin; i + step < end; ++i) sum += std::hypot(x[i + step] - x[i], y[i + step] - y[i]);
+  return sum / static_cast<double>(end - begin - step);
+}
+
+/// Whether two lists of places hold the same places, in any order.
+template <class P>
+bool samePlaces(std::vector<P> a, std::vector<P> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+
 }  // namespace
 
 TEST_CASE("world builder: another seed on the same map_seed keeps every place but changes demand",
@@ -125,19 +141,12 @@ consumers:
       const chan::models::Point p = chan::models::placePoint(s, cities, "cities", 0.9, place);
       drawn.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
     }
-    std::sort(built.begin(), built.end());
-    std::sort(drawn.begin(), drawn.end());
-    CHECK(built == drawn);
+    CHECK(samePlaces(built, drawn));
   }
   // neighbours in index order are neighbours on the map: the mean distance between consumers i
   // and i + 1 is a small fraction of that between i and i + 1,000 (in draw order both are the
   // distance between two random consumers, about the cities' spacing)
-  auto meanGap = [&](std::size_t step) {
-    double sum = 0;
-    for (std::size_t i = 0; i + step < 2400; ++i) sum += std::hypot(c.x[i + step] - c.x[i], c.y[i + step] - c.y[i]);
-    return sum / static_cast<double>(2400 - step);
-  };
-  CHECK(meanGap(1) < 0.2 * meanGap(1000));
+  CHECK(meanGap(c.x, c.y, 0, 2400, 1) < 0.2 * meanGap(c.x, c.y, 0, 2400, 1000));
 }
 
 TEST_CASE("world builder: a large group of stores is numbered in map order, a small one in draw order",
@@ -177,18 +186,11 @@ consumers:
       built.emplace_back(mb.x[m], mb.y[m]);
       draws.push_back(drawn(m));
     }
-    std::sort(built.begin(), built.end());
-    std::sort(draws.begin(), draws.end());
-    CHECK(built == draws);
+    CHECK(samePlaces(built, draws));
   }
   // neighbours in index order are neighbours on the map (in draw order both gaps are the
   // distance between two random stores)
-  auto meanGap = [&](std::size_t step) {
-    double sum = 0;
-    for (std::size_t m = 1; m + step < 4501; ++m) sum += std::hypot(mb.x[m + step] - mb.x[m], mb.y[m + step] - mb.y[m]);
-    return sum / static_cast<double>(4500 - step);
-  };
-  CHECK(meanGap(1) < 0.2 * meanGap(1000));
+  CHECK(meanGap(mb.x, mb.y, 1, 4501, 1) < 0.2 * meanGap(mb.x, mb.y, 1, 4501, 1000));
   // the small group keeps draw order
   for (std::size_t m = 4601; m < 4651; ++m) CHECK(std::pair<double, double>{mb.x[m], mb.y[m]} == drawn(m));
 }
